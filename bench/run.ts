@@ -1,0 +1,149 @@
+// `npm run bench`: boots the product (embedded Postgres, or BENCH_DATABASE_URL) in a process of its
+// own, seeds several accounts, drives it over HTTP and graphql-ws the way clients do, runs the raw
+// SQL baseline in the same run against the same database, prints a table and writes
+// bench/results/<timestamp>.json.
+//
+//   BENCH_SECONDS=20        measured seconds per throughput run (after a 3 s warm-up)
+//   BENCH_WARMUP_SECONDS=15 the fresh server process runs the recordStep loop this long first, so
+//                           the measured runs see steady state rather than the JIT compiling
+//   BENCH_ONLY=recordStep,live,idleSockets,sweep   a subset
+//   BENCH_SWEEP_WALKS=1000000 BENCH_SWEEP_STALE=100000
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { benchDatabase, ROOT, seed, startServer } from './setup.ts';
+import { idleSockets } from './workloads/idle-sockets.ts';
+import { liveLoad } from './workloads/live.ts';
+import { baselineLoad, recordStepLoad, type ThroughputResult } from './workloads/record-step.ts';
+import { sweepLoad } from './workloads/sweep.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 15);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'recordStep,live,idleSockets,sweep').split(','));
+const GOALS = {
+  throughputRatio: 0.75,
+  p99At10: 20,
+  p99At50: 75,
+  deliveryP50Ms: 5,
+  deliveryP99Ms: 25,
+  idleRssMb: 500,
+  sweepSeconds: 3,
+};
+
+function log(msg: string) {
+  process.stdout.write(`${msg}\n`);
+}
+
+async function main() {
+  const started = new Date();
+  log(`L1 Workspace benchmark — ${os.cpus().length} cores, Node ${process.version}, ${SECONDS} s per throughput run`);
+  const db = await benchDatabase();
+  const results: Record<string, unknown> = { startedAt: started.toISOString(), machine: { cores: os.cpus().length, node: process.version } };
+  try {
+    log('seeding 4 accounts …');
+    const accounts = await seed(db.urls, { accounts: 4, l1PerAccount: 30, coverersPerAccount: 25 });
+    const server = await startServer(db.urls);
+    log(`server pid ${server.pid} at ${server.url}`);
+    try {
+      if (ONLY.has('recordStep')) {
+        if (WARMUP_SECONDS > 0) {
+          log(`warming the server up for ${WARMUP_SECONDS} s …`);
+          await recordStepLoad(server.url, accounts, 10, WARMUP_SECONDS, 0, server.pid);
+        }
+        const recordStep: ThroughputResult[] = [];
+        const baseline: ThroughputResult[] = [];
+        for (const c of [10, 50]) {
+          log(`recordStep at ${c} clients …`);
+          recordStep.push(await recordStepLoad(server.url, accounts, c, SECONDS, 3, server.pid));
+          log(`baseline at ${c} clients …`);
+          baseline.push(await baselineLoad(db.urls, accounts, c, SECONDS));
+        }
+        results.recordStep = recordStep;
+        results.baseline = baseline;
+        results.throughputRatio = Object.fromEntries(
+          recordStep.map((r, i) => [`at${r.concurrency}`, Math.round((r.stepsPerSecond / baseline[i]!.stepsPerSecond) * 1000) / 1000]),
+        );
+      }
+      if (ONLY.has('live')) {
+        log('live: 1000 watchers over 100 walks at 100 steps/s …');
+        results.live = await liveLoad(server.url, accounts, { walks: 100, perWalk: 10, seconds: SECONDS });
+      }
+    } finally {
+      await server.stop();
+    }
+    if (ONLY.has('idleSockets')) {
+      // A server process of its own, so the per-socket figure is not blurred by an earlier load's heap.
+      log('idle sockets: 5000 on a fresh server …');
+      const fresh = await startServer(db.urls);
+      try {
+        results.idleSockets = await idleSockets(fresh, accounts, 5000);
+      } finally {
+        await fresh.stop();
+      }
+    }
+    if (ONLY.has('sweep')) {
+      const walks = Number(process.env.BENCH_SWEEP_WALKS ?? 1_000_000);
+      const stale = Number(process.env.BENCH_SWEEP_STALE ?? 100_000);
+      log(`sweep: seeding ${walks} walks, ${stale} stale …`);
+      results.sweep = await sweepLoad(db.urls, accounts, walks, stale);
+    }
+  } finally {
+    await db.close();
+  }
+
+  // The table.
+  const rows: Array<[string, string, string, string]> = [];
+  const ok = (pass: boolean) => (pass ? 'ok' : 'MISSED');
+  const rs = results.recordStep as ThroughputResult[] | undefined;
+  const bl = results.baseline as ThroughputResult[] | undefined;
+  const ratio = results.throughputRatio as Record<string, number> | undefined;
+  if (rs && bl && ratio) {
+    for (const [i, r] of rs.entries()) {
+      const goal = r.concurrency === 10 ? GOALS.p99At10 : GOALS.p99At50;
+      rows.push([
+        `recordStep @${r.concurrency}`,
+        `${r.stepsPerSecond.toFixed(0)}/s  p50 ${r.latency.p50Ms} p95 ${r.latency.p95Ms} p99 ${r.latency.p99Ms} ms  (${r.errors} errors)`,
+        `p99 ≤ ${goal} ms`,
+        ok(r.latency.p99Ms <= goal && r.errors === 0),
+      ]);
+      rows.push([`baseline @${r.concurrency}`, `${bl[i]!.stepsPerSecond.toFixed(0)}/s  p50 ${bl[i]!.latency.p50Ms} p99 ${bl[i]!.latency.p99Ms} ms`, '', '']);
+      const cp = (x?: { serverMs: number; postgresMs: number; clientMs: number }) => (x ? `server ${x.serverMs} + postgres ${x.postgresMs} + client ${x.clientMs}` : 'n/a');
+      rows.push([`  CPU ms/step @${r.concurrency}`, `product: ${cp(r.cpuPerStep)}; baseline: ${cp(bl[i]!.cpuPerStep)}`, '', '']);
+      const x = ratio[`at${r.concurrency}`]!;
+      rows.push([`throughputRatio @${r.concurrency}`, x.toFixed(3), `≥ ${GOALS.throughputRatio}`, ok(x >= GOALS.throughputRatio)]);
+    }
+  }
+  const live = results.live as Awaited<ReturnType<typeof liveLoad>> | undefined;
+  if (live) {
+    rows.push([
+      'live delivery',
+      `p50 ${live.deliveryP50Ms} p99 ${live.deliveryP99Ms} ms over ${live.deliveries} deliveries (${live.stepsPerSecond.toFixed(0)} steps/s)`,
+      `p50 ≤ ${GOALS.deliveryP50Ms}, p99 ≤ ${GOALS.deliveryP99Ms}`,
+      ok(live.deliveryP50Ms <= GOALS.deliveryP50Ms && live.deliveryP99Ms <= GOALS.deliveryP99Ms),
+    ]);
+    rows.push(['live lost/dup/out-of-order', `${live.lost} / ${live.duplicated} / ${live.outOfOrder}`, '0 / 0 / 0', ok(live.lost + live.duplicated + live.outOfOrder === 0)]);
+  }
+  const idle = results.idleSockets as Awaited<ReturnType<typeof idleSockets>> | undefined;
+  if (idle) {
+    rows.push(['idle sockets', `${idle.connected} connected, RSS ${idle.rssMb} MB (${idle.perSocketKb} KB each)`, `≤ ${GOALS.idleRssMb} MB`, ok(idle.rssMb <= GOALS.idleRssMb && idle.connected === idle.sockets)]);
+  }
+  const sweep = results.sweep as Awaited<ReturnType<typeof sweepLoad>> | undefined;
+  if (sweep) {
+    rows.push(['sweep', `${sweep.abandoned} of ${sweep.walks} in ${sweep.seconds} s (second run ${sweep.secondRunSeconds} s)`, `≤ ${GOALS.sweepSeconds} s`, ok(sweep.seconds <= GOALS.sweepSeconds)]);
+  }
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  log('');
+  for (const r of rows) log(`  ${r[0].padEnd(w[0]!)}  ${r[1].padEnd(w[1]!)}  ${r[2].padEnd(w[2]!)}  ${r[3]}`);
+  results.goals = GOALS;
+  results.finishedAt = new Date().toISOString();
+  const dir = path.join(ROOT, 'bench', 'results');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nwrote ${path.relative(ROOT, file)}`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err?.stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+import pg from 'pg';
+import type { DatabaseUrls } from '../../src/db/bootstrap.ts';
+import { EventBus } from '../../src/services/events.ts';
+import { abandonIdleWalks } from '../../src/services/sweep.ts';
+import type { SeededAccount } from '../setup.ts';
+
+export interface SweepResult {
+  walks: number;
+  stale: number;
+  abandoned: number;
+  seconds: number;
+  seedSeconds: number;
+  secondRunSeconds: number;
+}
+
+/**
+ * `total` active walks (with their tickets) spread over the accounts, `stale` of them idle for
+ * two days; then the product's own sweep, timed, and a second run that must find nothing.
+ */
+export async function sweepLoad(urls: DatabaseUrls, accounts: SeededAccount[], total: number, stale: number): Promise<SweepResult> {
+  const db = new pg.Pool({ connectionString: urls.admin, max: 4 });
+  const t0 = performance.now();
+  const per = Math.ceil(total / accounts.length);
+  const stalePer = Math.ceil(stale / accounts.length);
+  await Promise.all(
+    accounts.map(async (a, i) => {
+      const user = a.l1[0]!.id;
+      const n = Math.min(per, total - i * per);
+      const s = Math.min(stalePer, stale - i * stalePer);
+      await db.query(
+        `WITH t AS (
+           INSERT INTO internal_tickets (account_id, customer_name, customer_contact, problem_statement, status, created_by)
+           SELECT $1, 'C', 'c@bench.test', 'Sweep bench', 'walking', $2 FROM generate_series(1, $3) RETURNING id
+         ), numbered AS (SELECT id, row_number() OVER () AS n FROM t)
+         INSERT INTO walk_sessions (account_id, kind, internal_ticket_id, created_by, handler_user_id, started_at, last_step_at)
+         SELECT $1, 'adhoc', id, $2, $2, now() - interval '3 days',
+           CASE WHEN n <= $4 THEN now() - interval '48 hours' ELSE now() - interval '1 hour' END
+         FROM numbered`,
+        [a.id, user, n, s],
+      );
+    }),
+  );
+  await db.query('VACUUM ANALYZE walk_sessions');
+  await db.query('VACUUM ANALYZE internal_tickets');
+  const seedSeconds = (performance.now() - t0) / 1000;
+  await db.end();
+
+  const system = new pg.Pool({ connectionString: urls.system, max: 1 });
+  const events = EventBus.local();
+  const now = new Date();
+  const cutoff = new Date(now.getTime() - 24 * 3600_000);
+  const r = await abandonIdleWalks(system, events, { cutoff, now });
+  const again = await abandonIdleWalks(system, events, { cutoff, now: new Date() });
+  await system.end();
+  await events.close();
+  if (again.abandoned !== 0) throw new Error('second sweep changed rows');
+  return { walks: total, stale, abandoned: r.abandoned, seconds: Math.round(r.ms) / 1000, seedSeconds: Math.round(seedSeconds), secondRunSeconds: Math.round(again.ms) / 1000 };
+}

@@ -1,0 +1,87 @@
+import {
+  AppError,
+  ConflictError,
+  InvalidCredentials,
+  InviteInvalid,
+  NotFoundError,
+  RateLimited,
+  SeatLimitExceeded,
+  SessionRefused,
+  ValidationError,
+} from '../services/errors.ts';
+import { builder } from './builder.ts';
+
+/** Every expected failure: a message for people and a stable code for programs. */
+export const ErrorInterface = builder.interfaceRef<AppError>('Error').implement({
+  fields: (t) => ({
+    message: t.exposeString('message'),
+    code: t.exposeString('code'),
+  }),
+});
+
+export const IssueRef = builder.objectRef<{ path: string[]; message: string }>('ValidationIssue').implement({
+  fields: (t) => ({
+    path: t.exposeStringList('path'),
+    message: t.exposeString('message'),
+  }),
+});
+
+builder.objectType(ValidationError, {
+  name: 'ValidationError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ issues: t.field({ type: [IssueRef], resolve: (e) => e.issues }) }),
+});
+
+builder.objectType(NotFoundError, {
+  name: 'NotFoundError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ entity: t.exposeString('entity') }),
+});
+
+const ConflictReasonEnum = builder.enumType('ConflictReason', {
+  values: {
+    STALE_VERSION: { value: 'stale_version' },
+    WALK_NOT_ACTIVE: { value: 'walk_not_active' },
+    NOT_HANDLER: { value: 'not_handler' },
+    NOT_CURRENT_NODE: { value: 'not_current_node' },
+    TAKEOVER_LOST: { value: 'takeover_lost' },
+    STATE_CHANGED: { value: 'state_changed' },
+    LAST_OWNER: { value: 'last_owner' },
+  } as const,
+});
+
+builder.objectType(ConflictError, {
+  name: 'ConflictError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    reason: t.field({ type: ConflictReasonEnum, resolve: (e) => e.reason }),
+    currentVersion: t.int({ nullable: true, resolve: (e) => e.currentVersion }),
+  }),
+});
+
+export const SeatRoleEnum = builder.enumType('SeatRole', {
+  values: { ENGINEER: { value: 'engineer' }, L1_TECH: { value: 'l1_tech' } } as const,
+});
+
+builder.objectType(SeatLimitExceeded, {
+  name: 'SeatLimitExceeded',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    role: t.field({ type: SeatRoleEnum, resolve: (e) => e.role }),
+    current: t.exposeInt('current'),
+    limit: t.exposeInt('limit'),
+    upgradeUrl: t.exposeString('upgradeUrl'),
+  }),
+});
+
+builder.objectType(InvalidCredentials, { name: 'InvalidCredentials', interfaces: [ErrorInterface] });
+
+builder.objectType(RateLimited, {
+  name: 'RateLimited',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds') }),
+});
+
+builder.objectType(SessionRefused, { name: 'SessionRefused', interfaces: [ErrorInterface] });
+
+builder.objectType(InviteInvalid, { name: 'InviteInvalid', interfaces: [ErrorInterface] });

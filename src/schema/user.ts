@@ -1,0 +1,95 @@
+import { ConflictError, NotFoundError, SeatLimitExceeded, ValidationError } from '../services/errors.ts';
+import type { Role } from '../services/principal.ts';
+import * as users from '../services/users.ts';
+import { builder } from './builder.ts';
+
+export const AccountRoleEnum = builder.enumType('AccountRole', {
+  values: {
+    OWNER: { value: 'owner' },
+    ADMIN: { value: 'admin' },
+    ENGINEER: { value: 'engineer' },
+    L1_TECH: { value: 'l1_tech' },
+    VIEWER: { value: 'viewer' },
+  } as const,
+});
+
+builder.prismaObject('User', {
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    email: t.exposeString('email'),
+    name: t.exposeString('name'),
+    role: t.field({ type: AccountRoleEnum, resolve: (u) => u.role as Role }),
+    isSuperAdmin: t.exposeBoolean('isSuperAdmin'),
+    canCoverL1: t.exposeBoolean('canCoverL1'),
+    isActive: t.exposeBoolean('isActive'),
+    lastLoginAt: t.expose('lastLoginAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    account: t.relation('account'),
+  }),
+});
+
+builder.queryField('me', (t) =>
+  t.prismaField({
+    type: 'User',
+    description: 'The signed-in user.',
+    authScopes: { authenticated: true },
+    resolve: (query, _root, _args, ctx) => users.me(ctx, query),
+  }),
+);
+
+builder.queryField('users', (t) =>
+  t.prismaField({
+    type: ['User'],
+    description: "The account's members, by name.",
+    authScopes: { accountManager: true },
+    args: { includeInactive: t.arg.boolean({ defaultValue: true }) },
+    resolve: (query, _root, args, ctx) => users.list(ctx, query, { includeInactive: args.includeInactive ?? true }),
+  }),
+);
+
+const userErrors = [ValidationError, NotFoundError, ConflictError, SeatLimitExceeded];
+
+builder.mutationField('changeUserRole', (t) =>
+  t.prismaField({
+    type: 'User',
+    description: 'Changes a member’s role. Taking an engineer or L1 seat is checked against the plan; the last owner stays owner.',
+    authScopes: { accountManager: true },
+    args: { userId: t.arg.id({ required: true }), role: t.arg({ type: AccountRoleEnum, required: true }) },
+    errors: { types: userErrors },
+    resolve: (_query, _root, args, ctx) => users.changeRole(ctx, { userId: String(args.userId), role: args.role }),
+  }),
+);
+
+builder.mutationField('setUserCoverage', (t) =>
+  t.prismaField({
+    type: 'User',
+    description: 'Lets an engineer work the L1 desk (owner only).',
+    authScopes: { owner: true },
+    args: { userId: t.arg.id({ required: true }), canCoverL1: t.arg.boolean({ required: true }) },
+    errors: { types: userErrors },
+    resolve: (_query, _root, args, ctx) => users.setCoverage(ctx, { userId: String(args.userId), canCoverL1: args.canCoverL1 }),
+  }),
+);
+
+builder.mutationField('deactivateUser', (t) =>
+  t.prismaField({
+    type: 'User',
+    description: 'Signs a member out everywhere and frees their seat.',
+    authScopes: { accountManager: true },
+    args: { userId: t.arg.id({ required: true }) },
+    errors: { types: userErrors },
+    resolve: (_query, _root, args, ctx) => users.deactivate(ctx, { userId: String(args.userId) }),
+  }),
+);
+
+builder.mutationField('reactivateUser', (t) =>
+  t.prismaField({
+    type: 'User',
+    description: 'Lets a deactivated member sign in again, if a seat is free.',
+    authScopes: { accountManager: true },
+    args: { userId: t.arg.id({ required: true }) },
+    errors: { types: userErrors },
+    resolve: (_query, _root, args, ctx) => users.reactivate(ctx, { userId: String(args.userId) }),
+  }),
+);

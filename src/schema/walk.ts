@@ -1,0 +1,376 @@
+import { GraphQLError } from 'graphql';
+import type { Context } from '../context.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../services/errors.ts';
+import * as live from '../services/live.ts';
+import { loaders } from '../services/loaders.ts';
+import type { Watcher } from '../services/presence.ts';
+import type { StepRow, WalkRow } from '../services/walk-rows.ts';
+import * as walks from '../services/walks.ts';
+import { builder } from './builder.ts';
+import { FlowNodeRef } from './flow.ts';
+import { HandoffRef, WalkNoteRef } from './ticket.ts';
+
+export type WalkView = live.WalkView;
+
+export function resubscribeError(): GraphQLError {
+  return new GraphQLError('This subscription fell behind; subscribe again to catch up', { extensions: { code: 'RESUBSCRIBE' } });
+}
+
+const WalkWatcherRef = builder.objectRef<Watcher>('WalkWatcher').implement({
+  description: 'Someone subscribed to the walk right now.',
+  fields: (t) => ({
+    userId: t.exposeID('userId'),
+    name: t.exposeString('name'),
+    role: t.exposeString('role'),
+    since: t.field({ type: 'DateTime', resolve: (w) => w.since }),
+  }),
+});
+
+export const WalkKindEnum = builder.enumType('WalkKind', {
+  values: { FLOW: { value: 'flow' }, PROPOSAL: { value: 'proposal' }, ADHOC: { value: 'adhoc' }, AI_BUILD: { value: 'ai_build' } } as const,
+});
+export const WalkStatusEnum = builder.enumType('WalkStatus', {
+  values: { ACTIVE: { value: 'active' }, RESOLVED: { value: 'resolved' }, ESCALATED: { value: 'escalated' }, ABANDONED: { value: 'abandoned' } } as const,
+});
+export const StepAnswerEnum = builder.enumType('StepAnswer', {
+  values: {
+    YES: { value: 'yes', description: 'The question’s yesLabel.' },
+    NO: { value: 'no', description: 'The question’s noLabel.' },
+    CONTINUE: { value: 'continue', description: 'After an instruction.' },
+  } as const,
+});
+const EscalationReasonEnum = builder.enumType('EscalationReason', {
+  values: {
+    NO_KB_AVAILABLE: { value: 'no_kb_available' },
+    FLOW_DID_NOT_HELP: { value: 'flow_did_not_help' },
+    NEEDS_ADMIN_ACCESS: { value: 'needs_admin_access' },
+    HARDWARE_FAILURE: { value: 'hardware_failure' },
+    CUSTOMER_REQUEST: { value: 'customer_request' },
+    OUT_OF_SCOPE: { value: 'out_of_scope' },
+    OTHER: { value: 'other', description: 'Describe it in `reason`.' },
+  } as const,
+});
+const IntakeOutcomeEnum = builder.enumType('IntakeOutcome', {
+  values: { FLOW: { value: 'flow' }, PROPOSAL: { value: 'proposal' }, ADHOC: { value: 'adhoc' } } as const,
+});
+
+const userOf = (ctx: Context, id: string) => loaders(ctx).user.load(id).then((u) => u!);
+
+export const WalkStepRef = builder.objectRef<StepRow>('WalkStep').implement({
+  description: 'One answered node. Question and labels come from the pinned tree, never from the client.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    seq: t.exposeInt('seq'),
+    nodeId: t.exposeString('nodeId'),
+    question: t.exposeString('question'),
+    answer: t.field({ type: StepAnswerEnum, resolve: (s) => s.answer }),
+    answerLabel: t.exposeString('answerLabel'),
+    yesLabel: t.exposeString('yesLabel', { nullable: true }),
+    noLabel: t.exposeString('noLabel', { nullable: true }),
+    nextNodeId: t.exposeString('nextNodeId', { nullable: true }),
+    note: t.exposeString('note', { nullable: true }),
+    actingAs: t.exposeString('actingAs', { nullable: true }),
+    clientStepId: t.exposeString('clientStepId'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    actor: t.prismaField({ type: 'User', resolve: (_q, s, _a, ctx) => userOf(ctx, s.actorId) }),
+  }),
+});
+
+export const WalkSessionRef = builder.objectRef<WalkView>('WalkSession').implement({
+  authScopes: { l1OrAbove: true },
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    kind: t.field({ type: WalkKindEnum, resolve: (w) => w.kind }),
+    status: t.field({ type: WalkStatusEnum, resolve: (w) => w.status }),
+    version: t.exposeInt('version', { description: 'Bumped by every change; send it back as expectedVersion.' }),
+    title: t.string({ resolve: (w, _a, ctx) => w.titleText ?? walks.title(ctx, w) }),
+    currentNodeId: t.exposeString('currentNodeId', { nullable: true }),
+    currentNode: t.field({
+      type: FlowNodeRef,
+      nullable: true,
+      description: 'The node to answer now, from the version this walk pinned.',
+      resolve: async (w, _a, ctx) => (w.currentNodeId ? ((await walks.walkNodes(ctx, w))?.get(w.currentNodeId) ?? null) : null),
+    }),
+    stepCount: t.exposeInt('stepCount'),
+    steps: t.field({ type: [WalkStepRef], resolve: (w) => w.steps ?? walks.steps(w.id) }),
+    notes: t.field({ type: [WalkNoteRef], resolve: (w) => w.notes }),
+    noteCount: t.int({ resolve: (w) => w.notes.length }),
+    ticket: t.prismaField({
+      type: 'InternalTicket',
+      nullable: true,
+      resolve: (_q, w, _a, ctx) => (w.internalTicketId ? loaders(ctx).ticket.load(w.internalTicketId) : null),
+    }),
+    psaTicketRef: t.exposeString('psaTicketRef', { nullable: true }),
+    flow: t.prismaField({
+      type: 'Flow',
+      nullable: true,
+      resolve: (query, w, _a, ctx) => (w.flowId ? ctx.deps.prisma.flow.findUnique({ ...query, where: { id: w.flowId } }) : null),
+    }),
+    flowVersion: t.prismaField({
+      type: 'FlowVersion',
+      nullable: true,
+      resolve: (query, w, _a, ctx) => (w.flowVersionId ? ctx.deps.prisma.flowVersion.findUnique({ ...query, where: { id: w.flowVersionId } }) : null),
+    }),
+    proposal: t.prismaField({
+      type: 'FlowProposal',
+      nullable: true,
+      resolve: (_q, w, _a, ctx) => (w.proposalId ? loaders(ctx).proposal.load(w.proposalId) : null),
+    }),
+    handler: t.prismaField({
+      type: 'User',
+      description: 'Who may act on the walk now.',
+      resolve: (_q, w, _a, ctx) => w.handlerUser ?? userOf(ctx, w.handlerUserId),
+    }),
+    createdBy: t.prismaField({ type: 'User', resolve: (_q, w, _a, ctx) => w.createdByUser ?? userOf(ctx, w.createdById) }),
+    watchers: t.field({
+      type: [WalkWatcherRef],
+      description: 'Who is subscribed to this walk right now, each user once, on any instance.',
+      resolve: (w, _a, ctx) => w.watchers ?? ctx.deps.presence.list(w.id),
+    }),
+    actingAs: t.exposeString('actingAs', { nullable: true, description: '"l1_coverage" when the handler works the L1 desk as coverage.' }),
+    helpful: t.exposeBoolean('helpful', { nullable: true }),
+    resolutionNotes: t.exposeString('resolutionNotes', { nullable: true }),
+    escalationReasonCategory: t.exposeString('escalationReasonCategory', { nullable: true }),
+    escalationReason: t.exposeString('escalationReason', { nullable: true }),
+    handoff: t.field({ type: HandoffRef, nullable: true, resolve: (w) => w.handoff }),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    lastStepAt: t.expose('lastStepAt', { type: 'DateTime' }),
+    resolvedAt: t.expose('resolvedAt', { type: 'DateTime', nullable: true }),
+    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+builder.queryField('walkSession', (t) =>
+  t.field({
+    type: WalkSessionRef,
+    authScopes: { l1OrCoverage: true },
+    args: { id: t.arg.id({ required: true }) },
+    errors: { types: [NotFoundError, ValidationError] },
+    resolve: (_r, args, ctx) => walks.get(ctx, String(args.id)),
+  }),
+);
+
+builder.queryField('myActiveWalks', (t) =>
+  t.field({
+    type: [WalkSessionRef],
+    description: 'Walks I am handling, most recent step first (20).',
+    authScopes: { l1OrCoverage: true },
+    resolve: (_r, _a, ctx) => walks.myActive(ctx),
+  }),
+);
+
+builder.queryField('activeWalks', (t) =>
+  t.field({
+    type: [WalkSessionRef],
+    description: 'Every active walk in the account, for the coverage board.',
+    authScopes: { l1OrCoverage: true },
+    resolve: () => walks.activeInAccount(),
+  }),
+);
+
+const IntakePayload = builder
+  .objectRef<{ outcome: walks.IntakeOutcome; walk: WalkRow }>('IntakePayload')
+  .implement({
+    fields: (t) => ({
+      outcome: t.field({ type: IntakeOutcomeEnum, resolve: (p) => p.outcome }),
+      session: t.field({ type: WalkSessionRef, resolve: (p) => p.walk }),
+      ticket: t.prismaField({ type: 'InternalTicket', resolve: (_q, p, _a, ctx) => loaders(ctx).ticket.load(p.walk.internalTicketId!).then((x) => x!) }),
+    }),
+  });
+
+builder.mutationField('intake', (t) =>
+  t.field({
+    type: IntakePayload,
+    description: 'Opens an internal ticket and starts a walk: on a published flow (pinned), a proposal, or ad-hoc notes.',
+    authScopes: { l1OrCoverage: true },
+    args: {
+      problemStatement: t.arg.string({ required: true }),
+      customerName: t.arg.string({ required: true }),
+      customerContact: t.arg.string({ required: true }),
+      flowId: t.arg.id({ required: false }),
+      proposalId: t.arg.id({ required: false }),
+    },
+    errors: { types: [ValidationError, NotFoundError] },
+    resolve: (_r, args, ctx) =>
+      walks.intake(ctx, { ...args, flowId: args.flowId ? String(args.flowId) : null, proposalId: args.proposalId ? String(args.proposalId) : null }),
+  }),
+);
+
+const walkErrors = [ValidationError, NotFoundError, ConflictError];
+
+builder.mutationField('recordStep', (t) =>
+  t.field({
+    type: WalkSessionRef,
+    description:
+      'Answers the current node. The server derives the question and labels from the pinned tree. Retrying with the same clientStepId returns the walk and writes nothing.',
+    authScopes: { l1OrCoverage: true },
+    args: {
+      sessionId: t.arg.id({ required: true }),
+      nodeId: t.arg.string({ required: true }),
+      answer: t.arg({ type: StepAnswerEnum, required: true }),
+      note: t.arg.string({ required: false }),
+      clientStepId: t.arg.string({ required: true }),
+      expectedVersion: t.arg.int({ required: false }),
+    },
+    errors: { types: walkErrors },
+    resolve: async (_r, args, ctx) => (await walks.recordStep(ctx, { ...args, sessionId: String(args.sessionId) })).walk,
+  }),
+);
+
+const WalkNoteInput = builder.inputType('WalkNoteInput', {
+  fields: (t) => ({ at: t.field({ type: 'DateTime', required: true }), content: t.string({ required: true }) }),
+});
+
+builder.mutationField('updateWalkNotes', (t) =>
+  t.field({
+    type: WalkSessionRef,
+    description: 'Replaces the walk’s notes (at most 256 KB).',
+    authScopes: { l1OrCoverage: true },
+    args: {
+      sessionId: t.arg.id({ required: true }),
+      notes: t.arg({ type: [WalkNoteInput], required: true }),
+      expectedVersion: t.arg.int({ required: false }),
+    },
+    errors: { types: walkErrors },
+    resolve: (_r, args, ctx) => walks.updateNotes(ctx, { ...args, sessionId: String(args.sessionId) }),
+  }),
+);
+
+builder.mutationField('resolveWalk', (t) =>
+  t.field({
+    type: WalkSessionRef,
+    description: 'Ends the walk as resolved and resolves its ticket. A helpful proposal walk validates the proposal.',
+    authScopes: { l1OrCoverage: true },
+    args: {
+      sessionId: t.arg.id({ required: true }),
+      helpful: t.arg.boolean({ required: true }),
+      resolutionNotes: t.arg.string({ required: true }),
+      expectedVersion: t.arg.int({ required: false }),
+    },
+    errors: { types: walkErrors },
+    resolve: (_r, args, ctx) => walks.resolve(ctx, { ...args, sessionId: String(args.sessionId) }),
+  }),
+);
+
+const EscalationPayload = builder.objectRef<walks.EscalationResult>('EscalationPayload').implement({
+  fields: (t) => ({
+    session: t.field({ type: WalkSessionRef, nullable: true, resolve: (p) => p.walk }),
+    ticket: t.prismaField({ type: 'InternalTicket', resolve: (_q, p, _a, ctx) => loaders(ctx).ticket.load(p.ticketId).then((x) => x!) }),
+    notifiedCount: t.exposeInt('notified', { description: 'People notified.' }),
+    warning: t.exposeString('warning', { nullable: true, description: 'Set when nobody (or not everyone chosen) was notified.' }),
+  }),
+});
+
+builder.mutationField('escalateWalk', (t) =>
+  t.field({
+    type: EscalationPayload,
+    description:
+      'Hands the call to engineers with the transcript, notes and reason. Notifies the chosen people, or every active owner and admin when notifyUserIds is omitted; an empty list notifies nobody.',
+    authScopes: { l1OrCoverage: true },
+    args: {
+      sessionId: t.arg.id({ required: true }),
+      reasonCategory: t.arg({ type: EscalationReasonEnum, required: true }),
+      reason: t.arg.string({ required: false }),
+      notifyUserIds: t.arg.idList({ required: false }),
+      expectedVersion: t.arg.int({ required: false }),
+    },
+    errors: { types: walkErrors },
+    resolve: (_r, args, ctx) =>
+      walks.escalate(ctx, { ...args, sessionId: String(args.sessionId), notifyUserIds: args.notifyUserIds?.map(String) ?? null }),
+  }),
+);
+
+builder.mutationField('escalateWithoutWalk', (t) =>
+  t.field({
+    type: EscalationPayload,
+    description: 'Records a call escalated before any walk (for example when there is no knowledge base yet).',
+    authScopes: { l1OrCoverage: true },
+    args: {
+      problemStatement: t.arg.string({ required: true }),
+      customerName: t.arg.string({ required: true }),
+      customerContact: t.arg.string({ required: true }),
+      reasonCategory: t.arg({ type: EscalationReasonEnum, required: true }),
+      reason: t.arg.string({ required: false }),
+      notifyUserIds: t.arg.idList({ required: false }),
+    },
+    errors: { types: [ValidationError] },
+    resolve: (_r, args, ctx) => walks.escalateWithoutWalk(ctx, { ...args, notifyUserIds: args.notifyUserIds?.map(String) ?? null }),
+  }),
+);
+
+builder.mutationField('takeOverWalk', (t) =>
+  t.field({
+    type: WalkSessionRef,
+    description:
+      'Become the walk’s handler. Send expectedVersion to take it from someone who already took it over; of two concurrent takeovers one wins and the other gets a ConflictError naming the winner.',
+    authScopes: { l1OrCoverage: true },
+    args: { sessionId: t.arg.id({ required: true }), expectedVersion: t.arg.int({ required: false }) },
+    errors: { types: walkErrors },
+    resolve: (_r, args, ctx) => walks.takeOver(ctx, { ...args, sessionId: String(args.sessionId) }),
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------
+// Live
+
+builder.subscriptionField('walkSession', (t) =>
+  t.field({
+    type: WalkSessionRef,
+    description:
+      'The walk’s full state at once, then after every committed change (step, notes, handler, status, watchers), in version order. Another account’s id ends with NOT_FOUND.',
+    authScopes: { l1OrCoverage: true },
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: (_r, args, ctx) => live.liveWalk(ctx, String(args.id)),
+    resolve: (v) => {
+      if (v === live.RESUBSCRIBE) throw resubscribeError();
+      return v;
+    },
+  }),
+);
+
+const WalkChangeEnum = builder.enumType('WalkChange', {
+  values: {
+    STARTED: { value: 'started' },
+    STEPPED: { value: 'stepped' },
+    NOTES: { value: 'notes' },
+    HANDOVER: { value: 'handover' },
+    RESOLVED: { value: 'resolved' },
+    ESCALATED: { value: 'escalated' },
+    ABANDONED: { value: 'abandoned' },
+  } as const,
+});
+
+const ActiveWalkEvent = builder.objectRef<live.FeedEvent>('ActiveWalkEvent').implement({
+  description: 'A change on the coverage board.',
+  fields: (t) => ({
+    change: t.field({ type: WalkChangeEnum, resolve: (e) => e.change }),
+    session: t.field({ type: WalkSessionRef, resolve: (e) => e.session }),
+  }),
+});
+
+builder.subscriptionField('activeWalks', (t) =>
+  t.field({
+    type: ActiveWalkEvent,
+    description: 'The account’s walks as they start, step, change hands and end.',
+    authScopes: { l1OrCoverage: true },
+    subscribe: (_r, _a, ctx) => live.liveAccountWalks(ctx),
+    resolve: (e) => {
+      if (e === live.RESUBSCRIBE) throw resubscribeError();
+      return e;
+    },
+  }),
+);
+
+// A ticket's walks (ticket → walk links for the tickets page and escalations).
+builder.prismaObjectFields('InternalTicket', (t) => ({
+  walks: t.field({
+    type: [WalkSessionRef],
+    description: 'Walks on this ticket, newest first.',
+    resolve: (ticket, _a, ctx) => loaders(ctx).walksByTicket.load(ticket.id),
+  }),
+  latestWalk: t.field({
+    type: WalkSessionRef,
+    nullable: true,
+    resolve: async (ticket, _a, ctx) => (await loaders(ctx).walksByTicket.load(ticket.id))[0] ?? null,
+  }),
+}));

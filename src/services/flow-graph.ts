@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import type { Issue } from './errors.ts';
+
+/**
+ * Decision trees: node shapes, validation before publishing, and stepping. Pure functions; the
+ * walk service uses them against the version a walk pinned.
+ */
+
+export const LIMITS = {
+  maxNodes: 500,
+  idLength: 100,
+  textLength: 2000,
+  labelLength: 60,
+};
+
+export type QuestionNode = {
+  id: string;
+  kind: 'question';
+  text: string;
+  yesLabel: string;
+  noLabel: string;
+  yesNext: string;
+  noNext: string;
+};
+export type InstructionNode = { id: string; kind: 'instruction'; text: string; next: string };
+export type TerminalNode = { id: string; kind: 'resolution' | 'escalation'; text: string };
+export type FlowNode = QuestionNode | InstructionNode | TerminalNode;
+export type Answer = 'yes' | 'no' | 'continue';
+
+const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+
+/** Shape only (types, lengths); the graph rules are checked by validateGraph. */
+const nodeShape = z.object({
+  id: z.string(),
+  kind: z.enum(['question', 'instruction', 'resolution', 'escalation']),
+  text: z.string(),
+  yesLabel: z.string().optional().nullable(),
+  noLabel: z.string().optional().nullable(),
+  yesNext: z.string().optional().nullable(),
+  noNext: z.string().optional().nullable(),
+  next: z.string().optional().nullable(),
+});
+export type NodeInput = z.infer<typeof nodeShape>;
+
+/** Normalise editor input into typed nodes, keeping only the fields each kind uses. */
+export function normaliseNodes(input: NodeInput[]): FlowNode[] {
+  return input.map((n): FlowNode => {
+    const base = { id: n.id.trim(), text: n.text.trim() };
+    switch (n.kind) {
+      case 'question':
+        return {
+          ...base,
+          kind: 'question',
+          yesLabel: (n.yesLabel ?? '').trim(),
+          noLabel: (n.noLabel ?? '').trim(),
+          yesNext: (n.yesNext ?? '').trim(),
+          noNext: (n.noNext ?? '').trim(),
+        };
+      case 'instruction':
+        return { ...base, kind: 'instruction', next: (n.next ?? '').trim() };
+      default:
+        return { ...base, kind: n.kind };
+    }
+  });
+}
+
+export function successors(n: FlowNode): string[] {
+  if (n.kind === 'question') return [n.yesNext, n.noNext];
+  if (n.kind === 'instruction') return [n.next];
+  return [];
+}
+
+/**
+ * Everything that stops a tree from being published, each issue naming its node:
+ * duplicate or malformed ids, missing text or labels, equal labels, dangling pointers,
+ * unreachable nodes, cycles, no terminal node, too many nodes, text over its cap.
+ */
+export function validateGraph(nodes: FlowNode[], rootNodeId: string | null | undefined): Issue[] {
+  const issues: Issue[] = [];
+  const at = (id: string, field: string, message: string) => issues.push({ path: ['nodes', id, field], message });
+
+  if (nodes.length === 0) issues.push({ path: ['nodes'], message: 'a flow needs at least one node' });
+  if (nodes.length > LIMITS.maxNodes) {
+    issues.push({ path: ['nodes'], message: `a flow may have at most ${LIMITS.maxNodes} nodes (has ${nodes.length})` });
+    return issues;
+  }
+  const byId = new Map<string, FlowNode>();
+  for (const [i, n] of nodes.entries()) {
+    const label = n.id || `#${i + 1}`;
+    if (!n.id) at(label, 'id', 'node id is required');
+    else if (n.id.length > LIMITS.idLength) at(label, 'id', `node id is longer than ${LIMITS.idLength} characters`);
+    else if (!NODE_ID.test(n.id)) at(label, 'id', 'node id may use letters, digits, and _ . : -');
+    if (n.id && byId.has(n.id)) at(label, 'id', `duplicate node id "${n.id}"`);
+    if (n.id) byId.set(n.id, n);
+    if (!n.text) at(label, 'text', 'text is required');
+    if (n.text.length > LIMITS.textLength) at(label, 'text', `text is longer than ${LIMITS.textLength} characters`);
+    if (n.kind === 'question') {
+      for (const f of ['yesLabel', 'noLabel'] as const) {
+        if (!n[f]) at(label, f, `${f} is required`);
+        else if (n[f].length > LIMITS.labelLength) at(label, f, `${f} is longer than ${LIMITS.labelLength} characters`);
+      }
+      if (n.yesLabel && n.noLabel && n.yesLabel.toLowerCase() === n.noLabel.toLowerCase()) {
+        at(label, 'noLabel', 'yesLabel and noLabel must differ');
+      }
+    }
+  }
+  for (const n of nodes) {
+    const fields: Array<[string, string]> =
+      n.kind === 'question' ? [['yesNext', n.yesNext], ['noNext', n.noNext]] : n.kind === 'instruction' ? [['next', n.next]] : [];
+    for (const [f, target] of fields) {
+      if (!target) at(n.id, f, `${f} is required`);
+      else if (!byId.has(target)) at(n.id, f, `points to missing node "${target}"`);
+      else if (target === n.id) at(n.id, f, 'points to itself');
+    }
+  }
+  if (!rootNodeId) issues.push({ path: ['rootNodeId'], message: 'a root node is required' });
+  else if (!byId.has(rootNodeId)) issues.push({ path: ['rootNodeId'], message: `root node "${rootNodeId}" does not exist` });
+  if (![...byId.values()].some((n) => n.kind === 'resolution' || n.kind === 'escalation')) {
+    issues.push({ path: ['nodes'], message: 'a flow needs at least one resolution or escalation node' });
+  }
+  if (issues.length || !rootNodeId) return issues;
+
+  // Reachability and cycles in one iterative DFS (no recursion: 500 nodes deep must not overflow).
+  const state = new Map<string, 1 | 2>();
+  const reported = new Set<string>();
+  const stack: Array<{ id: string; i: number }> = [{ id: rootNodeId, i: 0 }];
+  state.set(rootNodeId, 1);
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const next = successors(byId.get(top.id)!);
+    if (top.i < next.length) {
+      const child = next[top.i++]!;
+      const s = state.get(child);
+      if (s === 1) {
+        if (!reported.has(top.id)) {
+          reported.add(top.id);
+          at(top.id, 'next', `creates a cycle back to "${child}"`);
+        }
+      } else if (!s) {
+        state.set(child, 1);
+        stack.push({ id: child, i: 0 });
+      }
+    } else {
+      state.set(top.id, 2);
+      stack.pop();
+    }
+  }
+  for (const n of nodes) if (!state.has(n.id)) at(n.id, 'id', 'is not reachable from the root node');
+  return issues;
+}
+
+export type StepResolution =
+  | { ok: true; nextNodeId: string | null; answerLabel: string; question: string; yesLabel: string | null; noLabel: string | null }
+  | { ok: false; message: string };
+
+/** What an answer at a node means: the label shown, and where the walk goes next. */
+export function resolveStep(node: FlowNode, answer: Answer): StepResolution {
+  if (node.kind === 'question') {
+    if (answer === 'continue') return { ok: false, message: `"${node.id}" is a question: answer YES or NO` };
+    return {
+      ok: true,
+      nextNodeId: answer === 'yes' ? node.yesNext : node.noNext,
+      answerLabel: answer === 'yes' ? node.yesLabel : node.noLabel,
+      question: node.text,
+      yesLabel: node.yesLabel,
+      noLabel: node.noLabel,
+    };
+  }
+  if (node.kind === 'instruction') {
+    if (answer !== 'continue') return { ok: false, message: `"${node.id}" is an instruction: answer CONTINUE` };
+    return { ok: true, nextNodeId: node.next, answerLabel: 'Continue', question: node.text, yesLabel: null, noLabel: null };
+  }
+  return { ok: false, message: `"${node.id}" ends the flow: resolve or escalate the walk instead` };
+}
+
+/** Parsed node maps are cached by immutable version id: a published version never changes. */
+export class NodeCache {
+  private readonly map = new Map<string, Map<string, FlowNode>>();
+  constructor(private readonly max = 500) {}
+  get(key: string, nodes: () => unknown): Map<string, FlowNode> {
+    let hit = this.map.get(key);
+    if (hit) {
+      this.map.delete(key);
+      this.map.set(key, hit);
+      return hit;
+    }
+    hit = new Map((nodes() as FlowNode[]).map((n) => [n.id, n]));
+    this.map.set(key, hit);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+    return hit;
+  }
+  peek(key: string): Map<string, FlowNode> | undefined {
+    return this.map.get(key);
+  }
+  async load(key: string, nodes: () => Promise<unknown>): Promise<Map<string, FlowNode>> {
+    const hit = this.map.get(key);
+    if (hit) return this.get(key, () => []);
+    const loaded = await nodes();
+    return this.get(key, () => loaded);
+  }
+}
+
+export const nodeInputSchema = nodeShape;

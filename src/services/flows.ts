@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import type { Context } from '../context.ts';
+import { sql } from '../db/tenant.ts';
+import { audit } from './audit.ts';
+import { NotFoundError, ValidationError } from './errors.ts';
+import { type FlowNode, LIMITS, NodeCache, nodeInputSchema, type NodeInput, normaliseNodes, validateGraph } from './flow-graph.ts';
+import { requireUser } from './principal.ts';
+import { scopesFor } from './scopes.ts';
+import { filterText, parse, text, uuid } from './validation.ts';
+
+type Query = { include?: object; select?: object };
+
+/**
+ * Published versions never change, so their parsed node maps are cached by version id for every
+ * request. Only ids that came out of an RLS-protected read are ever looked up here.
+ */
+const versionCache = new NodeCache(2000);
+
+export async function versionNodes(versionId: string): Promise<Map<string, FlowNode>> {
+  return versionCache.load(versionId, async () => {
+    const { rows } = await sql<{ nodes: FlowNode[] }>('SELECT nodes FROM flow_versions WHERE id = $1', [versionId]);
+    if (!rows[0]) throw new NotFoundError('Flow version');
+    return rows[0].nodes;
+  });
+}
+
+const nodesShape = z
+  .array(
+    nodeInputSchema.extend({
+      id: text(LIMITS.idLength),
+      text: text(LIMITS.textLength),
+      yesLabel: text(LIMITS.labelLength).optional().nullable(),
+      noLabel: text(LIMITS.labelLength).optional().nullable(),
+      yesNext: text(LIMITS.idLength).optional().nullable(),
+      noNext: text(LIMITS.idLength).optional().nullable(),
+      next: text(LIMITS.idLength).optional().nullable(),
+    }),
+  )
+  .max(LIMITS.maxNodes, `a flow may have at most ${LIMITS.maxNodes} nodes`);
+
+const createInput = z.object({ title: text(200, 1), description: text(2000).optional().nullable() });
+
+export async function create(ctx: Context, input: { title: string; description?: string | null }) {
+  const p = requireUser(ctx);
+  const v = parse(createInput, input);
+  const flow = await ctx.deps.prisma.flow.create({
+    data: { accountId: p.accountId, title: v.title, description: v.description ?? '', createdById: p.userId },
+  });
+  await audit(ctx, { action: 'flow.create', entityType: 'flow', entityId: flow.id, payload: { title: v.title } });
+  return flow;
+}
+
+async function lockFlow(flowId: string) {
+  const { rows } = await sql<{ id: string; status: string; latest_version_no: number; draft_nodes: FlowNode[]; draft_root_node_id: string | null; title: string }>(
+    'SELECT id, status, latest_version_no, draft_nodes, draft_root_node_id, title FROM flows WHERE id = $1 FOR UPDATE',
+    [flowId],
+  );
+  if (!rows[0]) throw new NotFoundError('Flow');
+  return rows[0];
+}
+
+const draftInput = z.object({
+  flowId: uuid,
+  nodes: nodesShape,
+  rootNodeId: text(LIMITS.idLength).nullable().optional(),
+  title: text(200, 1).optional().nullable(),
+  description: text(2000).optional().nullable(),
+});
+
+/** Saves the editor's draft as is (drafts may be incomplete); publishing checks the graph. */
+export async function saveDraft(ctx: Context, input: { flowId: string; nodes: NodeInput[]; rootNodeId?: string | null; title?: string | null; description?: string | null }) {
+  const v = parse(draftInput, input);
+  const flow = await lockFlow(v.flowId);
+  if (flow.status === 'archived') throw ValidationError.of('flowId', 'this flow is archived; it can no longer be edited');
+  const nodes = normaliseNodes(v.nodes);
+  return ctx.deps.prisma.flow.update({
+    where: { id: v.flowId },
+    data: {
+      draftNodes: nodes,
+      draftRootNodeId: v.rootNodeId?.trim() || null,
+      ...(v.title ? { title: v.title } : {}),
+      ...(v.description != null ? { description: v.description } : {}),
+    },
+  });
+}
+
+/** Validates the draft and publishes it as the next immutable version. */
+export async function publish(ctx: Context, input: { flowId: string }) {
+  const p = requireUser(ctx);
+  const { flowId } = parse(z.object({ flowId: uuid }), input);
+  const flow = await lockFlow(flowId);
+  if (flow.status === 'archived') throw ValidationError.of('flowId', 'this flow is archived; it can no longer be published');
+  const nodes = normaliseNodes(flow.draft_nodes as NodeInput[]);
+  const issues = validateGraph(nodes, flow.draft_root_node_id);
+  if (issues.length) throw new ValidationError(issues);
+  const version = flow.latest_version_no + 1;
+  const v = await ctx.deps.prisma.flowVersion.create({
+    data: { accountId: p.accountId, flowId, version, nodes, rootNodeId: flow.draft_root_node_id!, publishedById: p.userId, publishedAt: ctx.deps.clock.now() },
+  });
+  const updated = await ctx.deps.prisma.flow.update({
+    where: { id: flowId },
+    data: { status: 'published', latestVersionId: v.id, latestVersionNo: version },
+  });
+  await audit(ctx, { action: 'flow.publish', entityType: 'flow', entityId: flowId, payload: { version, nodes: nodes.length } });
+  return updated;
+}
+
+export async function archive(ctx: Context, input: { flowId: string }) {
+  const { flowId } = parse(z.object({ flowId: uuid }), input);
+  const flow = await lockFlow(flowId);
+  if (flow.status === 'archived') return ctx.deps.prisma.flow.findUniqueOrThrow({ where: { id: flowId } });
+  const updated = await ctx.deps.prisma.flow.update({ where: { id: flowId }, data: { status: 'archived', archivedAt: ctx.deps.clock.now() } });
+  // Walks already on it keep their pinned version.
+  await audit(ctx, { action: 'flow.archive', entityType: 'flow', entityId: flowId, payload: { title: flow.title } });
+  return updated;
+}
+
+/** Engineers and admins see drafts and archived flows too; L1s see what they can walk. */
+export async function list(ctx: Context, query: Query, f: { status?: string | null; search?: string | null }) {
+  const author = scopesFor(ctx.principal).engineerOrAdmin;
+  const search = filterText(f.search);
+  return ctx.deps.prisma.flow.findMany({
+    ...query,
+    where: {
+      ...(author ? (f.status ? { status: f.status } : {}) : { status: 'published' }),
+      ...(search ? { title: { contains: search, mode: 'insensitive' as const } } : {}),
+    },
+    orderBy: [{ title: 'asc' }, { id: 'asc' }],
+    take: 200,
+  });
+}
+
+export async function get(ctx: Context, query: Query, input: { flowId: string }) {
+  const { flowId } = parse(z.object({ flowId: uuid }), input);
+  const author = scopesFor(ctx.principal).engineerOrAdmin;
+  const flow = await ctx.deps.prisma.flow.findUnique({ ...query, where: { id: flowId } });
+  if (!flow || (!author && flow.status !== 'published')) throw new NotFoundError('Flow');
+  return flow;
+}
+
+export function draftIssues(flow: { draftNodes: unknown; draftRootNodeId: string | null }) {
+  return validateGraph(normaliseNodes((flow.draftNodes ?? []) as NodeInput[]), flow.draftRootNodeId);
+}

@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import type { Context } from '../context.ts';
+import { savepoint, sql, switchTenant } from '../db/tenant.ts';
+import { randomToken, sha256Hex } from '../lib/crypto.ts';
+import { hashPassword } from '../lib/passwords.ts';
+import { audit } from './audit.ts';
+import { AppError, InviteInvalid, isUniqueViolation, NotFoundError, ValidationError } from './errors.ts';
+import { requireUser, type Role } from './principal.ts';
+import { assertSeatAvailable } from './seats.ts';
+import { effectivePolicy, type SessionTokens, startSession } from './sessions.ts';
+import { lockMembership } from './users.ts';
+import { email, name, parse, password, uuid } from './validation.ts';
+
+export const INVITE_TTL_DAYS = 7;
+const INVITE_PREFIX = 'inv_';
+
+export interface CreatedInvite {
+  inviteId: string;
+  /** The secret link, returned once; only its SHA-256 is stored. */
+  acceptUrl: string;
+  token: string;
+}
+
+const inviteInput = z.object({
+  email,
+  role: z.enum(['owner', 'admin', 'engineer', 'l1_tech', 'viewer']).refine((r) => r !== 'owner', 'invites cannot grant the owner role; promote a member instead'),
+});
+
+/**
+ * Invites an address to the caller's account. Only the token's SHA-256 is kept; the link is
+ * returned once. An existing member or an open invite for the address is a ValidationError; a
+ * seat-taking role is checked against the plan now and again at acceptance.
+ */
+export async function create(ctx: Context, input: { email: string; role: string }): Promise<CreatedInvite> {
+  const p = requireUser(ctx);
+  const v = parse(inviteInput, input);
+  const now = ctx.deps.clock.now();
+  const member = await sql('SELECT 1 FROM users WHERE email = $1 AND deleted_at IS NULL', [v.email]);
+  if (member.rowCount) throw ValidationError.of('email', `${v.email} is already a member of this account`);
+  // Expired invites no longer block a new one.
+  await sql(
+    `UPDATE invites SET revoked_at = $2 WHERE email = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at <= $2`,
+    [v.email, now],
+  );
+  const open = await sql('SELECT 1 FROM invites WHERE email = $1 AND accepted_at IS NULL AND revoked_at IS NULL', [v.email]);
+  if (open.rowCount) throw ValidationError.of('email', `${v.email} already has a pending invite`);
+  await assertSeatAvailable(ctx, v.role);
+  const token = randomToken(INVITE_PREFIX);
+  const expiresAt = new Date(now.getTime() + INVITE_TTL_DAYS * 24 * 3600 * 1000);
+  const invite = await ctx.deps.prisma.invite.create({
+    data: { accountId: p.accountId, email: v.email, role: v.role, tokenHash: sha256Hex(token), expiresAt, invitedById: p.userId, createdAt: now },
+  });
+  await audit(ctx, { action: 'invite.create', entityType: 'invite', entityId: invite.id, payload: { email: v.email, role: v.role } });
+  return { inviteId: invite.id, token, acceptUrl: `${linkBase(ctx)}/invite/${token}` };
+}
+
+/** PUBLIC_URL when configured; otherwise the origin the admin is using right now. */
+function linkBase(ctx: Context): string {
+  if (ctx.deps.config.PUBLIC_URL) return ctx.deps.config.PUBLIC_URL.replace(/\/$/, '');
+  try {
+    const origin = new URL(ctx.request.url).origin;
+    if (origin && origin !== 'null' && !origin.includes('socket.local')) return origin;
+  } catch {
+    // fall through
+  }
+  return ctx.deps.config.publicUrl;
+}
+
+export type BulkRow = CreatedInvite | AppError;
+
+/** Several invites; each row succeeds or fails on its own (a refused row keeps its typed error). */
+export async function createMany(ctx: Context, rows: Array<{ email: string; role: string }>): Promise<BulkRow[]> {
+  if (rows.length === 0) throw ValidationError.of('invites', 'add at least one invite');
+  if (rows.length > 100) throw ValidationError.of('invites', 'at most 100 invites at once');
+  const out: BulkRow[] = [];
+  for (const row of rows) {
+    try {
+      out.push(await savepoint(() => create(ctx, row)));
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      out.push(err);
+    }
+  }
+  return out;
+}
+
+export async function revoke(ctx: Context, input: { inviteId: string }) {
+  const { inviteId } = parse(z.object({ inviteId: uuid }), input);
+  const invite = await ctx.deps.prisma.invite.findUnique({ where: { id: inviteId } });
+  if (!invite) throw new NotFoundError('Invite');
+  if (invite.acceptedAt) throw ValidationError.of('inviteId', 'this invite was already accepted');
+  if (invite.revokedAt) return invite;
+  const updated = await ctx.deps.prisma.invite.update({ where: { id: inviteId }, data: { revokedAt: ctx.deps.clock.now() } });
+  await audit(ctx, { action: 'invite.revoke', entityType: 'invite', entityId: inviteId, payload: { email: invite.email } });
+  return updated;
+}
+
+export async function list(ctx: Context, query: { include?: object; select?: object }) {
+  return ctx.deps.prisma.invite.findMany({ ...query, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 200 });
+}
+
+export function inviteStatus(i: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }, now: Date) {
+  if (i.acceptedAt) return 'accepted';
+  if (i.revokedAt) return 'revoked';
+  if (i.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return 'pending';
+}
+
+const acceptInput = z.object({
+  token: z.string().regex(/^inv_[A-Za-z0-9_-]{20,100}$/, 'is not a valid invite token'),
+  name,
+  password,
+});
+
+/**
+ * Accepting creates the user and signs them in. The invite row is locked (single use), then the
+ * account (membership) and the plan (seats): of many concurrent accepts for the last seat, one
+ * creates a user and the rest get SeatLimitExceeded.
+ */
+export async function accept(ctx: Context, input: { token: string; name: string; password: string }): Promise<SessionTokens> {
+  let v: z.infer<typeof acceptInput>;
+  try {
+    v = parse(acceptInput, input);
+  } catch (err) {
+    // A malformed token reads the same as an unknown one.
+    if (err instanceof ValidationError && err.issues.some((i) => i.path[0] === 'token')) throw new InviteInvalid();
+    throw err;
+  }
+  const hash = sha256Hex(v.token);
+  const found = await sql<{ account_id: string | null }>('SELECT l1_auth.account_for_invite($1) AS account_id', [hash]);
+  const accountId = found.rows[0]?.account_id;
+  if (!accountId) throw new InviteInvalid();
+  await switchTenant(accountId);
+  const now = ctx.deps.clock.now();
+  const load = async (lock: boolean) => {
+    const { rows } = await sql<{ id: string; email: string; role: Role; expires_at: Date; accepted_at: Date | null; revoked_at: Date | null }>(
+      `SELECT id, email, role, expires_at, accepted_at, revoked_at FROM invites WHERE token_hash = $1${lock ? ' FOR UPDATE' : ''}`,
+      [hash],
+    );
+    const i = rows[0];
+    if (!i || i.accepted_at || i.revoked_at || i.expires_at.getTime() <= now.getTime()) throw new InviteInvalid();
+    return i;
+  };
+  await load(false);
+  // Hash before taking any lock: argon2 is deliberately slow and must not hold up other accepts.
+  const passwordHash = await hashPassword(v.password);
+  const invite = await load(true);
+  await lockMembership(accountId);
+  await assertSeatAvailable(ctx, invite.role);
+  const taken = await sql<{ account_id: string | null }>('SELECT l1_auth.account_for_email($1) AS account_id', [invite.email]);
+  if (taken.rows[0]?.account_id) throw new InviteInvalid('This email address already has an account; sign in instead');
+  const user = await savepoint(() =>
+    ctx.deps.prisma.user.create({
+      data: { accountId, email: invite.email, name: v.name, passwordHash, role: invite.role, lastLoginAt: now },
+      include: { account: true },
+    }),
+  ).catch((err: unknown) => {
+    // The same address accepted in another account a moment ago.
+    if (isUniqueViolation(err)) throw new InviteInvalid('This email address already has an account; sign in instead');
+    throw err;
+  });
+  await sql('UPDATE invites SET accepted_at = $2, accepted_user_id = $3 WHERE id = $1', [invite.id, now, user.id]);
+  const tokens = await startSession(ctx, { userId: user.id, accountId, policy: effectivePolicy(user.account), now });
+  ctx.principal = {
+    kind: 'user',
+    userId: user.id,
+    accountId,
+    sessionId: tokens.sessionId,
+    email: user.email,
+    name: user.name,
+    role: user.role as Role,
+    isSuperAdmin: false,
+    canCoverL1: false,
+    expiresAt: Math.floor(tokens.accessTokenExpiresAt.getTime() / 1000),
+  };
+  await audit(ctx, { action: 'invite.accept', entityType: 'invite', entityId: invite.id, payload: { userId: user.id, role: invite.role } });
+  return tokens;
+}

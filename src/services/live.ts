@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import type { Context } from '../context.ts';
+import { isUuid, withTenantTx } from '../db/tenant.ts';
+import type { Notification, User } from '../generated/prisma/client.ts';
+import { type Delivery, OVERFLOW, topics } from './events.ts';
+import { loaders } from './loaders.ts';
+import type { NotificationRow } from './notifications.ts';
+import type { Watcher, WatchersEvent } from './presence.ts';
+import { requireUser } from './principal.ts';
+import { fromWireStep, fromWireWalk, type WalkChange, type WalkEvent } from './walk-events.ts';
+import type { StepRow, WalkRow } from './walk-rows.ts';
+import * as walks from './walks.ts';
+
+/**
+ * A walk with what a live subscriber already holds: its steps, watchers, the handler and creator,
+ * and its title. Field resolvers read these instead of querying, so an event costs no round trip.
+ */
+export type WalkView = WalkRow & {
+  steps?: StepRow[];
+  watchers?: Watcher[];
+  handlerUser?: User;
+  createdByUser?: User;
+  titleText?: string;
+};
+
+/** Yielded instead of a state when the subscriber must resubscribe (it fell too far behind). */
+export const RESUBSCRIBE = Symbol('resubscribe');
+
+export const BUFFER_SIZE = 256;
+
+interface LiveState extends WalkView {
+  steps: StepRow[];
+  watchers: Watcher[];
+  watcherSeq: number;
+}
+
+function notFound(): GraphQLError {
+  return new GraphQLError('Walk not found', { extensions: { code: 'NOT_FOUND' } });
+}
+
+async function snapshot(ctx: Context, accountId: string, walkId: string): Promise<LiveState | null> {
+  return withTenantTx(
+    ctx.deps.appPool,
+    accountId,
+    async () => {
+      let walk: WalkRow;
+      try {
+        walk = await walks.get(ctx, walkId);
+      } catch {
+        return null;
+      }
+      const [steps, users, title] = await Promise.all([
+        walks.steps(walkId),
+        loaders(ctx).user.loadMany([walk.handlerUserId, walk.createdById]),
+        walks.title(ctx, walk),
+      ]);
+      return {
+        ...walk,
+        steps,
+        handlerUser: users[0] as User,
+        createdByUser: users[1] as User,
+        titleText: title,
+        watchers: [],
+        watcherSeq: 0,
+      };
+    },
+    { lazy: true },
+  );
+}
+
+async function userById(ctx: Context, accountId: string, id: string): Promise<User | undefined> {
+  return withTenantTx(ctx.deps.appPool, accountId, async () => (await loaders(ctx).user.load(id)) ?? undefined, { lazy: true });
+}
+
+/**
+ * `walkSession(id)` live: the full state at once, then the state after every committed change, in
+ * version order. Another account's id (or none) ends the subscription with NOT_FOUND before
+ * anything is delivered. While subscribed, the caller is listed among the walk's watchers.
+ */
+export async function liveWalk(ctx: Context, walkId: string): Promise<AsyncIterable<LiveState | typeof RESUBSCRIBE>> {
+  const p = requireUser(ctx);
+  if (!isUuid(walkId)) throw notFound();
+  const { events, presence } = ctx.deps;
+  // Subscribe first: anything committed after this is in the stream, anything before is in the snapshot.
+  const stream = await events.subscribe<WalkEvent | WatchersEvent>([topics.walk(walkId)], BUFFER_SIZE);
+  let state: LiveState | null;
+  try {
+    state = await snapshot(ctx, p.accountId, walkId);
+  } catch (err) {
+    stream.close();
+    throw err;
+  }
+  if (!state) {
+    stream.close();
+    throw notFound();
+  }
+  const subKey = randomUUID();
+  const joined = await presence.join(walkId, subKey, { userId: p.userId, name: p.name, role: p.role, since: new Date().toISOString() });
+  // Our own join announcement will arrive on the stream too; its list is already in the snapshot.
+  state.watchers = joined.watchers;
+  state.watcherSeq = joined.seq;
+
+  async function* run(): AsyncGenerator<LiveState | typeof RESUBSCRIBE> {
+    let s = state!;
+    try {
+      yield s;
+      for await (const ev of stream as AsyncIterable<Delivery<WalkEvent | WatchersEvent>>) {
+        if (ev === OVERFLOW) {
+          yield RESUBSCRIBE;
+          return;
+        }
+        if (ev.change === 'watchers') {
+          if (ev.seq <= s.watcherSeq) continue;
+          s = { ...s, watchers: ev.watchers, watcherSeq: ev.seq };
+          yield s;
+          continue;
+        }
+        const v = ev.walk.version;
+        if (v <= s.version) continue; // already reflected (duplicate or older)
+        if (v > s.version + 1) {
+          // A change we did not see (another instance published out of order): reload the truth.
+          const fresh = await snapshot(ctx, p.accountId, walkId);
+          if (!fresh) return;
+          s = { ...fresh, watchers: s.watchers, watcherSeq: s.watcherSeq };
+          yield s;
+          continue;
+        }
+        const walk = fromWireWalk(ev.walk, s.notes);
+        const steps = ev.step ? [...s.steps, fromWireStep(ev.step)] : s.steps;
+        let handlerUser = s.handlerUser;
+        if (walk.handlerUserId !== s.handlerUserId) handlerUser = await userById(ctx, p.accountId, walk.handlerUserId);
+        s = { ...s, ...walk, steps, handlerUser };
+        yield s;
+      }
+    } finally {
+      stream.close();
+      await presence.leave(walkId, subKey);
+    }
+  }
+  return run();
+}
+
+export interface FeedEvent {
+  change: WalkChange;
+  session: WalkView;
+}
+
+/** `activeWalks` live: the account's feed for the coverage board. */
+export async function liveAccountWalks(ctx: Context): Promise<AsyncIterable<FeedEvent | typeof RESUBSCRIBE>> {
+  const p = requireUser(ctx);
+  const stream = await ctx.deps.events.subscribe<WalkEvent | WatchersEvent>([topics.accountWalks(p.accountId)], BUFFER_SIZE);
+  async function* run(): AsyncGenerator<FeedEvent | typeof RESUBSCRIBE> {
+    try {
+      for await (const ev of stream) {
+        if (ev === OVERFLOW) {
+          yield RESUBSCRIBE;
+          return;
+        }
+        if (ev.change === 'watchers') continue;
+        yield { change: ev.change, session: fromWireWalk(ev.walk) };
+      }
+    } finally {
+      stream.close();
+    }
+  }
+  return run();
+}
+
+/** `notifications` live: the recipient's own notifications as they are created. */
+export async function liveNotifications(ctx: Context): Promise<AsyncIterable<Notification | typeof RESUBSCRIBE>> {
+  const p = requireUser(ctx);
+  const stream = await ctx.deps.events.subscribe<NotificationRow & { readAt: string | null; createdAt: string }>(
+    [topics.userNotifications(p.userId)],
+    BUFFER_SIZE,
+  );
+  async function* run(): AsyncGenerator<Notification | typeof RESUBSCRIBE> {
+    try {
+      for await (const n of stream) {
+        if (n === OVERFLOW) {
+          yield RESUBSCRIBE;
+          return;
+        }
+        if (n.recipientId !== p.userId) continue;
+        yield {
+          id: n.id,
+          accountId: n.accountId,
+          recipientId: n.recipientId,
+          kind: n.kind,
+          payload: n.payload as Notification['payload'],
+          dedupeKey: null,
+          readAt: n.readAt ? new Date(n.readAt) : null,
+          createdAt: new Date(n.createdAt),
+        };
+      }
+    } finally {
+      stream.close();
+    }
+  }
+  return run();
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { Context } from '../context.ts';
+import { sql } from '../db/tenant.ts';
+import type { EventBus } from './events.ts';
+import { topics } from './events.ts';
+import { requireUser } from './principal.ts';
+import { parse, uuid } from './validation.ts';
+
+type Query = { include?: object; select?: object };
+
+export interface NotificationRow {
+  id: string;
+  accountId: string;
+  recipientId: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  readAt: Date | null;
+  createdAt: Date;
+}
+
+const COLUMNS = `id, account_id AS "accountId", recipient_id AS "recipientId", kind, payload, read_at AS "readAt", created_at AS "createdAt"`;
+
+type Queryable = { query: <R extends object>(text: string, values?: unknown[]) => Promise<{ rows: R[] }> };
+
+/**
+ * One notification per recipient and dedupe key: running this twice (a retried job) creates
+ * nothing new. Returns only the rows created now, which are the ones to publish.
+ */
+export async function createMany(
+  db: Queryable,
+  a: { accountId: string; recipientIds: string[]; kind: string; payload: Record<string, unknown>; dedupeKey: string; now: Date },
+): Promise<NotificationRow[]> {
+  if (!a.recipientIds.length) return [];
+  const { rows } = await db.query<NotificationRow>(
+    `INSERT INTO notifications (account_id, recipient_id, kind, payload, dedupe_key, created_at)
+     SELECT $1, u.id, $3, $4, $5, $6 FROM users u
+     WHERE u.id = ANY($2::uuid[]) AND u.account_id = $1 AND u.is_active AND u.deleted_at IS NULL
+     ON CONFLICT (recipient_id, dedupe_key) DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [a.accountId, a.recipientIds, a.kind, JSON.stringify(a.payload), a.dedupeKey, a.now],
+  );
+  return rows;
+}
+
+export function publishNotifications(events: EventBus, rows: NotificationRow[]): void {
+  for (const n of rows) {
+    events.publish(topics.userNotifications(n.recipientId), {
+      ...n,
+      readAt: n.readAt?.toISOString() ?? null,
+      createdAt: n.createdAt.toISOString(),
+    });
+  }
+}
+
+export async function list(ctx: Context, query: Query, f: { first?: number | null; unreadOnly?: boolean | null }) {
+  const p = requireUser(ctx);
+  return ctx.deps.prisma.notification.findMany({
+    ...query,
+    where: { recipientId: p.userId, ...(f.unreadOnly ? { readAt: null } : {}) },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: Math.min(Math.max(f.first ?? 30, 1), 100),
+  });
+}
+
+export async function unreadCount(ctx: Context): Promise<number> {
+  const p = requireUser(ctx);
+  const { rows } = await sql<{ n: number }>('SELECT count(*)::int AS n FROM notifications WHERE recipient_id = $1 AND read_at IS NULL', [p.userId]);
+  return rows[0]?.n ?? 0;
+}
+
+/** Marks the given notifications (or all of mine) read; returns how many remain unread. */
+export async function markRead(ctx: Context, input: { ids?: string[] | null }): Promise<number> {
+  const p = requireUser(ctx);
+  const v = parse(z.object({ ids: z.array(uuid).max(500).nullable().optional() }), input);
+  await sql(
+    `UPDATE notifications SET read_at = $2 WHERE recipient_id = $1 AND read_at IS NULL AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[]))`,
+    [p.userId, ctx.deps.clock.now(), v.ids ?? null],
+  );
+  return unreadCount(ctx);
+}

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import type { Context } from '../context.ts';
+import { sql } from '../db/tenant.ts';
+import { audit } from './audit.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { type FlowNode, LIMITS, type NodeInput, nodeInputSchema, normaliseNodes, validateGraph } from './flow-graph.ts';
+import { requireUser } from './principal.ts';
+import { blankToNull, parse, text, uuid } from './validation.ts';
+
+type Query = { include?: object; select?: object };
+
+const nodesShape = z.array(nodeInputSchema.extend({ id: text(LIMITS.idLength), text: text(LIMITS.textLength) })).max(LIMITS.maxNodes);
+
+const createInput = z.object({
+  title: text(200, 1),
+  nodes: nodesShape,
+  rootNodeId: text(LIMITS.idLength).nullable().optional(),
+  ticketId: uuid.nullable().optional(),
+});
+
+/** An engineer's manual draft tree, optionally linked to a ticket. */
+export async function create(ctx: Context, input: { title: string; nodes: NodeInput[]; rootNodeId?: string | null; ticketId?: string | null }) {
+  const p = requireUser(ctx);
+  const v = parse(createInput, input);
+  if (v.ticketId && !(await ctx.deps.prisma.internalTicket.findUnique({ where: { id: v.ticketId } }))) {
+    throw new NotFoundError('Ticket');
+  }
+  const proposal = await ctx.deps.prisma.flowProposal.create({
+    data: {
+      accountId: p.accountId,
+      title: v.title,
+      source: 'manual_draft',
+      nodes: normaliseNodes(v.nodes),
+      rootNodeId: v.rootNodeId ?? null,
+      ticketId: v.ticketId ?? null,
+      createdById: p.userId,
+      createdAt: ctx.deps.clock.now(),
+    },
+  });
+  await audit(ctx, { action: 'proposal.create', entityType: 'proposal', entityId: proposal.id, payload: { source: 'manual_draft' } });
+  return proposal;
+}
+
+/**
+ * After a resolved ad-hoc walk, its creator turns the notes into a draft tree linked to the ticket:
+ * one instruction per note, ending in a resolution with the resolution notes.
+ */
+export async function createFromWalk(ctx: Context, input: { sessionId: string }) {
+  const p = requireUser(ctx);
+  const { sessionId } = parse(z.object({ sessionId: uuid }), input);
+  const { rows } = await sql<{
+    kind: string;
+    status: string;
+    created_by: string;
+    notes: Array<{ at: string; content: string }>;
+    resolution_notes: string | null;
+    internal_ticket_id: string | null;
+    problem_statement: string | null;
+  }>(
+    `SELECT w.kind, w.status, w.created_by, w.notes, w.resolution_notes, w.internal_ticket_id, t.problem_statement
+     FROM walk_sessions w LEFT JOIN internal_tickets t ON t.id = w.internal_ticket_id WHERE w.id = $1`,
+    [sessionId],
+  );
+  const w = rows[0];
+  if (!w) throw new NotFoundError('Walk');
+  if (w.created_by !== p.userId) throw new ConflictError('state_changed', 'only the technician who took this call can turn it into a draft');
+  if (w.kind !== 'adhoc') throw ValidationError.of('sessionId', 'only ad-hoc walks are turned into drafts');
+  if (w.status !== 'resolved') throw new ConflictError('walk_not_active', 'resolve the walk before turning it into a draft');
+  const existing = await ctx.deps.prisma.flowProposal.findUnique({ where: { sourceWalkId: sessionId } });
+  if (existing) return existing;
+  const steps = w.notes.map((n) => n.content.trim()).filter(Boolean).slice(0, LIMITS.maxNodes - 1);
+  if (!steps.length) throw ValidationError.of('sessionId', 'this walk has no notes to turn into a draft');
+  const nodes: FlowNode[] = steps.map((content, i) => ({
+    id: `step-${i + 1}`,
+    kind: 'instruction',
+    text: content.slice(0, LIMITS.textLength),
+    next: i + 1 < steps.length ? `step-${i + 2}` : 'resolved',
+  }));
+  nodes.push({ id: 'resolved', kind: 'resolution', text: (w.resolution_notes?.trim() || 'Resolved.').slice(0, LIMITS.textLength) });
+  const title = (w.problem_statement?.trim() || 'Draft from call notes').slice(0, 200);
+  const proposal = await ctx.deps.prisma.flowProposal.create({
+    data: {
+      accountId: p.accountId,
+      title,
+      source: 'manual_draft',
+      nodes,
+      rootNodeId: nodes[0]!.id,
+      ticketId: w.internal_ticket_id,
+      sourceWalkId: sessionId,
+      createdById: p.userId,
+      createdAt: ctx.deps.clock.now(),
+    },
+  });
+  await audit(ctx, { action: 'proposal.create_from_walk', entityType: 'proposal', entityId: proposal.id, payload: { sessionId } });
+  return proposal;
+}
+
+/** Drafts awaiting review: those a helpful walk validated first, then newest. */
+export async function reviewQueue(ctx: Context, query: Query) {
+  return ctx.deps.prisma.flowProposal.findMany({
+    ...query,
+    where: { status: 'draft' },
+    orderBy: [{ validatedByOutcome: 'desc' }, { createdAt: 'desc' }, { id: 'desc' }],
+    take: 200,
+  });
+}
+
+/** Drafts linked to tickets I opened. */
+export async function myDrafts(ctx: Context, query: Query) {
+  const p = requireUser(ctx);
+  return ctx.deps.prisma.flowProposal.findMany({
+    ...query,
+    where: { OR: [{ ticket: { createdById: p.userId } }, { sourceWalk: { createdById: p.userId } }] },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: 100,
+  });
+}
+
+async function lockDraft(proposalId: string) {
+  const { rows } = await sql<{ status: string; nodes: NodeInput[]; root_node_id: string | null; title: string }>(
+    'SELECT status, nodes, root_node_id, title FROM flow_proposals WHERE id = $1 FOR UPDATE',
+    [proposalId],
+  );
+  if (!rows[0]) throw new NotFoundError('Proposal');
+  if (rows[0].status !== 'draft') throw new ConflictError('state_changed', `this proposal was already ${rows[0].status}`);
+  return rows[0];
+}
+
+/** Publishes the draft as a new flow (version 1). The tree must pass the same checks as any flow. */
+export async function approve(ctx: Context, input: { proposalId: string; title?: string | null }) {
+  const p = requireUser(ctx);
+  const v = parse(z.object({ proposalId: uuid, title: text(200, 1).nullable().optional() }), input);
+  const draft = await lockDraft(v.proposalId);
+  const nodes = normaliseNodes(draft.nodes);
+  const issues = validateGraph(nodes, draft.root_node_id);
+  if (issues.length) throw new ValidationError(issues);
+  const now = ctx.deps.clock.now();
+  const { prisma } = ctx.deps;
+  const flow = await prisma.flow.create({
+    data: {
+      accountId: p.accountId,
+      title: blankToNull(v.title) ?? draft.title,
+      description: 'Published from an approved proposal.',
+      draftNodes: nodes,
+      draftRootNodeId: draft.root_node_id,
+      createdById: p.userId,
+    },
+  });
+  const version = await prisma.flowVersion.create({
+    data: { accountId: p.accountId, flowId: flow.id, version: 1, nodes, rootNodeId: draft.root_node_id!, publishedById: p.userId, publishedAt: now },
+  });
+  await prisma.flow.update({ where: { id: flow.id }, data: { status: 'published', latestVersionId: version.id, latestVersionNo: 1 } });
+  const proposal = await prisma.flowProposal.update({
+    where: { id: v.proposalId },
+    data: { status: 'approved', approvedFlowId: flow.id, reviewedById: p.userId, reviewedAt: now },
+  });
+  await audit(ctx, { action: 'proposal.approve', entityType: 'proposal', entityId: v.proposalId, payload: { flowId: flow.id } });
+  return proposal;
+}
+
+export async function reject(ctx: Context, input: { proposalId: string; note?: string | null }) {
+  const p = requireUser(ctx);
+  const v = parse(z.object({ proposalId: uuid, note: text(2000).nullable().optional() }), input);
+  await lockDraft(v.proposalId);
+  const proposal = await ctx.deps.prisma.flowProposal.update({
+    where: { id: v.proposalId },
+    data: { status: 'rejected', reviewedById: p.userId, reviewedAt: ctx.deps.clock.now(), reviewNote: blankToNull(v.note) },
+  });
+  await audit(ctx, { action: 'proposal.reject', entityType: 'proposal', entityId: v.proposalId });
+  return proposal;
+}
+
+export function proposalIssues(p: { nodes: unknown; rootNodeId: string | null }) {
+  return validateGraph(normaliseNodes((p.nodes ?? []) as NodeInput[]), p.rootNodeId);
+}

@@ -1,0 +1,53 @@
+import type { Context } from '../context.ts';
+import { sql } from '../db/tenant.ts';
+import { SeatLimitExceeded, type SeatRole } from './errors.ts';
+
+export interface SeatCheck {
+  role: SeatRole;
+  current: number;
+  limit: number | null;
+  available: number | null;
+}
+
+export const isSeatRole = (role: string): role is SeatRole => role === 'engineer' || role === 'l1_tech';
+
+/**
+ * Seats in use and the plan's limits. With `lock`, the account's active plan row is locked until
+ * the transaction ends, which serialises every seat-taking change in the account: ten concurrent
+ * accepts for the last seat see each other's commits and exactly one wins.
+ */
+export async function seatUsage(ctx: Context, opts: { lock?: boolean } = {}): Promise<Record<SeatRole, SeatCheck>> {
+  const plan = await sql<{ engineer_seat_limit: number | null; l1_seat_limit: number | null }>(
+    `SELECT engineer_seat_limit, l1_seat_limit FROM billing_plans WHERE is_active${opts.lock ? ' FOR UPDATE' : ''}`,
+  );
+  // Counted after the lock is held, so the count includes every committed competitor.
+  const counts = await sql<{ engineer: number; l1_tech: number }>(
+    `SELECT count(*) FILTER (WHERE role = 'engineer')::int AS engineer, count(*) FILTER (WHERE role = 'l1_tech')::int AS l1_tech
+     FROM users WHERE is_active AND deleted_at IS NULL`,
+  );
+  const limits = plan.rows[0] ?? { engineer_seat_limit: null, l1_seat_limit: null };
+  const c = counts.rows[0] ?? { engineer: 0, l1_tech: 0 };
+  const check = (role: SeatRole, current: number, limit: number | null): SeatCheck => ({
+    role,
+    current,
+    limit,
+    available: limit === null ? null : Math.max(0, limit - current),
+  });
+  return {
+    engineer: check('engineer', c.engineer, limits.engineer_seat_limit),
+    l1_tech: check('l1_tech', c.l1_tech, limits.l1_seat_limit),
+  };
+}
+
+/**
+ * Refuses taking one more seat of `role` when the plan is full. Accounts already over their limit
+ * keep their users; only new seat-taking is refused.
+ */
+export async function assertSeatAvailable(ctx: Context, role: string, opts: { lock?: boolean } = { lock: true }): Promise<void> {
+  if (!isSeatRole(role)) return;
+  const usage = await seatUsage(ctx, opts);
+  const s = usage[role];
+  if (s.limit !== null && s.current >= s.limit) {
+    throw new SeatLimitExceeded(role, s.current, s.limit, ctx.deps.config.UPGRADE_URL);
+  }
+}

@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from '../context.ts';
+import { afterCommit, currentTx, sql, switchTenant } from '../db/tenant.ts';
+import { burnPasswordCheck, verifyPassword } from '../lib/passwords.ts';
+import { audit } from './audit.ts';
+import { InvalidCredentials, SessionRefused } from './errors.ts';
+import { type Role, requireUser, type UserPrincipal } from './principal.ts';
+import { authChanged } from './principal-cache.ts';
+import { parse, email as emailSchema } from './validation.ts';
+import { z } from 'zod';
+
+export const DEFAULT_IDLE_SECONDS = 3 * 24 * 3600;
+export const DEFAULT_ABSOLUTE_SECONDS = 14 * 24 * 3600;
+export const IDLE_BOUNDS = { min: 15 * 60, max: 30 * 24 * 3600 };
+export const ABSOLUTE_BOUNDS = { min: 3600, max: 90 * 24 * 3600 };
+
+export interface SessionTokens {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  userId: string;
+  sessionId: string;
+  /** Seconds until the family's absolute deadline: the refresh cookie's lifetime. */
+  refreshTtlSeconds: number;
+}
+
+/** The account's session policy: overrides where set, defaults elsewhere, idle never above absolute. */
+export function effectivePolicy(a: { sessionIdleSeconds: number | null; sessionAbsoluteSeconds: number | null }) {
+  const absolute = a.sessionAbsoluteSeconds ?? DEFAULT_ABSOLUTE_SECONDS;
+  const idle = Math.min(a.sessionIdleSeconds ?? DEFAULT_IDLE_SECONDS, absolute);
+  return { idle, absolute };
+}
+
+const loginInput = z.object({ email: emailSchema, password: z.string().min(1, 'is required').max(200) });
+
+/**
+ * Email + password. Unknown email and wrong password give the same refusal, equally slow.
+ * Runs inside the operation's (anonymous) transaction and switches it to the user's account.
+ */
+export async function login(ctx: Context, input: { email: string; password: string }): Promise<SessionTokens> {
+  const { email, password } = parse(loginInput, input);
+  const { deps } = ctx;
+  await deps.loginLimiter.beforeAttempt(email, ctx.clientIp);
+  const found = await sql<{ account_id: string | null }>('SELECT l1_auth.account_for_email($1) AS account_id', [email]);
+  const accountId = found.rows[0]?.account_id ?? null;
+  if (!accountId) {
+    await burnPasswordCheck(password);
+    await deps.loginLimiter.failed(email);
+    throw new InvalidCredentials();
+  }
+  await switchTenant(accountId);
+  const user = await deps.prisma.user.findUnique({ where: { email }, include: { account: true } });
+  const ok = user && user.isActive && !user.deletedAt && (await verifyPassword(user.passwordHash, password));
+  if (!user || !ok) {
+    await deps.loginLimiter.failed(email);
+    throw new InvalidCredentials();
+  }
+  await deps.loginLimiter.succeeded(email);
+  const now = deps.clock.now();
+  await deps.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: now } });
+  const tokens = await startSession(ctx, { userId: user.id, accountId: user.accountId, policy: effectivePolicy(user.account), now });
+  // The rest of this operation (the payload's `user`) runs as the user who just signed in.
+  ctx.principal = {
+    kind: 'user',
+    userId: user.id,
+    accountId: user.accountId,
+    sessionId: tokens.sessionId,
+    email: user.email,
+    name: user.name,
+    role: user.role as Role,
+    isSuperAdmin: user.isSuperAdmin,
+    canCoverL1: user.canCoverL1,
+    expiresAt: Math.floor(tokens.accessTokenExpiresAt.getTime() / 1000),
+  };
+  return tokens;
+}
+
+/** A new refresh-token family plus its first access token. */
+export async function startSession(
+  ctx: Context,
+  a: { userId: string; accountId: string; policy: { idle: number; absolute: number }; now: Date },
+): Promise<SessionTokens> {
+  const { deps } = ctx;
+  const jti = randomUUID();
+  const session = await deps.prisma.authSession.create({
+    data: {
+      accountId: a.accountId,
+      userId: a.userId,
+      jti,
+      authTime: a.now,
+      idleSeconds: a.policy.idle,
+      absoluteSeconds: a.policy.absolute,
+      lastRefreshedAt: a.now,
+      userAgent: ctx.userAgent?.slice(0, 400) ?? null,
+    },
+  });
+  const iat = Math.floor(a.now.getTime() / 1000);
+  const access = await deps.jwt.signAccess({ sub: a.userId, acc: a.accountId, sid: session.id });
+  const refreshToken = await deps.jwt.signRefresh(
+    { sub: a.userId, acc: a.accountId, sid: session.id, jti, auth_time: iat, idle: a.policy.idle, abs: a.policy.absolute },
+    iat,
+  );
+  return {
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt,
+    refreshToken,
+    userId: a.userId,
+    sessionId: session.id,
+    refreshTtlSeconds: a.policy.absolute,
+  };
+}
+
+
+/**
+ * Rotates a refresh token. The family row is locked, so two presentations of one token are
+ * serialised: the first rotates, the second is a replay and revokes the family. Refusals that end
+ * a family (replay, idle, absolute) are recorded even though the caller gets a typed error.
+ */
+export async function refresh(ctx: Context, token: string | null): Promise<SessionTokens> {
+  const { deps } = ctx;
+  const claims = token ? await deps.jwt.verifyRefresh(token) : null;
+  if (!claims) throw new SessionRefused('invalid_refresh_token');
+  await switchTenant(claims.acc);
+  const tx = currentTx();
+  const now = deps.clock.now();
+  const { rows } = await sql<{
+    jti: string;
+    user_id: string;
+    auth_time: Date;
+    idle_seconds: number;
+    absolute_seconds: number;
+    last_refreshed_at: Date;
+    revoked_at: Date | null;
+    is_active: boolean;
+    deleted_at: Date | null;
+  }>(
+    `SELECT s.jti, s.user_id, s.auth_time, s.idle_seconds, s.absolute_seconds, s.last_refreshed_at, s.revoked_at,
+            u.is_active, u.deleted_at
+     FROM auth_sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.id = $1 FOR UPDATE OF s`,
+    [claims.sid],
+  );
+  const s = rows[0];
+  if (!s || s.revoked_at || !s.is_active || s.deleted_at || s.user_id !== claims.sub) {
+    throw new SessionRefused('invalid_refresh_token');
+  }
+  const end = async (reason: string) => {
+    tx.keepWritesOnError = true;
+    await sql(`UPDATE auth_sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL`, [
+      claims.sid,
+      now,
+      reason,
+    ]);
+    afterCommit(() => authChanged(deps, s.user_id, { kind: 'session_revoked', sessionIds: [claims.sid] }));
+  };
+  if (s.jti !== claims.jti) {
+    // A token that was already rotated away: someone replayed it. End the whole family.
+    await end('replayed');
+    throw new SessionRefused('invalid_refresh_token');
+  }
+  // At the deadline exactly counts as past.
+  if (now.getTime() >= s.auth_time.getTime() + s.absolute_seconds * 1000) {
+    await end('expired_absolute');
+    throw new SessionRefused('session_expired_absolute');
+  }
+  if (now.getTime() >= s.last_refreshed_at.getTime() + s.idle_seconds * 1000) {
+    await end('expired_idle');
+    throw new SessionRefused('session_expired_idle');
+  }
+  const jti = randomUUID();
+  await sql(`UPDATE auth_sessions SET jti = $2, last_refreshed_at = $3 WHERE id = $1`, [claims.sid, jti, now]);
+  const access = await deps.jwt.signAccess({ sub: s.user_id, acc: claims.acc, sid: claims.sid });
+  const refreshToken = await deps.jwt.signRefresh({
+    sub: s.user_id,
+    acc: claims.acc,
+    sid: claims.sid,
+    jti,
+    auth_time: Math.floor(s.auth_time.getTime() / 1000),
+    idle: s.idle_seconds,
+    abs: s.absolute_seconds,
+  });
+  const principal = await loadPrincipal(ctx, s.user_id, claims.acc, claims.sid, access.expiresAt);
+  ctx.principal = principal;
+  return {
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt,
+    refreshToken,
+    userId: s.user_id,
+    sessionId: claims.sid,
+    refreshTtlSeconds: Math.max(0, Math.floor((s.auth_time.getTime() + s.absolute_seconds * 1000 - now.getTime()) / 1000)),
+  };
+}
+
+async function loadPrincipal(ctx: Context, userId: string, accountId: string, sessionId: string, expiresAt: Date): Promise<UserPrincipal> {
+  const u = await ctx.deps.prisma.user.findUniqueOrThrow({ where: { id: userId } });
+  return {
+    kind: 'user',
+    userId,
+    accountId,
+    sessionId,
+    email: u.email,
+    name: u.name,
+    role: u.role as Role,
+    isSuperAdmin: u.isSuperAdmin,
+    canCoverL1: u.canCoverL1,
+    expiresAt: Math.floor(expiresAt.getTime() / 1000),
+  };
+}
+
+/** Ends the caller's session family (from the access token or the refresh token). Idempotent. */
+export async function logout(ctx: Context, refreshToken: string | null): Promise<boolean> {
+  let sessionId: string | null = null;
+  let userId: string | null = null;
+  if (ctx.principal.kind === 'user') {
+    sessionId = ctx.principal.sessionId;
+    userId = ctx.principal.userId;
+  } else if (refreshToken) {
+    const claims = await ctx.deps.jwt.verifyRefresh(refreshToken);
+    if (claims) {
+      await switchTenant(claims.acc);
+      sessionId = claims.sid;
+      userId = claims.sub;
+    }
+  }
+  if (!sessionId || !userId) return true;
+  await sql(`UPDATE auth_sessions SET revoked_at = $2, revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL`, [
+    sessionId,
+    ctx.deps.clock.now(),
+  ]);
+  const uid = userId;
+  const sid = sessionId;
+  afterCommit(() => authChanged(ctx.deps, uid, { kind: 'session_revoked', sessionIds: [sid] }));
+  return true;
+}
+
+/**
+ * Owner: end every session in the account, or all but the caller's. One statement revokes and
+ * writes the audit row with the count; a second call finds nothing and reports 0.
+ */
+export async function revokeSessions(ctx: Context, scope: 'all' | 'others'): Promise<number> {
+  const p = requireUser(ctx);
+  const now = ctx.deps.clock.now();
+  const { rows } = await sql<{ revoked: number; user_ids: string[] | null; session_ids: string[] | null }>(
+    `WITH revoked AS (
+       UPDATE auth_sessions SET revoked_at = $1, revoked_reason = 'revoked_by_owner'
+       WHERE revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)
+       RETURNING id, user_id
+     ), logged AS (
+       INSERT INTO audit_logs (account_id, actor_id, actor_kind, action, entity_type, payload, created_at)
+       SELECT $3, $4, 'user', 'auth.sessions.revoke', 'account', jsonb_build_object('scope', $5::text, 'count', count(*)), $1
+       FROM revoked
+     )
+     SELECT count(*)::int AS revoked, array_agg(DISTINCT user_id) AS user_ids, array_agg(id) AS session_ids FROM revoked`,
+    [now, scope === 'others' ? p.sessionId : null, p.accountId, p.userId, scope],
+  );
+  const r = rows[0]!;
+  const sessionIds = r.session_ids ?? [];
+  for (const uid of r.user_ids ?? []) {
+    afterCommit(() => authChanged(ctx.deps, uid, { kind: 'session_revoked', sessionIds }));
+  }
+  return r.revoked;
+}
+
+const policyInput = z
+  .object({
+    idleSeconds: z.number().int().min(IDLE_BOUNDS.min, 'idle timeout must be at least 15 minutes').max(IDLE_BOUNDS.max, 'idle timeout must be at most 30 days').nullable(),
+    absoluteSeconds: z
+      .number()
+      .int()
+      .min(ABSOLUTE_BOUNDS.min, 'absolute lifetime must be at least 1 hour')
+      .max(ABSOLUTE_BOUNDS.max, 'absolute lifetime must be at most 90 days')
+      .nullable(),
+  })
+  .superRefine((v, c) => {
+    const idle = v.idleSeconds ?? DEFAULT_IDLE_SECONDS;
+    const abs = v.absoluteSeconds ?? DEFAULT_ABSOLUTE_SECONDS;
+    if (idle > abs) {
+      c.addIssue({
+        code: 'custom',
+        path: [v.idleSeconds === null ? 'absoluteSeconds' : 'idleSeconds'],
+        message: `idle timeout (${idle} s) must not exceed the absolute lifetime (${abs} s)`,
+      });
+    }
+  });
+
+/** Owner: per-account session limits within bounds (null = the default). Applies from the next sign-in. */
+export async function updateSessionPolicy(ctx: Context, input: { idleSeconds: number | null; absoluteSeconds: number | null }) {
+  const p = requireUser(ctx);
+  const v = parse(policyInput, input);
+  const account = await ctx.deps.prisma.account.update({
+    where: { id: p.accountId },
+    data: { sessionIdleSeconds: v.idleSeconds, sessionAbsoluteSeconds: v.absoluteSeconds },
+  });
+  await audit(ctx, { action: 'account.session_policy', entityType: 'account', entityId: p.accountId, payload: v });
+  return account;
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { Context } from '../context.ts';
+import { sql } from '../db/tenant.ts';
+import { audit } from './audit.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { requireUser } from './principal.ts';
+import { parse, uuid } from './validation.ts';
+
+type Query = { include?: object; select?: object };
+
+export const TICKET_STATUSES = ['open', 'walking', 'resolved', 'escalated'] as const;
+
+/** Opaque cursor over (created_at, id), newest first. */
+function encodeCursor(t: { createdAt: Date; id: string }): string {
+  return Buffer.from(`${t.createdAt.toISOString()}|${t.id}`).toString('base64url');
+}
+function decodeCursor(c: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(c, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || Number.isNaN(createdAt.getTime()) || !uuid.safeParse(id).success) throw ValidationError.of('after', 'is not a valid cursor');
+  return { createdAt, id };
+}
+
+export interface Page<T> {
+  nodes: T[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+async function page<T extends { createdAt: Date; id: string }>(
+  fetch: (take: number, before: { createdAt: Date; id: string } | null) => Promise<T[]>,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<Page<T>> {
+  const take = Math.min(Math.max(first ?? 25, 1), 100);
+  const rows = await fetch(take + 1, after ? decodeCursor(after) : null);
+  const nodes = rows.slice(0, take);
+  return { nodes, hasNextPage: rows.length > take, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!) : null };
+}
+
+const keyset = (before: { createdAt: Date; id: string } | null) =>
+  before ? { OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] } : {};
+
+/** The L1 queue: internal tickets, newest first, optionally by status. */
+export async function queue(ctx: Context, query: Query, f: { status?: string | null; first?: number | null; after?: string | null }) {
+  return page(
+    (take, before) =>
+      ctx.deps.prisma.internalTicket.findMany({
+        ...query,
+        where: { ...(f.status ? { status: f.status } : {}), ...keyset(before) },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take,
+      }),
+    f.first,
+    f.after,
+  );
+}
+
+export async function get(ctx: Context, query: Query, input: { ticketId: string }) {
+  const { ticketId } = parse(z.object({ ticketId: uuid }), input);
+  const t = await ctx.deps.prisma.internalTicket.findUnique({ ...query, where: { id: ticketId } });
+  if (!t) throw new NotFoundError('Ticket');
+  return t;
+}
+
+/** Escalated tickets with their handoff package, newest first; unclaimed first when asked. */
+export async function escalations(ctx: Context, query: Query, f: { first?: number | null; after?: string | null; unclaimedOnly?: boolean | null }) {
+  return page(
+    (take, before) =>
+      ctx.deps.prisma.internalTicket.findMany({
+        ...query,
+        where: { status: 'escalated', ...(f.unclaimedOnly ? { assignedEngineerId: null } : {}), ...keyset(before) },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take,
+      }),
+    f.first,
+    f.after,
+  );
+}
+
+/** An engineer takes an escalation. Claiming one someone else holds is a ConflictError naming them. */
+export async function claim(ctx: Context, input: { ticketId: string }) {
+  const p = requireUser(ctx);
+  const { ticketId } = parse(z.object({ ticketId: uuid }), input);
+  const { rows } = await sql<{ status: string; assigned_engineer_id: string | null; name: string | null }>(
+    `SELECT t.status, t.assigned_engineer_id, u.name FROM internal_tickets t LEFT JOIN users u ON u.id = t.assigned_engineer_id
+     WHERE t.id = $1 FOR UPDATE OF t`,
+    [ticketId],
+  );
+  const t = rows[0];
+  if (!t) throw new NotFoundError('Ticket');
+  if (t.status !== 'escalated') throw ValidationError.of('ticketId', `only escalated tickets can be claimed (this one is ${t.status})`);
+  if (t.assigned_engineer_id && t.assigned_engineer_id !== p.userId) {
+    throw new ConflictError('state_changed', `${t.name} already claimed this escalation`);
+  }
+  const ticket = await ctx.deps.prisma.internalTicket.update({
+    where: { id: ticketId },
+    data: { assignedEngineerId: p.userId, updatedAt: ctx.deps.clock.now() },
+  });
+  if (!t.assigned_engineer_id) await audit(ctx, { action: 'ticket.claim', entityType: 'ticket', entityId: ticketId });
+  return ticket;
+}
+
+/** The empty-state card: no published flow and no knowledge base yet. */
+export async function onboarding(ctx: Context) {
+  const { rows } = await sql<{ published: number; kb: Date | null }>(
+    `SELECT (SELECT count(*)::int FROM flows WHERE status = 'published') AS published,
+            (SELECT knowledge_base_connected_at FROM accounts LIMIT 1) AS kb`,
+  );
+  const r = rows[0] ?? { published: 0, kb: null };
+  return { publishedFlows: r.published, hasKnowledgeBase: r.kb !== null, needsSetup: r.published === 0 && r.kb === null };
+}

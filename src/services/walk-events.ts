@@ -1,0 +1,66 @@
+import type { EventBus } from './events.ts';
+import { topics } from './events.ts';
+import type { StepRow, WalkRow } from './walk-rows.ts';
+
+/**
+ * Live walk events, published after commit to the walk's own topic and to its account's feed.
+ * Small: the walk's scalar state (notes only when they changed) and the new step, if any. Every
+ * event carries the walk's `version`, so a subscriber can order them and notice a gap.
+ */
+export type WalkChange = 'started' | 'stepped' | 'notes' | 'handover' | 'resolved' | 'escalated' | 'abandoned';
+
+export interface WalkEvent {
+  change: WalkChange;
+  walk: WireWalk;
+  step?: WireStep;
+  /** Epoch ms at publish time: lets clients and benchmarks measure delivery. */
+  publishedAt: number;
+}
+
+type Wire<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+export type WireWalk = Omit<Wire<WalkRow>, 'notes'> & { notes?: WalkRow['notes'] };
+export type WireStep = Wire<StepRow>;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toWireWalk(w: WalkRow, withNotes: boolean): WireWalk {
+  const { notes, ...rest } = w;
+  return {
+    ...rest,
+    startedAt: w.startedAt.toISOString(),
+    lastStepAt: w.lastStepAt.toISOString(),
+    resolvedAt: iso(w.resolvedAt),
+    endedAt: iso(w.endedAt),
+    ...(withNotes ? { notes } : {}),
+  } as WireWalk;
+}
+
+export function fromWireWalk(w: WireWalk, previousNotes: WalkRow['notes'] = []): WalkRow {
+  return {
+    ...w,
+    notes: w.notes ?? previousNotes,
+    startedAt: new Date(w.startedAt),
+    lastStepAt: new Date(w.lastStepAt),
+    resolvedAt: w.resolvedAt ? new Date(w.resolvedAt) : null,
+    endedAt: w.endedAt ? new Date(w.endedAt) : null,
+  } as WalkRow;
+}
+
+export function toWireStep(s: StepRow): WireStep {
+  return { ...s, createdAt: s.createdAt.toISOString() } as WireStep;
+}
+
+export function fromWireStep(s: WireStep): StepRow {
+  return { ...s, createdAt: new Date(s.createdAt) } as StepRow;
+}
+
+export function publishWalk(events: EventBus, walk: WalkRow, change: WalkChange, step?: StepRow): void {
+  const event: WalkEvent = {
+    change,
+    walk: toWireWalk(walk, change === 'notes' || change === 'started'),
+    ...(step ? { step: toWireStep(step) } : {}),
+    publishedAt: Date.now(),
+  };
+  events.publish(topics.walk(walk.id), event);
+  events.publish(topics.accountWalks(walk.accountId), event);
+}

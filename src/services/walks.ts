@@ -1,0 +1,647 @@
+import { z } from 'zod';
+import type { Context } from '../context.ts';
+import { afterCommit, sql } from '../db/tenant.ts';
+import { l1Audit } from './audit.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { type Answer, type FlowNode, type NodeInput, normaliseNodes, resolveStep, validateGraph } from './flow-graph.ts';
+import { versionNodes } from './flows.ts';
+import { loaders } from './loaders.ts';
+import { escalationNotify } from '../jobs/escalation-notify.ts';
+import { actingAs, requireUser, type UserPrincipal } from './principal.ts';
+import { blankToNull, parse, text, uuid } from './validation.ts';
+import { publishWalk } from './walk-events.ts';
+import { type Handoff, STEP_COLUMNS, type StepRow, walkColumns, type WalkRow } from './walk-rows.ts';
+
+export const NOTES_MAX_BYTES = 256 * 1024;
+export const ESCALATION_REASONS = [
+  'no_kb_available',
+  'flow_did_not_help',
+  'needs_admin_access',
+  'hardware_failure',
+  'customer_request',
+  'out_of_scope',
+  'other',
+] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Pins: what a walk walks never changes after intake, so it is cached by walk id (with its account,
+// checked against the current tenant, so a cache entry can never answer for another account).
+
+interface Pin {
+  accountId: string;
+  kind: WalkRow['kind'];
+  flowVersionId: string | null;
+  proposalId: string | null;
+}
+const pins = new Map<string, Pin>();
+const MAX_PINS = 50_000;
+
+function remember(id: string, pin: Pin) {
+  pins.set(id, pin);
+  if (pins.size > MAX_PINS) pins.delete(pins.keys().next().value!);
+}
+
+async function pinOf(ctx: Context, walkId: string): Promise<Pin> {
+  const p = requireUser(ctx);
+  const hit = pins.get(walkId);
+  if (hit && hit.accountId === p.accountId) return hit;
+  const { rows } = await sql<Pin>(
+    `SELECT account_id AS "accountId", kind, flow_version_id AS "flowVersionId", proposal_id AS "proposalId" FROM walk_sessions WHERE id = $1`,
+    [walkId],
+  );
+  if (!rows[0]) throw new NotFoundError('Walk');
+  remember(walkId, rows[0]);
+  return rows[0];
+}
+
+/** The tree a walk follows: its pinned flow version, or its proposal. */
+export async function walkNodes(ctx: Context, w: { kind: string; flowVersionId: string | null; proposalId: string | null }): Promise<Map<string, FlowNode> | null> {
+  if (w.flowVersionId) return versionNodes(w.flowVersionId);
+  if (w.proposalId) {
+    const proposal = await loaders(ctx).proposal.load(w.proposalId);
+    return new Map(normaliseNodes((proposal?.nodes ?? []) as NodeInput[]).map((n) => [n.id, n]));
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export async function get(ctx: Context, walkId: string): Promise<WalkRow> {
+  const { sessionId } = parse(z.object({ sessionId: uuid }), { sessionId: walkId });
+  const { rows } = await sql<WalkRow>(`SELECT ${walkColumns('w')} FROM walk_sessions w WHERE w.id = $1`, [sessionId]);
+  if (!rows[0]) throw new NotFoundError('Walk');
+  return rows[0];
+}
+
+export async function steps(walkId: string): Promise<StepRow[]> {
+  const { rows } = await sql<StepRow>(`SELECT ${STEP_COLUMNS} FROM walk_steps WHERE session_id = $1 ORDER BY seq`, [walkId]);
+  return rows;
+}
+
+/** My active walks, most recent step first. */
+export async function myActive(ctx: Context, limit = 20): Promise<WalkRow[]> {
+  const p = requireUser(ctx);
+  const { rows } = await sql<WalkRow>(
+    `SELECT ${walkColumns('w')} FROM walk_sessions w WHERE w.handler_user_id = $1 AND w.status = 'active'
+     ORDER BY w.last_step_at DESC, w.id LIMIT $2`,
+    [p.userId, limit],
+  );
+  return rows;
+}
+
+/** Every active walk of the account, for the coverage board. */
+export async function activeInAccount(): Promise<WalkRow[]> {
+  const { rows } = await sql<WalkRow>(
+    `SELECT ${walkColumns('w')} FROM walk_sessions w WHERE w.status = 'active' ORDER BY w.last_step_at DESC, w.id LIMIT 500`,
+  );
+  return rows;
+}
+
+/** The title a walk shows: its flow's or proposal's, or the ticket's problem for ad-hoc notes. */
+export async function title(ctx: Context, w: WalkRow): Promise<string> {
+  if (w.flowId) {
+    const { rows } = await sql<{ title: string }>('SELECT title FROM flows WHERE id = $1', [w.flowId]);
+    return rows[0]?.title ?? 'Flow';
+  }
+  if (w.proposalId) return (await loaders(ctx).proposal.load(w.proposalId))?.title ?? 'Proposal';
+  return 'Ad-hoc notes';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Intake
+
+const intakeInput = z
+  .object({
+    problemStatement: text(4000, 1),
+    customerName: text(200, 1),
+    customerContact: text(320, 1),
+    flowId: uuid.nullable().optional(),
+    proposalId: uuid.nullable().optional(),
+  })
+  .refine((v) => !(v.flowId && v.proposalId), { message: 'choose a flow or a proposal, not both', path: ['proposalId'] });
+
+export type IntakeOutcome = 'flow' | 'proposal' | 'adhoc';
+
+/**
+ * Opens an internal ticket (status walking) and starts a walk on it: the published version of a
+ * flow (pinned), a draft proposal, or ad-hoc notes when neither is chosen.
+ */
+export async function intake(
+  ctx: Context,
+  input: { problemStatement: string; customerName: string; customerContact: string; flowId?: string | null; proposalId?: string | null },
+): Promise<{ outcome: IntakeOutcome; walk: WalkRow }> {
+  const p = requireUser(ctx);
+  const v = parse(intakeInput, input);
+  let kind: IntakeOutcome = 'adhoc';
+  let flowId: string | null = null;
+  let versionId: string | null = null;
+  let rootNodeId: string | null = null;
+  if (v.flowId) {
+    const { rows } = await sql<{ status: string; latest_version_id: string | null; root_node_id: string | null }>(
+      `SELECT f.status, f.latest_version_id, fv.root_node_id FROM flows f LEFT JOIN flow_versions fv ON fv.id = f.latest_version_id WHERE f.id = $1`,
+      [v.flowId],
+      'walk_intake_flow',
+    );
+    const f = rows[0];
+    if (!f || !f.latest_version_id) throw new NotFoundError('Flow');
+    if (f.status !== 'published') throw ValidationError.of('flowId', 'this flow is archived; choose a published flow');
+    kind = 'flow';
+    flowId = v.flowId;
+    versionId = f.latest_version_id;
+    rootNodeId = f.root_node_id;
+  } else if (v.proposalId) {
+    const proposal = await ctx.deps.prisma.flowProposal.findUnique({ where: { id: v.proposalId } });
+    if (!proposal) throw new NotFoundError('Proposal');
+    if (proposal.status === 'rejected') throw ValidationError.of('proposalId', 'this proposal was rejected');
+    const issues = validateGraph(normaliseNodes(proposal.nodes as NodeInput[]), proposal.rootNodeId);
+    if (issues.length) throw ValidationError.of('proposalId', 'this proposal is not a complete tree yet; it cannot be walked');
+    kind = 'proposal';
+    rootNodeId = proposal.rootNodeId;
+  }
+  const now = ctx.deps.clock.now();
+  const acting = actingAs(ctx.principal);
+  // Ticket, walk and audit row in one statement.
+  const { rows } = await sql<WalkRow>(
+    `WITH t AS (
+       INSERT INTO internal_tickets (account_id, customer_name, customer_contact, problem_statement, status, created_by, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, 'walking', $5, $6, $6) RETURNING id
+     ), w AS (
+       INSERT INTO walk_sessions (account_id, kind, flow_id, flow_version_id, proposal_id, internal_ticket_id, current_node_id,
+         created_by, handler_user_id, acting_as, started_at, last_step_at)
+       SELECT $1, $7, $8, $9, $10, t.id, $11, $5, $5, $12, $6, $6 FROM t
+       RETURNING *
+     ), a AS (
+       INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
+       SELECT $1, $5, 'l1.session.start', 'walk_session', w.id, $12, jsonb_build_object('kind', $7::text, 'ticketId', w.internal_ticket_id), $6 FROM w
+     )
+     SELECT ${walkColumns('w')} FROM w`,
+    [p.accountId, v.customerName, v.customerContact, v.problemStatement, p.userId, now, kind, flowId, versionId, v.proposalId ?? null, rootNodeId, acting],
+    'walk_intake',
+  );
+  const walk = rows[0]!;
+  remember(walk.id, { accountId: walk.accountId, kind: walk.kind, flowVersionId: walk.flowVersionId, proposalId: walk.proposalId });
+  afterCommit(() => publishWalk(ctx.deps.events, walk, 'started'));
+  return { outcome: kind, walk };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refusals shared by every write to a walk
+
+/** Why a conditional write to a walk matched nothing, as the typed error the caller should get. */
+async function refusal(ctx: Context, walkId: string, actor: UserPrincipal, expectedVersion: number | null | undefined): Promise<Error> {
+  const { rows } = await sql<{ status: string; version: number; handler_user_id: string; handler_name: string }>(
+    `SELECT w.status, w.version, w.handler_user_id, u.name AS handler_name FROM walk_sessions w JOIN users u ON u.id = w.handler_user_id WHERE w.id = $1`,
+    [walkId],
+  );
+  const w = rows[0];
+  if (!w) return new NotFoundError('Walk');
+  if (w.status !== 'active') return new ConflictError('walk_not_active', `this walk is ${w.status}; it no longer accepts changes`, w.version);
+  if (w.handler_user_id !== actor.userId) {
+    return new ConflictError('not_handler', `${w.handler_name} is handling this walk now; take it over to continue`, w.version);
+  }
+  if (expectedVersion != null && expectedVersion !== w.version) {
+    return new ConflictError('stale_version', `this walk changed (version ${w.version}, you had ${expectedVersion}); reload it`, w.version);
+  }
+  return new ConflictError('state_changed', 'this walk changed; reload it', w.version);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walking
+
+const stepInput = z.object({
+  sessionId: uuid,
+  nodeId: text(100, 1),
+  answer: z.enum(['yes', 'no', 'continue']),
+  note: text(4000).nullable().optional(),
+  clientStepId: text(100, 1),
+  expectedVersion: z.number().int().min(1).nullable().optional(),
+});
+
+/**
+ * One step. Validated against the pinned tree (cached); then a single statement locks the walk,
+ * checks it is active, that the caller handles it, that `nodeId` is its current node and the
+ * version matches, appends the step (seq from the locked step count), and advances the walk.
+ * The same clientStepId again returns the walk and writes nothing.
+ */
+export async function recordStep(
+  ctx: Context,
+  input: { sessionId: string; nodeId: string; answer: Answer; note?: string | null; clientStepId: string; expectedVersion?: number | null },
+): Promise<{ walk: WalkRow; step: StepRow | null }> {
+  const p = requireUser(ctx);
+  const v = parse(stepInput, input);
+  const pin = await pinOf(ctx, v.sessionId);
+  if (pin.kind === 'adhoc' || pin.kind === 'ai_build') {
+    throw ValidationError.of('sessionId', 'ad-hoc walks take notes, not steps');
+  }
+  const nodes = (await walkNodes(ctx, pin))!;
+  const node = nodes.get(v.nodeId);
+  if (!node) throw ValidationError.of('nodeId', `there is no node "${v.nodeId}" in this walk's tree`);
+  const r = resolveStep(node, v.answer);
+  if (!r.ok) throw ValidationError.of('answer', r.message);
+  const note = blankToNull(v.note);
+  const now = ctx.deps.clock.now();
+  const acting = actingAs(ctx.principal);
+
+  const { rows } = await sql<WalkRow & { stepId: string | null; stepSeq: number | null }>(
+    `WITH w AS (
+       SELECT id, account_id, status, current_node_id, version, handler_user_id, step_count
+       FROM walk_sessions WHERE id = $1 FOR UPDATE
+     ), ins AS (
+       INSERT INTO walk_steps (account_id, session_id, seq, node_id, question, answer, answer_label, yes_label, no_label,
+         next_node_id, note, actor_id, acting_as, client_step_id, created_at)
+       SELECT w.account_id, w.id, w.step_count + 1, $2::text, $3, $4, $5, $6, $7, $8::text, $9, $10::uuid, $11, $12, $13::timestamptz
+       FROM w
+       WHERE w.status = 'active' AND w.current_node_id = $2::text AND w.handler_user_id = $10::uuid AND ($14::int IS NULL OR w.version = $14)
+       ON CONFLICT (session_id, client_step_id) DO NOTHING
+       RETURNING id, seq
+     ), upd AS (
+       UPDATE walk_sessions ws
+       SET current_node_id = $8::text, version = ws.version + 1, step_count = ws.step_count + 1, last_step_at = $13::timestamptz
+       FROM ins WHERE ws.id = $1
+       RETURNING ws.*
+     )
+     SELECT ${walkColumns('upd')}, ins.id AS "stepId", ins.seq AS "stepSeq"
+     FROM w LEFT JOIN ins ON true LEFT JOIN upd ON true`,
+    [v.sessionId, v.nodeId, r.question, v.answer, r.answerLabel, r.yesLabel, r.noLabel, r.nextNodeId, note, p.userId, acting, v.clientStepId, now, v.expectedVersion ?? null],
+    'walk_record_step',
+  );
+  const row = rows[0];
+  if (!row) throw new NotFoundError('Walk');
+  if (row.stepId) {
+    const { stepId, stepSeq, ...walk } = row;
+    const step: StepRow = {
+      id: stepId,
+      sessionId: v.sessionId,
+      seq: stepSeq!,
+      nodeId: v.nodeId,
+      question: r.question,
+      answer: v.answer,
+      answerLabel: r.answerLabel,
+      yesLabel: r.yesLabel,
+      noLabel: r.noLabel,
+      nextNodeId: r.nextNodeId,
+      note,
+      actorId: p.userId,
+      actingAs: acting,
+      clientStepId: v.clientStepId,
+      createdAt: now,
+    };
+    afterCommit(() => publishWalk(ctx.deps.events, walk as WalkRow, 'stepped', step));
+    return { walk: walk as WalkRow, step };
+  }
+  // Nothing written: a retry of a step that already landed, or a refusal.
+  const prior = await sql<{ node_id: string; answer: string; note: string | null }>(
+    'SELECT node_id, answer, note FROM walk_steps WHERE session_id = $1 AND client_step_id = $2',
+    [v.sessionId, v.clientStepId],
+  );
+  const same = prior.rows[0];
+  if (same) {
+    if (same.node_id !== v.nodeId || same.answer !== v.answer || (same.note ?? null) !== note) {
+      throw ValidationError.of('clientStepId', 'this clientStepId was already used for a different step');
+    }
+    return { walk: await get(ctx, v.sessionId), step: null };
+  }
+  const refused = await refusal(ctx, v.sessionId, p, v.expectedVersion);
+  if (refused instanceof ConflictError && refused.reason === 'state_changed') {
+    throw new ConflictError('not_current_node', `"${v.nodeId}" is not the walk's current step any more; reload it`, refused.currentVersion);
+  }
+  throw refused;
+}
+
+const notesInput = z.object({
+  sessionId: uuid,
+  notes: z
+    .array(z.object({ at: z.coerce.date(), content: text(20_000) }))
+    .max(2000, 'at most 2000 notes'),
+  expectedVersion: z.number().int().min(1).nullable().optional(),
+});
+
+/** Replaces the walk's notes (the ad-hoc notes editor autosaves through this). */
+export async function updateNotes(
+  ctx: Context,
+  input: { sessionId: string; notes: Array<{ at: Date | string; content: string }>; expectedVersion?: number | null },
+): Promise<WalkRow> {
+  const p = requireUser(ctx);
+  const v = parse(notesInput, input);
+  const notes = v.notes.map((n) => ({ at: n.at.toISOString(), content: n.content }));
+  const json = JSON.stringify(notes);
+  if (Buffer.byteLength(json) > NOTES_MAX_BYTES) {
+    throw ValidationError.of('notes', `notes are limited to ${NOTES_MAX_BYTES / 1024} KB (these are ${Math.ceil(Buffer.byteLength(json) / 1024)} KB)`);
+  }
+  const now = ctx.deps.clock.now();
+  const { rows } = await sql<WalkRow>(
+    `UPDATE walk_sessions w SET notes = $2, version = version + 1, last_step_at = $3
+     WHERE id = $1 AND status = 'active' AND handler_user_id = $4 AND ($5::int IS NULL OR version = $5)
+     RETURNING ${walkColumns('w')}`,
+    [v.sessionId, json, now, p.userId, v.expectedVersion ?? null],
+  );
+  if (!rows[0]) throw await refusal(ctx, v.sessionId, p, v.expectedVersion);
+  const walk = rows[0];
+  afterCommit(() => publishWalk(ctx.deps.events, walk, 'notes'));
+  return walk;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ending a walk
+
+const resolveInput = z.object({
+  sessionId: uuid,
+  helpful: z.boolean(),
+  resolutionNotes: text(20_000, 1),
+  expectedVersion: z.number().int().min(1).nullable().optional(),
+});
+
+/**
+ * Resolved: the ticket is resolved with the notes, and a helpful walk of a proposal marks the
+ * proposal validated by outcome (it rises in the review queue). Walk, ticket, proposal and audit
+ * row change in one statement.
+ */
+export async function resolve(
+  ctx: Context,
+  input: { sessionId: string; helpful: boolean; resolutionNotes: string; expectedVersion?: number | null },
+): Promise<WalkRow> {
+  const p = requireUser(ctx);
+  const v = parse(resolveInput, input);
+  const now = ctx.deps.clock.now();
+  const acting = actingAs(ctx.principal);
+  const { rows } = await sql<WalkRow>(
+    `WITH w AS (
+       UPDATE walk_sessions SET status = 'resolved', helpful = $2, resolution_notes = $3, resolved_at = $4, ended_at = $4, version = version + 1
+       WHERE id = $1 AND status = 'active' AND handler_user_id = $5 AND ($6::int IS NULL OR version = $6)
+       RETURNING *
+     ), t AS (
+       UPDATE internal_tickets SET status = 'resolved', resolution_notes = $3, resolved_at = $4, updated_at = $4
+       FROM w WHERE internal_tickets.id = w.internal_ticket_id RETURNING internal_tickets.id
+     ), pr AS (
+       UPDATE flow_proposals SET validated_by_outcome = true, validated_at = $4, updated_at = $4
+       FROM w WHERE flow_proposals.id = w.proposal_id AND $2 RETURNING flow_proposals.id
+     ), a AS (
+       INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
+       SELECT w.account_id, $5, 'l1.session.resolve', 'walk_session', w.id, $7,
+         jsonb_build_object('helpful', $2::boolean, 'ticketId', w.internal_ticket_id, 'proposalValidated', (SELECT count(*) FROM pr) > 0), $4
+       FROM w
+     )
+     SELECT ${walkColumns('w')} FROM w`,
+    [v.sessionId, v.helpful, v.resolutionNotes, now, p.userId, v.expectedVersion ?? null, acting],
+    'walk_resolve',
+  );
+  if (!rows[0]) throw await refusal(ctx, v.sessionId, p, v.expectedVersion);
+  const walk = rows[0];
+  afterCommit(() => publishWalk(ctx.deps.events, walk, 'resolved'));
+  return walk;
+}
+
+const recipientsSchema = z.array(uuid).max(100, 'at most 100 people').nullable().optional();
+
+const escalateInput = z
+  .object({
+    sessionId: uuid,
+    reasonCategory: z.enum(ESCALATION_REASONS),
+    reason: text(4000).nullable().optional(),
+    notifyUserIds: recipientsSchema,
+    expectedVersion: z.number().int().min(1).nullable().optional(),
+  })
+  .refine((v) => v.reasonCategory !== 'other' || (v.reason?.trim().length ?? 0) > 0, {
+    message: 'describe the reason when the category is OTHER',
+    path: ['reason'],
+  });
+
+/**
+ * Notifications fan out through the escalation-notify job, enqueued once the escalation has
+ * committed (a rolled-back escalation notifies nobody). A failed enqueue is retried briefly, then
+ * logged with everything needed to replay it.
+ */
+function enqueueNotifications(ctx: Context, payload: Parameters<typeof ctx.deps.jobs.send<typeof escalationNotify.payload>>[1]) {
+  if (!payload.recipientIds.length) return;
+  afterCommit(async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await ctx.deps.jobs.send(escalationNotify, payload, { singletonKey: payload.dedupeKey });
+        return;
+      } catch (err) {
+        if (attempt >= 3) {
+          ctx.deps.logger.error({ err, job: escalationNotify.name, payload }, 'could not enqueue escalation notifications');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  });
+}
+
+export interface EscalationResult {
+  walk: WalkRow | null;
+  ticketId: string;
+  notified: number;
+  warning: string | null;
+}
+
+/**
+ * Who hears about an escalation: the chosen people, or by default every active owner and admin.
+ * Never a deleted or inactive user. An explicit empty list notifies nobody.
+ */
+async function recipients(requested: string[] | null | undefined): Promise<{ ids: string[]; warning: string | null }> {
+  if (requested === null || requested === undefined) {
+    const { rows } = await sql<{ id: string }>(
+      `SELECT id FROM users WHERE role IN ('owner', 'admin') AND is_active AND deleted_at IS NULL ORDER BY id`,
+    );
+    return { ids: rows.map((r) => r.id), warning: rows.length ? null : 'Nobody was notified: the account has no active owner or admin' };
+  }
+  if (requested.length === 0) return { ids: [], warning: 'Nobody was notified: no recipients were chosen' };
+  const unique = [...new Set(requested)];
+  const { rows } = await sql<{ id: string }>(
+    'SELECT id FROM users WHERE id = ANY($1::uuid[]) AND is_active AND deleted_at IS NULL ORDER BY id',
+    [unique],
+  );
+  const skipped = unique.length - rows.length;
+  const warning = !rows.length
+    ? 'Nobody was notified: none of the chosen people can receive notifications'
+    : skipped
+      ? `${skipped} of the chosen people could not be notified (inactive, deleted or not in this account)`
+      : null;
+  return { ids: rows.map((r) => r.id), warning };
+}
+
+export async function escalate(
+  ctx: Context,
+  input: { sessionId: string; reasonCategory: string; reason?: string | null; notifyUserIds?: string[] | null; expectedVersion?: number | null },
+): Promise<EscalationResult> {
+  const p = requireUser(ctx);
+  const v = parse(escalateInput, input);
+  const now = ctx.deps.clock.now();
+  const locked = await sql<WalkRow & { problemStatement: string; customerName: string; customerContact: string; flowTitle: string | null }>(
+    `SELECT ${walkColumns('w')}, t.problem_statement AS "problemStatement", t.customer_name AS "customerName",
+       t.customer_contact AS "customerContact", coalesce(f.title, pr.title) AS "flowTitle"
+     FROM walk_sessions w
+     LEFT JOIN internal_tickets t ON t.id = w.internal_ticket_id
+     LEFT JOIN flows f ON f.id = w.flow_id
+     LEFT JOIN flow_proposals pr ON pr.id = w.proposal_id
+     WHERE w.id = $1 FOR UPDATE OF w`,
+    [v.sessionId],
+  );
+  const w = locked.rows[0];
+  if (!w || w.status !== 'active' || w.handlerUserId !== p.userId || (v.expectedVersion != null && v.expectedVersion !== w.version)) {
+    throw await refusal(ctx, v.sessionId, p, v.expectedVersion);
+  }
+  const transcript = (await steps(w.id)).map((s) => ({
+    seq: s.seq,
+    nodeId: s.nodeId,
+    question: s.question,
+    answerLabel: s.answerLabel,
+    note: s.note,
+    at: s.createdAt.toISOString(),
+  }));
+  const reason = blankToNull(v.reason);
+  const handoff: Handoff = {
+    problemStatement: w.problemStatement,
+    customerName: w.customerName,
+    customerContact: w.customerContact,
+    reasonCategory: v.reasonCategory,
+    reason,
+    flowTitle: w.flowTitle,
+    transcript,
+    notes: w.notes,
+    escalatedBy: { id: p.userId, name: p.name },
+    escalatedAt: now.toISOString(),
+  };
+  const acting = actingAs(ctx.principal);
+  const { rows } = await sql<WalkRow>(
+    `WITH w AS (
+       UPDATE walk_sessions SET status = 'escalated', escalation_reason_category = $2, escalation_reason = $3, handoff = $4,
+         ended_at = $5, version = version + 1
+       WHERE id = $1 RETURNING *
+     ), t AS (
+       UPDATE internal_tickets SET status = 'escalated', escalation_reason_category = $2, escalation_reason = $3, handoff = $4,
+         escalated_at = $5, updated_at = $5
+       FROM w WHERE internal_tickets.id = w.internal_ticket_id RETURNING internal_tickets.id
+     ), a AS (
+       INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
+       SELECT w.account_id, $6, 'l1.session.escalate', 'walk_session', w.id, $7,
+         jsonb_build_object('reasonCategory', $2::text, 'ticketId', w.internal_ticket_id), $5
+       FROM w
+     )
+     SELECT ${walkColumns('w')} FROM w`,
+    [w.id, v.reasonCategory, reason, JSON.stringify(handoff), now, p.userId, acting],
+  );
+  const walk = rows[0]!;
+  const who = await recipients(v.notifyUserIds);
+  enqueueNotifications(ctx, {
+    accountId: p.accountId,
+    recipientIds: who.ids,
+    kind: 'escalation',
+    payload: { ticketId: w.internalTicketId, walkId: w.id, problemStatement: w.problemStatement, reasonCategory: v.reasonCategory, escalatedBy: p.name },
+    dedupeKey: `escalation:${w.id}`,
+  });
+  afterCommit(() => publishWalk(ctx.deps.events, walk, 'escalated'));
+  return { walk, ticketId: w.internalTicketId!, notified: who.ids.length, warning: who.warning };
+}
+
+const noWalkInput = z
+  .object({
+    problemStatement: text(4000, 1),
+    customerName: text(200, 1),
+    customerContact: text(320, 1),
+    reasonCategory: z.enum(ESCALATION_REASONS),
+    reason: text(4000).nullable().optional(),
+    notifyUserIds: recipientsSchema,
+  })
+  .refine((v) => v.reasonCategory !== 'other' || (v.reason?.trim().length ?? 0) > 0, {
+    message: 'describe the reason when the category is OTHER',
+    path: ['reason'],
+  });
+
+/** A call escalated before any walk (for instance when there is no knowledge base yet). */
+export async function escalateWithoutWalk(
+  ctx: Context,
+  input: {
+    problemStatement: string;
+    customerName: string;
+    customerContact: string;
+    reasonCategory: string;
+    reason?: string | null;
+    notifyUserIds?: string[] | null;
+  },
+): Promise<EscalationResult> {
+  const p = requireUser(ctx);
+  const v = parse(noWalkInput, input);
+  const now = ctx.deps.clock.now();
+  const reason = blankToNull(v.reason);
+  const handoff: Handoff = {
+    problemStatement: v.problemStatement,
+    customerName: v.customerName,
+    customerContact: v.customerContact,
+    reasonCategory: v.reasonCategory,
+    reason,
+    flowTitle: null,
+    transcript: [],
+    notes: [],
+    escalatedBy: { id: p.userId, name: p.name },
+    escalatedAt: now.toISOString(),
+  };
+  const { rows } = await sql<{ id: string }>(
+    `INSERT INTO internal_tickets (account_id, customer_name, customer_contact, problem_statement, status, created_by,
+       escalation_reason_category, escalation_reason, handoff, escalated_at, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, 'escalated', $5, $6, $7, $8, $9, $9, $9) RETURNING id`,
+    [p.accountId, v.customerName, v.customerContact, v.problemStatement, p.userId, v.reasonCategory, reason, JSON.stringify(handoff), now],
+  );
+  const ticketId = rows[0]!.id;
+  await l1Audit(ctx, { action: 'l1.session.escalate_no_walk', entityType: 'ticket', entityId: ticketId, payload: { reasonCategory: v.reasonCategory } });
+  const who = await recipients(v.notifyUserIds);
+  enqueueNotifications(ctx, {
+    accountId: p.accountId,
+    recipientIds: who.ids,
+    kind: 'escalation',
+    payload: { ticketId, walkId: null, problemStatement: v.problemStatement, reasonCategory: v.reasonCategory, escalatedBy: p.name },
+    dedupeKey: `escalation:ticket:${ticketId}`,
+  });
+  return { walk: null, ticketId, notified: who.ids.length, warning: who.warning };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Taking over a call
+
+/**
+ * The caller becomes the walk's handler. Taking a walk from the technician who started it needs no
+ * version; taking it from someone who already took it over needs the version the caller saw, so of
+ * two concurrent takeovers exactly one wins and the other learns who did.
+ */
+export async function takeOver(ctx: Context, input: { sessionId: string; expectedVersion?: number | null }): Promise<WalkRow> {
+  const p = requireUser(ctx);
+  const v = parse(z.object({ sessionId: uuid, expectedVersion: z.number().int().min(1).nullable().optional() }), input);
+  const now = ctx.deps.clock.now();
+  const acting = actingAs(ctx.principal);
+  const { rows } = await sql<WalkRow & { previousHandler: string }>(
+    `WITH cur AS (
+       SELECT id, handler_user_id, created_by, version, status FROM walk_sessions WHERE id = $1 FOR UPDATE
+     ), w AS (
+       UPDATE walk_sessions ws SET handler_user_id = $2, version = ws.version + 1, acting_as = $4
+       FROM cur
+       WHERE ws.id = cur.id AND cur.status = 'active' AND cur.handler_user_id <> $2
+         AND (($3::int IS NULL AND cur.handler_user_id = cur.created_by) OR cur.version = $3)
+       RETURNING ws.*, cur.handler_user_id AS previous_handler
+     ), a AS (
+       INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
+       SELECT w.account_id, $2, 'l1.session.takeover', 'walk_session', w.id, $4, jsonb_build_object('from', w.previous_handler), $5 FROM w
+     )
+     SELECT ${walkColumns('w')}, w.previous_handler AS "previousHandler" FROM w`,
+    [v.sessionId, p.userId, v.expectedVersion ?? null, acting, now],
+  );
+  if (!rows[0]) {
+    const { rows: cur } = await sql<{ status: string; version: number; handler_user_id: string; name: string }>(
+      'SELECT w.status, w.version, w.handler_user_id, u.name FROM walk_sessions w JOIN users u ON u.id = w.handler_user_id WHERE w.id = $1',
+      [v.sessionId],
+    );
+    const c = cur[0];
+    if (!c) throw new NotFoundError('Walk');
+    if (c.status !== 'active') throw new ConflictError('walk_not_active', `this walk is ${c.status}`, c.version);
+    if (c.handler_user_id === p.userId) return get(ctx, v.sessionId);
+    if (v.expectedVersion != null && v.expectedVersion !== c.version) {
+      throw new ConflictError('stale_version', `this walk changed (version ${c.version}); ${c.name} is handling it now`, c.version);
+    }
+    throw new ConflictError('takeover_lost', `${c.name} is handling this walk now`, c.version);
+  }
+  const { previousHandler: _prev, ...walk } = rows[0];
+  afterCommit(() => publishWalk(ctx.deps.events, walk as WalkRow, 'handover'));
+  return walk as WalkRow;
+}

@@ -1,0 +1,213 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { escalationNotify } from '../src/jobs/escalation-notify.ts';
+import { BOSS_SCHEMA } from '../src/jobs/queue.ts';
+import { walkAbandonSweep } from '../src/jobs/walk-abandon-sweep.ts';
+import { OVERFLOW, topics } from '../src/services/events.ts';
+import { abandonIdleWalks } from '../src/services/sweep.ts';
+import type { WalkEvent } from '../src/services/walk-events.ts';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+import { eventually } from './helpers/eventually.ts';
+
+const HOUR = 3600_000;
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+/** A walk (and its ticket) whose last step was `ageMs` ago, in the given state. */
+async function walkAged(accountId: string, userId: string, ageMs: number, status: 'active' | 'resolved' = 'active') {
+  const at = new Date(Date.now() - ageMs);
+  const ticket = await t.system.query<{ id: string }>(
+    `INSERT INTO internal_tickets (account_id, customer_name, customer_contact, problem_statement, status, created_by, resolved_at)
+     VALUES ($1, 'C', 'c@x.test', 'Problem', $2, $3, $4) RETURNING id`,
+    [accountId, status === 'active' ? 'walking' : 'resolved', userId, status === 'active' ? null : at],
+  );
+  const walk = await t.system.query<{ id: string }>(
+    `INSERT INTO walk_sessions (account_id, kind, internal_ticket_id, created_by, handler_user_id, status, started_at, last_step_at, ended_at, resolved_at)
+     VALUES ($1, 'adhoc', $2, $3, $3, $4, $5, $5, $6, $6) RETURNING id`,
+    [accountId, ticket.rows[0]!.id, userId, status, at, status === 'active' ? null : at],
+  );
+  return { walkId: walk.rows[0]!.id, ticketId: ticket.rows[0]!.id };
+}
+
+async function state(walkId: string) {
+  const { rows } = await t.system.query<{ status: string; ticket_status: string; version: number }>(
+    `SELECT w.status, w.version, t.status AS ticket_status FROM walk_sessions w JOIN internal_tickets t ON t.id = w.internal_ticket_id WHERE w.id = $1`,
+    [walkId],
+  );
+  return rows[0]!;
+}
+
+async function jobState(id: string) {
+  const { rows } = await t.system.query<{ state: string; retry_count: number }>(`SELECT state, retry_count FROM ${BOSS_SCHEMA}.job WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+describe('walk-abandon-sweep', () => {
+  it('abandons stale walks in every account, reopens their tickets, audits and announces them; fresh and ended walks stay', async () => {
+    const a = await t.factory.account();
+    const b = await t.factory.account();
+    const ua = await t.factory.user(a.id, 'l1_tech');
+    const ub = await t.factory.user(b.id, 'l1_tech');
+    const staleA = await walkAged(a.id, ua.id, 25 * HOUR);
+    const freshA = await walkAged(a.id, ua.id, 1 * HOUR);
+    const endedA = await walkAged(a.id, ua.id, 48 * HOUR, 'resolved');
+    const staleB = await walkAged(b.id, ub.id, 30 * HOUR);
+    const feed = await t.app.deps.events.subscribe<WalkEvent>([topics.accountWalks(a.id), topics.accountWalks(b.id)]);
+
+    const jobId = await t.app.deps.jobs.send(walkAbandonSweep, {});
+    await eventually(async () => expect((await jobState(jobId!))?.state).toBe('completed'));
+
+    expect(await state(staleA.walkId)).toMatchObject({ status: 'abandoned', ticket_status: 'open' });
+    expect(await state(staleB.walkId)).toMatchObject({ status: 'abandoned', ticket_status: 'open' });
+    expect(await state(freshA.walkId)).toMatchObject({ status: 'active', ticket_status: 'walking' });
+    expect(await state(endedA.walkId)).toMatchObject({ status: 'resolved', ticket_status: 'resolved' });
+    const audit = await t.system.query(
+      `SELECT entity_id, actor_id, actor_kind, acting_as FROM audit_logs WHERE action = 'l1.session.abandon' AND entity_id = ANY($1) ORDER BY entity_id`,
+      [[staleA.walkId, staleB.walkId]],
+    );
+    expect(audit.rows).toHaveLength(2);
+    for (const r of audit.rows) expect(r).toMatchObject({ actor_id: null, actor_kind: 'system', acting_as: null });
+    const heard: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const ev = (await feed.next()).value as WalkEvent | typeof OVERFLOW;
+      if (ev !== OVERFLOW) heard.push(`${ev.change}:${ev.walk.id}`);
+    }
+    expect(heard.sort()).toEqual([`abandoned:${staleA.walkId}`, `abandoned:${staleB.walkId}`].sort());
+    feed.close();
+
+    // Idempotent: nothing left to do.
+    const again = await abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date() });
+    expect(again.abandoned).toBe(0);
+    expect((await state(staleA.walkId)).version).toBe(2);
+  });
+
+  it('never loses a step that commits while the sweep runs: the walk is re-checked when its row is updated', async () => {
+    const a = await t.factory.account();
+    const u = await t.factory.user(a.id, 'l1_tech');
+    const w = await walkAged(a.id, u.id, 25 * HOUR);
+    // A step in flight: its transaction holds the walk row and has moved last_step_at.
+    const step = new pg.Client({ connectionString: t.urls.system });
+    await step.connect();
+    await step.query('BEGIN');
+    await step.query(`UPDATE walk_sessions SET last_step_at = now(), version = version + 1 WHERE id = $1`, [w.walkId]);
+    const sweeping = abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date() });
+    // The sweep is now waiting on that row.
+    await eventually(async () => {
+      const { rows } = await t.system.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WITH stale AS%'`);
+      expect(rows.length).toBe(1);
+    });
+    await step.query('COMMIT');
+    await step.end();
+    const result = await sweeping;
+    expect(result.abandoned).toBe(0);
+    expect(await state(w.walkId)).toMatchObject({ status: 'active', ticket_status: 'walking', version: 2 });
+  });
+
+  it('is scheduled in pg-boss, and one occurrence runs exactly once with three instances up', { timeout: 60_000 }, async () => {
+    const { rows } = await t.system.query(`SELECT name, cron FROM ${BOSS_SCHEMA}.schedule WHERE name = 'walk-abandon-sweep'`);
+    expect(rows).toEqual([{ name: 'walk-abandon-sweep', cron: '0 0 1 1 *' }]);
+    // Stay clear of a minute boundary: a new schedule fires the current minute's occurrence at once.
+    while (new Date().getSeconds() > 45) await new Promise((r) => setTimeout(r, 500));
+    const env = { SWEEP_CRON: '* * * * *', JOBS_CRON_MONITOR_SECONDS: '1' };
+    const before = await t.system.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${BOSS_SCHEMA}.job WHERE name = 'walk-abandon-sweep'`);
+    const instances = await Promise.all([1, 2, 3].map(() => startTestApp({ urls: t.urls, env })));
+    try {
+      await eventually(async () => {
+        const { rows: done } = await t.system.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ${BOSS_SCHEMA}.job WHERE name = 'walk-abandon-sweep' AND state = 'completed'`,
+        );
+        expect(done[0]!.n).toBeGreaterThanOrEqual(1);
+      }, 15_000);
+      await new Promise((r) => setTimeout(r, 3000));
+      const after = await t.system.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${BOSS_SCHEMA}.job WHERE name = 'walk-abandon-sweep'`);
+      expect(after.rows[0]!.n - before.rows[0]!.n).toBe(1);
+    } finally {
+      await Promise.all(instances.map((i) => i.close()));
+    }
+  });
+});
+
+describe('escalation-notify', () => {
+  it('creates each recipient’s notification exactly once however often it runs', async () => {
+    const a = await t.factory.account();
+    const owner = await t.factory.user(a.id, 'owner');
+    const admin = await t.factory.user(a.id, 'admin');
+    const payload = { accountId: a.id, recipientIds: [owner.id, admin.id], kind: 'escalation', payload: { walkId: 'w' }, dedupeKey: `escalation:${a.id}` };
+    const ids = [await t.app.deps.jobs.send(escalationNotify, payload), await t.app.deps.jobs.send(escalationNotify, payload)];
+    for (const id of ids) await eventually(async () => expect((await jobState(id!))?.state).toBe('completed'));
+    const { rows } = await t.system.query(`SELECT recipient_id, count(*)::int AS n FROM notifications WHERE account_id = $1 GROUP BY recipient_id`, [a.id]);
+    expect(rows.sort((x, y) => x.recipient_id.localeCompare(y.recipient_id))).toEqual(
+      [owner.id, admin.id].sort().map((id) => ({ recipient_id: id, n: 1 })),
+    );
+  });
+
+  it('refuses an invalid payload when sent', async () => {
+    await expect(t.app.deps.jobs.send(escalationNotify, { accountId: 'nope' } as never)).rejects.toThrow();
+  });
+
+  it('retries a failing job, then moves it to the dead-letter queue for an operator', { timeout: 30_000 }, async () => {
+    // A payload that fails validation when run (as a corrupted job would).
+    const id = await t.app.deps.jobs.raw.send(escalationNotify.name, { accountId: 'not-a-uuid' });
+    await eventually(async () => {
+      const s = await jobState(id!);
+      expect(s).toMatchObject({ state: 'failed', retry_count: 2 });
+    }, 20_000);
+    await eventually(async () => {
+      const dead = await t.app.deps.jobs.deadLetters();
+      expect(dead.map((d) => d.data)).toContainEqual({ accountId: 'not-a-uuid' });
+    }, 10_000);
+  });
+});
+
+describe('shutdown', () => {
+  it('drains: stop waits for the running job to finish, and it completes without a retry', { timeout: 30_000 }, async () => {
+    const app = await startTestApp({ urls: t.urls });
+    const a = await t.factory.account();
+    const u = await t.factory.user(a.id, 'l1_tech');
+    const w = await walkAged(a.id, u.id, 25 * HOUR);
+    // Hold the stale walk's row so the sweep is mid-run when we stop.
+    const holder = new pg.Client({ connectionString: t.urls.system });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT 1 FROM walk_sessions WHERE id = $1 FOR UPDATE', [w.walkId]);
+    const jobId = await app.app.deps.jobs.send(walkAbandonSweep, {});
+    await eventually(async () => expect((await jobState(jobId!))?.state).toBe('active'));
+    const stopping = app.close();
+    await new Promise((r) => setTimeout(r, 500));
+    await holder.query('COMMIT');
+    await holder.end();
+    await stopping;
+    expect(await jobState(jobId!)).toMatchObject({ state: 'completed', retry_count: 0 });
+    expect(await state(w.walkId)).toMatchObject({ status: 'abandoned' });
+  });
+});
+
+describe('npm run jobs:sweep', () => {
+  it('runs the sweep now and prints how many walks it abandoned', { timeout: 60_000 }, async () => {
+    const a = await t.factory.account();
+    const u = await t.factory.user(a.id, 'l1_tech');
+    await walkAged(a.id, u.id, 26 * HOUR);
+    await walkAged(a.id, u.id, 27 * HOUR);
+    const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/jobs/cli.ts', 'sweep'], {
+        cwd: path.resolve(import.meta.dirname, '..'),
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: t.urls.admin, LOG_LEVEL: 'silent' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^Abandoned \d+ walks? idle for more than 24 h/);
+    expect(Number(/Abandoned (\d+)/.exec(out.stdout)![1])).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -1,0 +1,130 @@
+import type { PrincipalName, Principals } from './helpers/principals.ts';
+
+/**
+ * Who may call each root field (DESIGN §2). `allow` lists the principals that pass; everyone else
+ * must get FORBIDDEN or UNAUTHENTICATED. Arguments are chosen so an allowed call changes nothing
+ * of consequence (unknown ids, invalid input). A field missing here fails the matrix test.
+ */
+export interface MatrixEntry {
+  kind?: 'subscription';
+  op: string;
+  vars?: Record<string, unknown> | ((p: Principals) => Record<string, unknown>);
+  allow: readonly PrincipalName[];
+}
+
+const NOBODY_ID = '00000000-0000-4000-8000-000000000000';
+const USERS = ['owner', 'admin', 'engineer', 'coverer', 'l1_tech', 'viewer'] as const;
+const EVERYONE = [...USERS, 'anonymous', 'apiToken'] as const;
+const MANAGERS = ['owner', 'admin'] as const;
+const OWNER = ['owner'] as const;
+/** l1OrCoverage: the whole L1 surface. */
+const L1 = ['owner', 'admin', 'coverer', 'l1_tech'] as const;
+/** l1OrAbove: shared reads such as the flow library (not viewers). */
+const L1_OR_ABOVE = ['owner', 'admin', 'engineer', 'coverer', 'l1_tech'] as const;
+/** engineerOrAdmin: authoring, review, escalations. */
+const ENGINEERS = ['owner', 'admin', 'engineer', 'coverer'] as const;
+const id = { id: NOBODY_ID };
+
+export const MATRIX: Record<string, MatrixEntry> = {
+  // identity and accounts
+  'query.me': { op: '{ me { id } }', allow: USERS },
+  'query.users': { op: '{ users { id } }', allow: MANAGERS },
+  'query.invites': { op: '{ invites { id } }', allow: MANAGERS },
+  'query.apiTokens': { op: '{ apiTokens { id } }', allow: MANAGERS },
+  'query.auditLog': { op: '{ auditLog { id } }', allow: MANAGERS },
+  'query.seatUsage': { op: '{ seatUsage { engineer { current } } }', allow: ['owner', 'admin', 'engineer', 'coverer', 'apiToken'] },
+  'mutation.login': { op: 'mutation { login(email: "nobody@example.test", password: "wrong-password") { __typename } }', allow: EVERYONE },
+  'mutation.refreshSession': { op: 'mutation { refreshSession(refreshToken: "garbage") { __typename } }', allow: EVERYONE },
+  'mutation.logout': { op: 'mutation { logout }', allow: EVERYONE },
+  'mutation.acceptInvite': {
+    op: 'mutation { acceptInvite(token: "inv_unknownunknownunknown", name: "N", password: "long-enough-pw") { __typename } }',
+    allow: EVERYONE,
+  },
+  'mutation.revokeSessions': { op: 'mutation { revokeSessions(scope: OTHERS) { revoked } }', allow: OWNER },
+  'mutation.updateSessionPolicy': { op: 'mutation { updateSessionPolicy(idleSeconds: 60) { __typename } }', allow: OWNER },
+  'mutation.setUserCoverage': {
+    op: 'mutation($id: ID!) { setUserCoverage(userId: $id, canCoverL1: true) { __typename } }',
+    vars: { id: NOBODY_ID },
+    allow: OWNER,
+  },
+  'mutation.changeUserRole': {
+    op: 'mutation($id: ID!) { changeUserRole(userId: $id, role: VIEWER) { __typename } }',
+    vars: { id: NOBODY_ID },
+    allow: MANAGERS,
+  },
+  'mutation.deactivateUser': { op: 'mutation($id: ID!) { deactivateUser(userId: $id) { __typename } }', vars: { id: NOBODY_ID }, allow: MANAGERS },
+  'mutation.reactivateUser': { op: 'mutation($id: ID!) { reactivateUser(userId: $id) { __typename } }', vars: { id: NOBODY_ID }, allow: MANAGERS },
+  'mutation.createInvite': { op: 'mutation { createInvite(email: "not-an-email", role: VIEWER) { __typename } }', allow: MANAGERS },
+  'mutation.createInvites': { op: 'mutation { createInvites(invites: []) { __typename } }', allow: MANAGERS },
+  'mutation.revokeInvite': { op: 'mutation($id: ID!) { revokeInvite(inviteId: $id) { __typename } }', vars: { id: NOBODY_ID }, allow: MANAGERS },
+  'mutation.createApiToken': { op: 'mutation { createApiToken(name: "", scopes: [SEATS_READ]) { __typename } }', allow: MANAGERS },
+  'mutation.revokeApiToken': { op: 'mutation($id: ID!) { revokeApiToken(tokenId: $id) { __typename } }', vars: { id: NOBODY_ID }, allow: MANAGERS },
+  'mutation.setSeatLimits': {
+    op: 'mutation($id: ID!) { setSeatLimits(accountId: $id, l1SeatLimit: 1) { __typename } }',
+    vars: { id: NOBODY_ID },
+    allow: [],
+  },
+
+  // the L1 surface
+  'query.walkSession': { op: 'query($id: ID!) { walkSession(id: $id) { __typename } }', vars: id, allow: L1 },
+  'query.myActiveWalks': { op: '{ myActiveWalks { id } }', allow: L1 },
+  'query.activeWalks': { op: '{ activeWalks { id } }', allow: L1 },
+  'query.l1Queue': { op: '{ l1Queue { __typename } }', allow: L1 },
+  'query.myDrafts': { op: '{ myDrafts { id } }', allow: L1 },
+  'query.internalTicket': { op: 'query($id: ID!) { internalTicket(id: $id) { __typename } }', vars: id, allow: L1_OR_ABOVE },
+  'query.onboarding': { op: '{ onboarding { needsSetup } }', allow: L1_OR_ABOVE },
+  'mutation.intake': {
+    op: 'mutation { intake(problemStatement: "", customerName: "", customerContact: "") { __typename } }',
+    allow: L1,
+  },
+  'mutation.recordStep': {
+    op: 'mutation($id: ID!) { recordStep(sessionId: $id, nodeId: "n", answer: YES, clientStepId: "c") { __typename } }',
+    vars: id,
+    allow: L1,
+  },
+  'mutation.updateWalkNotes': { op: 'mutation($id: ID!) { updateWalkNotes(sessionId: $id, notes: []) { __typename } }', vars: id, allow: L1 },
+  'mutation.resolveWalk': {
+    op: 'mutation($id: ID!) { resolveWalk(sessionId: $id, helpful: true, resolutionNotes: "x") { __typename } }',
+    vars: id,
+    allow: L1,
+  },
+  'mutation.escalateWalk': {
+    op: 'mutation($id: ID!) { escalateWalk(sessionId: $id, reasonCategory: NO_KB_AVAILABLE) { __typename } }',
+    vars: id,
+    allow: L1,
+  },
+  'mutation.escalateWithoutWalk': {
+    op: 'mutation { escalateWithoutWalk(problemStatement: "", customerName: "", customerContact: "", reasonCategory: OTHER) { __typename } }',
+    allow: L1,
+  },
+  'mutation.takeOverWalk': { op: 'mutation($id: ID!) { takeOverWalk(sessionId: $id) { __typename } }', vars: id, allow: L1 },
+  'mutation.createProposalFromWalk': {
+    op: 'mutation($id: ID!) { createProposalFromWalk(sessionId: $id) { __typename } }',
+    vars: id,
+    allow: L1,
+  },
+
+  // flows, proposals and escalations
+  'query.flows': { op: '{ flows { id } }', allow: L1_OR_ABOVE },
+  'query.flow': { op: 'query($id: ID!) { flow(id: $id) { __typename } }', vars: id, allow: L1_OR_ABOVE },
+  'query.proposalReviewQueue': { op: '{ proposalReviewQueue { id } }', allow: ENGINEERS },
+  'query.escalations': { op: '{ escalations { __typename } }', allow: ENGINEERS },
+  'mutation.createFlow': { op: 'mutation { createFlow(title: "") { __typename } }', allow: ENGINEERS },
+  'mutation.saveFlowDraft': { op: 'mutation($id: ID!) { saveFlowDraft(flowId: $id, nodes: []) { __typename } }', vars: id, allow: ENGINEERS },
+  'mutation.publishFlow': { op: 'mutation($id: ID!) { publishFlow(flowId: $id) { __typename } }', vars: id, allow: ENGINEERS },
+  'mutation.archiveFlow': { op: 'mutation($id: ID!) { archiveFlow(flowId: $id) { __typename } }', vars: id, allow: ENGINEERS },
+  'mutation.createProposal': { op: 'mutation { createProposal(title: "", nodes: []) { __typename } }', allow: ENGINEERS },
+  'mutation.approveProposal': { op: 'mutation($id: ID!) { approveProposal(proposalId: $id) { __typename } }', vars: id, allow: ENGINEERS },
+  'mutation.rejectProposal': { op: 'mutation($id: ID!) { rejectProposal(proposalId: $id) { __typename } }', vars: id, allow: ENGINEERS },
+  'mutation.claimEscalation': { op: 'mutation($id: ID!) { claimEscalation(ticketId: $id) { __typename } }', vars: id, allow: ENGINEERS },
+
+  // notifications
+  'query.notifications': { op: '{ notifications { id } }', allow: USERS },
+  'query.unreadNotificationCount': { op: '{ unreadNotificationCount }', allow: USERS },
+  'mutation.markNotificationsRead': { op: 'mutation { markNotificationsRead { __typename } }', allow: USERS },
+
+  // live
+  'subscription.walkSession': { kind: 'subscription', op: 'subscription($id: ID!) { walkSession(id: $id) { id } }', vars: id, allow: L1 },
+  'subscription.activeWalks': { kind: 'subscription', op: 'subscription { activeWalks { change } }', allow: L1 },
+  'subscription.notifications': { kind: 'subscription', op: 'subscription { notifications { id } }', allow: USERS },
+};

@@ -1,0 +1,77 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ listen: true });
+});
+afterAll(() => t.close());
+
+describe('health and readiness', () => {
+  it('answers /healthz and /readyz when the database is migrated', async () => {
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${t.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('is not ready while a migration is missing', async () => {
+    const admin = new pg.Client({ connectionString: t.urls.admin });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query('DELETE FROM "_prisma_migrations" RETURNING *');
+      const res = await fetch(`${t.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ status: 'not_ready', reason: 'migrations pending' });
+      for (const r of rows) {
+        await admin.query(
+          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [r.id, r.checksum, r.finished_at, r.migration_name, r.logs, r.rolled_back_at, r.started_at, r.applied_steps_count],
+        );
+      }
+      expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it('is not ready when the database cannot be reached, while /healthz stays up', async () => {
+    const admin = new pg.Client({ connectionString: t.urls.admin });
+    await admin.connect();
+    const db = new URL(t.urls.admin).pathname.slice(1);
+    try {
+      // The request role loses its way in: new connections are refused, open ones are cut.
+      await admin.query(`REVOKE CONNECT ON DATABASE "${db}" FROM l1_app, PUBLIC`);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'l1_app' AND datname = $1`, [db]);
+      expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+      const res = await fetch(`${t.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ reason: 'database unreachable' });
+    } finally {
+      await admin.query(`GRANT CONNECT ON DATABASE "${db}" TO l1_app, PUBLIC`);
+      await admin.end();
+    }
+    // And it recovers without a restart.
+    expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
+  });
+});
+
+describe('configuration', () => {
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://ok.example, https://x.example/path' })).toThrow(/CORS_ORIGINS/);
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://b.example:8080' }).CORS_ORIGINS).toEqual(['https://a.example', 'http://b.example:8080']);
+  });
+
+  it('has sensible defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 4000, DATA_DIR: './.data', SEED_DEMO: true, ABANDON_AFTER_HOURS: 24 });
+    expect(c.publicUrl).toBe('http://localhost:4000');
+  });
+});

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql, withTenantTx } from '../src/db/tenant.ts';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+
+let t: TestApp;
+let admin: pg.Pool;
+let app: pg.Pool;
+let a: Awaited<ReturnType<TestApp['factory']['fullTenant']>>;
+let b: Awaited<ReturnType<TestApp['factory']['fullTenant']>>;
+let tenantTables: string[];
+
+beforeAll(async () => {
+  t = await startTestApp();
+  admin = new pg.Pool({ connectionString: t.urls.admin, max: 2 });
+  app = new pg.Pool({ connectionString: t.urls.app, max: 1 });
+  a = await t.factory.fullTenant();
+  b = await t.factory.fullTenant();
+  const { rows } = await admin.query<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.columns
+     WHERE table_schema = 'public' AND column_name = 'account_id' ORDER BY table_name`,
+  );
+  tenantTables = rows.map((r) => r.table_name);
+});
+
+afterAll(async () => {
+  await admin.end();
+  await app.end();
+  await t.close();
+});
+
+/** Run statements as the request role with a tenant set, the way requests do. */
+function asTenant<T>(accountId: string | null, fn: () => Promise<T>): Promise<T> {
+  return withTenantTx(app, accountId, fn);
+}
+
+describe('catalog', () => {
+  it('covers every table of the model', () => {
+    expect(tenantTables).toEqual(
+      expect.arrayContaining([
+        'api_tokens', 'audit_logs', 'auth_sessions', 'billing_plans', 'flow_proposals', 'flow_versions', 'flows',
+        'internal_tickets', 'invites', 'notifications', 'users', 'walk_sessions', 'walk_steps',
+      ]),
+    );
+  });
+
+  it('has RLS enabled and forced, with USING and WITH CHECK, on every tenant table and on accounts', async () => {
+    const { rows } = await admin.query<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
+      `SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class
+       WHERE relnamespace = 'public'::regnamespace AND relname = ANY($1)`,
+      [[...tenantTables, 'accounts']],
+    );
+    expect(rows).toHaveLength(tenantTables.length + 1);
+    for (const r of rows) {
+      expect(r, r.relname).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+    }
+    const policies = await admin.query<{ tablename: string; qual: string; with_check: string }>(
+      `SELECT tablename, qual, with_check FROM pg_policies
+       WHERE schemaname = 'public' AND policyname = 'tenant_isolation' AND 'l1_app' = ANY(roles)`,
+    );
+    expect(policies.rows.map((p) => p.tablename).sort()).toEqual([...tenantTables, 'accounts'].sort());
+    for (const p of policies.rows) {
+      expect(p.qual, p.tablename).toContain("current_setting('app.current_account_id'");
+      expect(p.with_check, p.tablename).toContain("current_setting('app.current_account_id'");
+    }
+  });
+
+  it('connects requests as a role that is not superuser, cannot bypass RLS and owns nothing', async () => {
+    const me = await app.query<{ current_user: string; rolsuper: boolean; rolbypassrls: boolean; owned: string }>(
+      `SELECT current_user, r.rolsuper, r.rolbypassrls,
+        (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid)::text
+          || '/' || (SELECT count(*) FROM pg_namespace n WHERE n.nspowner = r.oid)::text
+          || '/' || (SELECT count(*) FROM pg_proc p WHERE p.proowner = r.oid)::text AS owned
+       FROM pg_roles r WHERE r.rolname = current_user`,
+    );
+    expect(me.rows[0]).toEqual({ current_user: 'l1_app', rolsuper: false, rolbypassrls: false, owned: '0/0/0' });
+  });
+
+  it('lets the request role only insert and read audit rows, walk steps and published versions', async () => {
+    for (const table of ['audit_logs', 'walk_steps', 'flow_versions']) {
+      const { rows } = await admin.query<{ privilege_type: string }>(
+        `SELECT privilege_type FROM information_schema.role_table_grants
+         WHERE grantee = 'l1_app' AND table_name = $1 ORDER BY privilege_type`,
+        [table],
+      );
+      expect(rows.map((r) => r.privilege_type), table).toEqual(['INSERT', 'SELECT']);
+    }
+    await expect(asTenant(a.account.id, () => sql(`UPDATE audit_logs SET action = 'x'`))).rejects.toThrow(/permission denied/);
+    await expect(asTenant(a.account.id, () => sql(`DELETE FROM audit_logs`))).rejects.toThrow(/permission denied/);
+  });
+});
+
+describe('cross-tenant isolation (every tenant table)', () => {
+  it('reads only the current account, and nothing without one', async () => {
+    for (const table of tenantTables) {
+      const seen = await asTenant(a.account.id, () =>
+        sql<{ account_id: string }>(`SELECT DISTINCT account_id FROM ${table}`),
+      );
+      expect(seen.rows.map((r) => r.account_id), table).toEqual([a.account.id]);
+      const none = await asTenant(null, () => sql<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`));
+      expect(none.rows[0]!.n, `${table} without a tenant`).toBe('0');
+    }
+    const accounts = await asTenant(a.account.id, () => sql<{ id: string }>('SELECT id FROM accounts'));
+    expect(accounts.rows.map((r) => r.id)).toEqual([a.account.id]);
+  });
+
+  it('refuses inserting a row into another account', async () => {
+    for (const table of tenantTables) {
+      // Copy one of A's own rows, point it at B, and try to write it while acting as A.
+      const { rows } = await admin.query(`SELECT * FROM ${table} WHERE account_id = $1 LIMIT 1`, [a.account.id]);
+      const row = { ...rows[0], id: randomUUID(), account_id: b.account.id } as Record<string, unknown>;
+      // Fresh values for unique columns, so only the policy can refuse the row.
+      const fresh: Record<string, () => string> = {
+        email: () => `${randomUUID()}@x.test`,
+        token_hash: () => randomUUID().replace(/-/g, '').padEnd(64, '0'),
+        client_step_id: () => randomUUID(),
+        jti: () => randomUUID(),
+        dedupe_key: () => randomUUID(),
+      };
+      for (const [k, make] of Object.entries(fresh)) if (typeof row[k] === 'string') row[k] = make();
+      if ('seq' in row) row.seq = 99;
+      if ('version' in row && table === 'flow_versions') row.version = 99;
+      if (table === 'flows') row.latest_version_id = null;
+      if (table === 'flows') row.status = 'draft';
+      if (table === 'flow_proposals') row.source_walk_id = null;
+      const cols = Object.keys(row);
+      const types = await admin.query<{ column_name: string; data_type: string }>(
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`,
+        [table],
+      );
+      const jsonCols = new Set(types.rows.filter((r) => r.data_type === 'jsonb').map((r) => r.column_name));
+      const values = cols.map((c) => (jsonCols.has(c) && row[c] !== null ? JSON.stringify(row[c]) : row[c]));
+      const text = `INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`;
+      await expect(asTenant(a.account.id, () => sql(text, values)), table).rejects.toThrow(/row-level security/);
+    }
+  });
+
+  it('refuses moving a row into another account, and cannot touch the other account’s rows', async () => {
+    for (const table of tenantTables) {
+      const updatable = await admin.query(
+        `SELECT 1 FROM information_schema.role_table_grants WHERE grantee = 'l1_app' AND table_name = $1 AND privilege_type = 'UPDATE'`,
+        [table],
+      );
+      if (!updatable.rowCount) {
+        await expect(asTenant(a.account.id, () => sql(`UPDATE ${table} SET account_id = account_id`)), table).rejects.toThrow(
+          /permission denied/,
+        );
+        continue;
+      }
+      await expect(
+        asTenant(a.account.id, () => sql(`UPDATE ${table} SET account_id = $1 WHERE account_id = $2`, [b.account.id, a.account.id])),
+        table,
+      ).rejects.toThrow(/row-level security/);
+      const touched = await asTenant(a.account.id, () =>
+        sql(`UPDATE ${table} SET account_id = account_id WHERE account_id = $1`, [b.account.id]),
+      );
+      expect(touched.rowCount, table).toBe(0);
+      const deleted = await asTenant(a.account.id, () => sql(`DELETE FROM ${table} WHERE account_id = $1`, [b.account.id]));
+      expect(deleted.rowCount, table).toBe(0);
+    }
+    const bRows = await admin.query<{ n: string }>(`SELECT count(*)::text AS n FROM users WHERE account_id = $1`, [b.account.id]);
+    expect(bRows.rows[0]!.n).toBe('2');
+  });
+});
+
+describe('pooled connections', () => {
+  it('never carry the tenant setting into the next transaction', async () => {
+    // The pool has a single connection, so every transaction below reuses it.
+    await asTenant(a.account.id, async () => {
+      const r = await sql<{ n: string }>('SELECT count(*)::text AS n FROM users');
+      expect(Number(r.rows[0]!.n)).toBeGreaterThan(0);
+    });
+    const after = await app.query<{ setting: string | null; n: string }>(
+      `SELECT current_setting('app.current_account_id', true) AS setting, (SELECT count(*)::text FROM users) AS n`,
+    );
+    expect(after.rows[0]).toEqual({ setting: '', n: '0' });
+    const next = await asTenant(null, () => sql<{ n: string }>('SELECT count(*)::text AS n FROM walk_sessions'));
+    expect(next.rows[0]!.n).toBe('0');
+    const other = await asTenant(b.account.id, () => sql<{ account_id: string }>('SELECT DISTINCT account_id FROM users'));
+    expect(other.rows.map((r) => r.account_id)).toEqual([b.account.id]);
+  });
+
+  it('discards the tenant setting after a failed transaction too', async () => {
+    await expect(
+      asTenant(a.account.id, async () => {
+        await sql('SELECT 1');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const after = await app.query<{ n: string }>('SELECT count(*)::text AS n FROM users');
+    expect(after.rows[0]!.n).toBe('0');
+  });
+
+  it('refuses Prisma queries outside a tenant transaction', async () => {
+    await expect(t.app.deps.prisma.user.findMany()).rejects.toThrow(/outside a tenant transaction/);
+  });
+});

@@ -1,0 +1,261 @@
+import { useSyncExternalStore } from 'react';
+import { Client, fetchExchange } from 'urql';
+import { graphql } from '../gql/index.ts';
+import type { Auth_SessionFragment } from '../gql/graphql.ts';
+import { localExpiry, needsRefresh, refreshDelay } from './auth-timing.ts';
+
+/*
+ * The session: the access token lives in memory only; the refresh token is an HttpOnly cookie the
+ * API sets (Path=/graphql). Refresh tokens rotate and a replayed one ends the whole session, so
+ * refreshes are single-flight within the tab and serialised across tabs with a Web Lock.
+ */
+
+graphql(`
+  fragment Auth_Session on SessionPayload {
+    accessToken
+    accessTokenExpiresAt
+    user {
+      id
+      name
+    }
+  }
+`);
+
+const LoginDoc = graphql(`
+  mutation Auth_Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) {
+      __typename
+      ... on SessionPayload {
+        ...Auth_Session
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on RateLimited {
+        retryAfterSeconds
+      }
+    }
+  }
+`);
+
+const RefreshDoc = graphql(`
+  mutation Auth_Refresh {
+    refreshSession {
+      __typename
+      ... on SessionPayload {
+        ...Auth_Session
+      }
+      ... on SessionRefused {
+        code
+        message
+      }
+    }
+  }
+`);
+
+const LogoutDoc = graphql(`
+  mutation Auth_Logout {
+    logout
+  }
+`);
+
+const AcceptInviteDoc = graphql(`
+  mutation Auth_AcceptInvite($token: String!, $name: String!, $password: String!) {
+    acceptInvite(token: $token, name: $name, password: $password) {
+      __typename
+      ... on SessionPayload {
+        ...Auth_Session
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on SeatLimitExceeded {
+        current
+        limit
+      }
+    }
+  }
+`);
+
+export type SignedOutReason = 'expired' | 'revoked' | 'signed-out' | 'unreachable' | null;
+
+export type AuthState =
+  | { status: 'loading' }
+  | { status: 'signed-out'; reason: SignedOutReason }
+  | { status: 'signed-in'; userId: string; name: string; epoch: number };
+
+/** Talks to the API without the app cache: sign-in, refresh, sign-out. */
+const authClient = new Client({
+  url: '/graphql',
+  exchanges: [fetchExchange],
+  preferGetMethod: false,
+  requestPolicy: 'network-only',
+  fetchOptions: { credentials: 'same-origin' },
+});
+
+let state: AuthState = { status: 'loading' };
+let token: { value: string; expiresAt: number } | null = null;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let inflight: Promise<boolean> | null = null;
+let epoch = 0;
+const listeners = new Set<() => void>();
+const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('l1-auth');
+
+function setState(next: AuthState) {
+  state = next;
+  for (const l of listeners) l();
+}
+
+export function getAuthState(): AuthState {
+  return state;
+}
+
+export function subscribeAuth(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function useAuth(): AuthState {
+  return useSyncExternalStore(subscribeAuth, getAuthState);
+}
+
+function applySession(s: Auth_SessionFragment) {
+  const expiresAt = localExpiry(s.accessToken, s.accessTokenExpiresAt, Date.now());
+  token = { value: s.accessToken, expiresAt };
+  clearTimeout(timer);
+  timer = setTimeout(() => void refresh(), refreshDelay(expiresAt, Date.now()));
+  if (state.status !== 'signed-in' || state.userId !== s.user.id) {
+    epoch += 1;
+    setState({ status: 'signed-in', userId: s.user.id, name: s.user.name, epoch });
+  }
+}
+
+function endSession(reason: SignedOutReason, broadcast = false) {
+  clearTimeout(timer);
+  token = null;
+  setState({ status: 'signed-out', reason });
+  if (broadcast) channel?.postMessage('signed-out');
+}
+
+async function withLock<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (!locks) return fn();
+  return locks.request('l1-auth-refresh', fn) as Promise<T>;
+}
+
+async function doRefresh(): Promise<boolean> {
+  const r = await authClient.mutation(RefreshDoc, {}).toPromise();
+  const v = r.data?.refreshSession;
+  if (!v) {
+    // The API could not be reached: keep a session we have (the next call retries), but do not
+    // pretend to be signed in on a cold start.
+    if (state.status === 'loading') setState({ status: 'signed-out', reason: 'unreachable' });
+    return false;
+  }
+  if (v.__typename === 'SessionPayload') {
+    applySession(v);
+    return true;
+  }
+  const expired = v.code === 'session_expired_idle' || v.code === 'session_expired_absolute';
+  endSession(expired ? 'expired' : state.status === 'signed-in' ? 'revoked' : null);
+  return false;
+}
+
+/** Rotates the refresh cookie for a new access token. Resolves false when the session is over. */
+export function refresh(): Promise<boolean> {
+  inflight ??= withLock(doRefresh)
+    .catch(() => false)
+    .finally(() => {
+      inflight = null;
+    });
+  return inflight;
+}
+
+/** The access token to send, refreshed first when it is about to expire. */
+export async function getAccessToken(): Promise<string | null> {
+  if (token && !needsRefresh(token.expiresAt, Date.now())) return token.value;
+  if (state.status !== 'signed-in') return token?.value ?? null;
+  await refresh();
+  return token?.value ?? null;
+}
+
+/** The token currently held, without refreshing (to tell whether a socket used a stale one). */
+export function currentToken(): string | null {
+  return token?.value ?? null;
+}
+
+export type SignInResult =
+  | { ok: true }
+  | { ok: false; code: string; message: string; retryAfterSeconds?: number };
+
+export async function signIn(email: string, password: string): Promise<SignInResult> {
+  const r = await authClient.mutation(LoginDoc, { email, password }).toPromise();
+  const v = r.data?.login;
+  if (!v) return { ok: false, code: 'network', message: 'Could not reach the server. Check your connection and try again.' };
+  if (v.__typename === 'SessionPayload') {
+    applySession(v);
+    channel?.postMessage('signed-in');
+    return { ok: true };
+  }
+  return {
+    ok: false,
+    code: v.code,
+    message: v.message,
+    retryAfterSeconds: v.__typename === 'RateLimited' ? v.retryAfterSeconds : undefined,
+  };
+}
+
+export type AcceptInviteResult =
+  | { ok: true }
+  | { ok: false; code: string; message: string; issues?: Array<{ path: string[]; message: string }> };
+
+export async function acceptInvite(inviteToken: string, name: string, password: string): Promise<AcceptInviteResult> {
+  const r = await authClient.mutation(AcceptInviteDoc, { token: inviteToken, name, password }).toPromise();
+  const v = r.data?.acceptInvite;
+  if (!v) return { ok: false, code: 'network', message: 'Could not reach the server. Check your connection and try again.' };
+  if (v.__typename === 'SessionPayload') {
+    applySession(v);
+    return { ok: true };
+  }
+  return { ok: false, code: v.code, message: v.message, issues: v.__typename === 'ValidationError' ? v.issues : undefined };
+}
+
+export async function signOut(): Promise<void> {
+  const t = token?.value;
+  clearTimeout(timer);
+  try {
+    await authClient
+      .mutation(LogoutDoc, {}, { fetchOptions: { credentials: 'same-origin', headers: t ? { authorization: `Bearer ${t}` } : {} } })
+      .toPromise();
+  } finally {
+    endSession('signed-out', true);
+  }
+}
+
+/** The API refused our credentials and a refresh could not fix it. */
+export function sessionLost(): void {
+  if (state.status === 'signed-in') endSession('revoked');
+}
+
+/** Called once on page load: a silent refresh from the cookie decides whether we are signed in. */
+export function bootstrapAuth(): void {
+  void refresh();
+  channel?.addEventListener('message', (e: MessageEvent) => {
+    if (e.data === 'signed-out' && state.status === 'signed-in') endSession('signed-out');
+    if (e.data === 'signed-in' && state.status === 'signed-out') void refresh();
+  });
+  // Timers are throttled in background tabs and stop during sleep: check on return.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && state.status === 'signed-in' && token && needsRefresh(token.expiresAt, Date.now())) {
+      void refresh();
+    }
+  });
+}

@@ -1,0 +1,50 @@
+import { Link, useSearchParams } from 'react-router-dom';
+import { useMe } from '../components/me.tsx';
+import { Card, PageHeader } from '../components/ui.tsx';
+import { firstName, greeting, longDate } from '../lib/format.ts';
+import { useDocumentTitle } from '../lib/hooks.ts';
+import { homePath, ROLE_LABELS } from '../lib/roles.ts';
+
+const AREAS: Record<string, string> = {
+  l1: 'the L1 desk',
+  coverage: 'the coverage board',
+  engineer: 'the engineering screens',
+  admin: 'the admin screens',
+};
+
+/** Home for people without a desk (viewers), and where a refused route lands. */
+export function WelcomePage() {
+  useDocumentTitle('Home');
+  const me = useMe();
+  const [params] = useSearchParams();
+  const denied = params.get('denied');
+  const home = homePath(me);
+  return (
+    <div className="page page-narrow">
+      <PageHeader title={`${greeting(new Date().getHours())}, ${firstName(me.name)}`} subtitle={longDate(new Date())} />
+      {denied && (
+        <div className="banner banner-warning" role="alert" data-testid="no-access">
+          You don’t have access to {AREAS[denied] ?? 'that page'}. Your role is {ROLE_LABELS[me.role]}.
+        </div>
+      )}
+      <Card title="Your access">
+        {home === '/welcome' ? (
+          <div className="prose">
+            <p>
+              You have a <strong>{ROLE_LABELS[me.role]}</strong> account in {me.account.name}. Viewers can follow notifications
+              but don’t take calls, walk flows or manage the account.
+            </p>
+            <p className="muted">If you need to work the L1 desk or author flows, ask an owner or admin to change your role.</p>
+          </div>
+        ) : (
+          <div className="prose">
+            <p>Your workspace is one click away.</p>
+            <Link className="btn btn-primary" to={home}>
+              Go to my workspace
+            </Link>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}
