@@ -87,26 +87,78 @@ describe('walk-abandon-sweep', () => {
     expect((await state(staleA.walkId)).version).toBe(2);
   });
 
-  it('never loses a step that commits while the sweep runs: the walk is re-checked when its row is updated', async () => {
+  it('never loses a step that commits while the sweep runs, and never waits on a live call', async () => {
     const a = await t.factory.account();
     const u = await t.factory.user(a.id, 'l1_tech');
     const w = await walkAged(a.id, u.id, 25 * HOUR);
+    const other = await walkAged(a.id, u.id, 26 * HOUR);
     // A step in flight: its transaction holds the walk row and has moved last_step_at.
     const step = new pg.Client({ connectionString: t.urls.system });
     await step.connect();
     await step.query('BEGIN');
     await step.query(`UPDATE walk_sessions SET last_step_at = now(), version = version + 1 WHERE id = $1`, [w.walkId]);
-    const sweeping = abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date() });
-    // The sweep is now waiting on that row.
-    await eventually(async () => {
-      const { rows } = await t.system.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WITH stale AS%'`);
-      expect(rows.length).toBe(1);
-    });
+    // The sweep passes the held row by (a walk being stepped is not idle) and finishes the rest.
+    const result = await abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date() });
+    expect(result.abandoned).toBe(1);
+    expect(await state(other.walkId)).toMatchObject({ status: 'abandoned', ticket_status: 'open' });
     await step.query('COMMIT');
     await step.end();
-    const result = await sweeping;
-    expect(result.abandoned).toBe(0);
     expect(await state(w.walkId)).toMatchObject({ status: 'active', ticket_status: 'walking', version: 2 });
+    // The step moved it out of reach: the next run leaves it alone too.
+    const again = await abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date() });
+    expect(again.abandoned).toBe(0);
+    expect(await state(w.walkId)).toMatchObject({ status: 'active', version: 2 });
+  });
+
+  it('leaves a walk alone while a step is being written for it, and takes it next run if nothing was stepped', async () => {
+    const a = await t.factory.account();
+    const u = await t.factory.user(a.id, 'l1_tech');
+    const w = await walkAged(a.id, u.id, 25 * HOUR);
+    // Writing a step checks its foreign key to the walk: a key-share lock on the walk row.
+    const locker = new pg.Client({ connectionString: t.urls.system });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query(`SELECT 1 FROM walk_sessions WHERE id = $1 FOR KEY SHARE`, [w.walkId]);
+    const result = await abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date() });
+    expect(result.abandoned).toBe(0);
+    await locker.query('ROLLBACK');
+    await locker.end();
+    // The step was never written: the next run abandons the walk.
+    const later = await abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date() });
+    expect(later.abandoned).toBe(1);
+    expect(await state(w.walkId)).toMatchObject({ status: 'abandoned', ticket_status: 'open' });
+  });
+
+  it('works in bounded batches on two connections: each stale walk once, one audit row and one event each', async () => {
+    const a = await t.factory.account();
+    const u = await t.factory.user(a.id, 'l1_tech');
+    const stale = await Promise.all(Array.from({ length: 23 }, (_, i) => walkAged(a.id, u.id, 25 * HOUR + i * 60_000)));
+    const fresh = await walkAged(a.id, u.id, 2 * HOUR);
+    const feed = await t.app.deps.events.subscribe<WalkEvent>([topics.accountWalks(a.id)]);
+    const r = await abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date(), batchSize: 4, concurrency: 2 });
+    expect(r.abandoned).toBe(23);
+    expect(r.batches).toBeGreaterThanOrEqual(6);
+    const ids = stale.map((s) => s.walkId);
+    const { rows } = await t.system.query<{ status: string; n: number }>(
+      `SELECT w.status, count(*)::int AS n FROM walk_sessions w JOIN internal_tickets t ON t.id = w.internal_ticket_id
+       WHERE w.id = ANY($1) AND t.status = 'open' AND w.version = 2 GROUP BY 1`,
+      [ids],
+    );
+    expect(rows).toEqual([{ status: 'abandoned', n: 23 }]);
+    const audit = await t.system.query<{ entity_id: string; n: number }>(
+      `SELECT entity_id, count(*)::int AS n FROM audit_logs WHERE action = 'l1.session.abandon' AND entity_id = ANY($1) GROUP BY 1`,
+      [ids],
+    );
+    expect(audit.rows).toHaveLength(23);
+    expect(audit.rows.every((x) => x.n === 1)).toBe(true);
+    const heard = new Set<string>();
+    for (let i = 0; i < 23; i++) {
+      const ev = (await feed.next()).value as WalkEvent | typeof OVERFLOW;
+      if (ev !== OVERFLOW) heard.add(ev.walk.id);
+    }
+    feed.close();
+    expect([...heard].sort()).toEqual([...ids].sort());
+    expect(await state(fresh.walkId)).toMatchObject({ status: 'active', ticket_status: 'walking' });
   });
 
   it('is scheduled in pg-boss, and one occurrence runs exactly once with three instances up', { timeout: 60_000 }, async () => {
@@ -167,24 +219,32 @@ describe('escalation-notify', () => {
 
 describe('shutdown', () => {
   it('drains: stop waits for the running job to finish, and it completes without a retry', { timeout: 30_000 }, async () => {
-    const app = await startTestApp({ urls: t.urls });
-    const a = await t.factory.account();
-    const u = await t.factory.user(a.id, 'l1_tech');
-    const w = await walkAged(a.id, u.id, 25 * HOUR);
-    // Hold the stale walk's row so the sweep is mid-run when we stop.
-    const holder = new pg.Client({ connectionString: t.urls.system });
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query('SELECT 1 FROM walk_sessions WHERE id = $1 FOR UPDATE', [w.walkId]);
-    const jobId = await app.app.deps.jobs.send(walkAbandonSweep, {});
-    await eventually(async () => expect((await jobState(jobId!))?.state).toBe('active'));
-    const stopping = app.close();
-    await new Promise((r) => setTimeout(r, 500));
-    await holder.query('COMMIT');
-    await holder.end();
-    await stopping;
-    expect(await jobState(jobId!)).toMatchObject({ state: 'completed', retry_count: 0 });
-    expect(await state(w.walkId)).toMatchObject({ status: 'abandoned' });
+    // A database of its own: no other instance can pick the job up.
+    const main = t;
+    const own = await startTestApp();
+    t = own;
+    try {
+      const a = await t.factory.account();
+      const u = await t.factory.user(a.id, 'l1_tech');
+      const w = await walkAged(a.id, u.id, 25 * HOUR);
+      // Hold the stale walk's ticket so the sweep is mid-run (waiting to reopen it) when we stop.
+      const holder = new pg.Client({ connectionString: t.urls.system });
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM internal_tickets WHERE id = $1 FOR UPDATE', [w.ticketId]);
+      const jobId = await own.app.deps.jobs.send(walkAbandonSweep, {});
+      await eventually(async () => expect((await jobState(jobId!))?.state).toBe('active'));
+      const stopping = own.app.close();
+      await new Promise((r) => setTimeout(r, 500));
+      await holder.query('COMMIT');
+      await holder.end();
+      await stopping;
+      expect(await jobState(jobId!)).toMatchObject({ state: 'completed', retry_count: 0 });
+      expect(await state(w.walkId)).toMatchObject({ status: 'abandoned' });
+    } finally {
+      t = main;
+      await own.system.end();
+    }
   });
 });
 

@@ -42,10 +42,13 @@ export async function sweepLoad(urls: DatabaseUrls, accounts: SeededAccount[], t
   );
   await db.query('VACUUM ANALYZE walk_sessions');
   await db.query('VACUUM ANALYZE internal_tickets');
+  // Let the seeding's write-back finish first: an hourly sweep meets a settled database, not one
+  // still flushing a million fresh rows. (Needs superuser or pg_checkpoint; skipped otherwise.)
+  await db.query('CHECKPOINT').catch(() => undefined);
   const seedSeconds = (performance.now() - t0) / 1000;
   await db.end();
 
-  const system = new pg.Pool({ connectionString: urls.system, max: 1 });
+  const system = new pg.Pool({ connectionString: urls.system, max: 2 });
   const events = EventBus.local();
   const now = new Date();
   const cutoff = new Date(now.getTime() - 24 * 3600_000);

@@ -27,6 +27,32 @@ export type WalkView = WalkRow & {
 /** Yielded instead of a state when the subscriber must resubscribe (it fell too far behind). */
 export const RESUBSCRIBE = Symbol('resubscribe');
 
+/**
+ * The generator a subscription hands to graphql, with a `return()` that works while it waits.
+ *
+ * An async generator that is awaiting its next event queues `return()` until that event arrives,
+ * so a subscriber who left a quiet walk stayed listed as a watcher, and kept its listener and
+ * state, until something else happened on the walk: forever once the walk had ended. `end` (close
+ * the stream, leave presence; idempotent) runs first, which ends the wait at once, and it also
+ * covers a `return()` that comes before the first `next()` (the generator's `finally` never runs
+ * then).
+ */
+function endable<T>(gen: AsyncGenerator<T>, end: () => Promise<void> | void): AsyncIterableIterator<T> {
+  const it: AsyncIterableIterator<T> = {
+    next: () => gen.next(),
+    return: async (value?: unknown) => {
+      await end();
+      return gen.return(value as never);
+    },
+    throw: async (err?: unknown) => {
+      await end();
+      return gen.throw(err);
+    },
+    [Symbol.asyncIterator]: () => it,
+  };
+  return it;
+}
+
 export const BUFFER_SIZE = 256;
 
 interface LiveState extends WalkView {
@@ -100,6 +126,14 @@ export async function liveWalk(ctx: Context, walkId: string): Promise<AsyncItera
   // Our own join announcement will arrive on the stream too; its list is already in the snapshot.
   state.watchers = joined.watchers;
   state.watcherSeq = joined.seq;
+  let left: Promise<void> | null = null;
+  const leave = () => {
+    left ??= (async () => {
+      stream.close();
+      await presence.leave(walkId, subKey);
+    })();
+    return left;
+  };
 
   async function* run(): AsyncGenerator<LiveState | typeof RESUBSCRIBE> {
     let s = state!;
@@ -134,11 +168,10 @@ export async function liveWalk(ctx: Context, walkId: string): Promise<AsyncItera
         yield s;
       }
     } finally {
-      stream.close();
-      await presence.leave(walkId, subKey);
+      await leave();
     }
   }
-  return run();
+  return endable(run(), leave);
 }
 
 export interface FeedEvent {
@@ -164,7 +197,7 @@ export async function liveAccountWalks(ctx: Context): Promise<AsyncIterable<Feed
       stream.close();
     }
   }
-  return run();
+  return endable(run(), () => stream.close());
 }
 
 /** `notifications` live: the recipient's own notifications as they are created. */
@@ -197,5 +230,5 @@ export async function liveNotifications(ctx: Context): Promise<AsyncIterable<Not
       stream.close();
     }
   }
-  return run();
+  return endable(run(), () => stream.close());
 }
