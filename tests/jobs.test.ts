@@ -76,7 +76,20 @@ describe('walk-abandon-sweep', () => {
     const heard: string[] = [];
     for (let i = 0; i < 2; i++) {
       const ev = (await feed.next()).value as WalkEvent | typeof OVERFLOW;
-      if (ev !== OVERFLOW) heard.push(`${ev.change}:${ev.walk.id}`);
+      if (ev === OVERFLOW) continue;
+      heard.push(`${ev.change}:${ev.walk.id}`);
+      // The walk as every live feed carries it: what a watcher's screen renders.
+      const { rows: db } = await t.system.query(`SELECT account_id, started_at, last_step_at, ended_at FROM walk_sessions WHERE id = $1`, [ev.walk.id]);
+      expect(ev.walk).toMatchObject({
+        status: 'abandoned',
+        version: 2,
+        accountId: db[0].account_id,
+        startedAt: db[0].started_at.toISOString(),
+        lastStepAt: db[0].last_step_at.toISOString(),
+        endedAt: db[0].ended_at.toISOString(),
+        resolvedAt: null,
+        kind: 'adhoc',
+      });
     }
     expect(heard.sort()).toEqual([`abandoned:${staleA.walkId}`, `abandoned:${staleB.walkId}`].sort());
     feed.close();

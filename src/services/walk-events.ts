@@ -55,12 +55,12 @@ export function fromWireStep(s: WireStep): StepRow {
 }
 
 export function publishWalk(events: EventBus, walk: WalkRow, change: WalkChange, step?: StepRow): void {
-  const event: WalkEvent = {
-    change,
-    walk: toWireWalk(walk, change === 'notes' || change === 'started'),
-    ...(step ? { step: toWireStep(step) } : {}),
-    publishedAt: Date.now(),
-  };
+  publishWireWalk(events, toWireWalk(walk, change === 'notes' || change === 'started'), change, step ? toWireStep(step) : undefined);
+}
+
+/** For callers that already hold the wire shape (the sweep reads it straight from SQL). */
+export function publishWireWalk(events: EventBus, walk: WireWalk, change: WalkChange, step?: WireStep): void {
+  const event: WalkEvent = { change, walk, ...(step ? { step } : {}), publishedAt: Date.now() };
   events.publish(topics.walk(walk.id), event);
   events.publish(topics.accountWalks(walk.accountId), event);
 }
