@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { EventBus } from './events.ts';
 import { publishWireWalk, type WireWalk } from './walk-events.ts';
+import { forgetPin } from './walks.ts';
 
 const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -82,7 +83,10 @@ export async function abandonIdleWalks(db: pg.Pool, events: EventBus, o: SweepOp
       batches++;
       abandoned += rows.length;
       if (rows.length < batchSize) done = true;
-      for (const r of rows) publishWireWalk(events, r, 'abandoned');
+      for (const r of rows) {
+        forgetPin(r.id);
+        publishWireWalk(events, r, 'abandoned');
+      }
     }
   };
   const settled = await Promise.allSettled(Array.from({ length: o.concurrency ?? 2 }, worker));

@@ -41,6 +41,11 @@ function remember(id: string, pin: Pin) {
   if (pins.size > MAX_PINS) pins.delete(pins.keys().next().value!);
 }
 
+/** An ended walk takes no more steps: drop its pin so the cache holds live walks only. */
+export function forgetPin(walkId: string): void {
+  pins.delete(walkId);
+}
+
 async function pinOf(ctx: Context, walkId: string): Promise<Pin> {
   const p = requireUser(ctx);
   const hit = pins.get(walkId);
@@ -388,7 +393,10 @@ export async function resolve(
   );
   if (!rows[0]) throw await refusal(ctx, v.sessionId, p, v.expectedVersion);
   const walk = rows[0];
-  afterCommit(() => publishWalk(ctx.deps.events, walk, 'resolved'));
+  afterCommit(() => {
+    forgetPin(walk.id);
+    publishWalk(ctx.deps.events, walk, 'resolved');
+  });
   return walk;
 }
 
@@ -533,7 +541,10 @@ export async function escalate(
     payload: { ticketId: w.internalTicketId, walkId: w.id, problemStatement: w.problemStatement, reasonCategory: v.reasonCategory, escalatedBy: p.name },
     dedupeKey: `escalation:${w.id}`,
   });
-  afterCommit(() => publishWalk(ctx.deps.events, walk, 'escalated'));
+  afterCommit(() => {
+    forgetPin(walk.id);
+    publishWalk(ctx.deps.events, walk, 'escalated');
+  });
   return { walk, ticketId: w.internalTicketId!, notified: who.ids.length, warning: who.warning };
 }
 
