@@ -43,6 +43,25 @@ async function state(walkId: string) {
   return rows[0]!;
 }
 
+/** The sweep now, as the hourly job runs it (24-hour threshold). */
+function sweepNow(opts: { batchSize?: number; concurrency?: number } = {}) {
+  return abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date(), ...opts });
+}
+
+/** Another session's open transaction that has run `sql` (a write or a row lock), until `end`. */
+async function openTransaction(sql: string, params: unknown[]) {
+  const c = new pg.Client({ connectionString: t.urls.system });
+  await c.connect();
+  await c.query('BEGIN');
+  await c.query(sql, params);
+  return {
+    end: async (how: 'COMMIT' | 'ROLLBACK') => {
+      await c.query(how);
+      await c.end();
+    },
+  };
+}
+
 async function jobState(id: string) {
   const { rows } = await t.system.query<{ state: string; retry_count: number }>(`SELECT state, retry_count FROM ${BOSS_SCHEMA}.job WHERE id = $1`, [id]);
   return rows[0];
@@ -95,7 +114,7 @@ describe('walk-abandon-sweep', () => {
     feed.close();
 
     // Idempotent: nothing left to do.
-    const again = await abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date() });
+    const again = await sweepNow();
     expect(again.abandoned).toBe(0);
     expect((await state(staleA.walkId)).version).toBe(2);
   });
@@ -106,19 +125,15 @@ describe('walk-abandon-sweep', () => {
     const w = await walkAged(a.id, u.id, 25 * HOUR);
     const other = await walkAged(a.id, u.id, 26 * HOUR);
     // A step in flight: its transaction holds the walk row and has moved last_step_at.
-    const step = new pg.Client({ connectionString: t.urls.system });
-    await step.connect();
-    await step.query('BEGIN');
-    await step.query(`UPDATE walk_sessions SET last_step_at = now(), version = version + 1 WHERE id = $1`, [w.walkId]);
+    const step = await openTransaction(`UPDATE walk_sessions SET last_step_at = now(), version = version + 1 WHERE id = $1`, [w.walkId]);
     // The sweep passes the held row by (a walk being stepped is not idle) and finishes the rest.
-    const result = await abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date() });
+    const result = await sweepNow();
     expect(result.abandoned).toBe(1);
     expect(await state(other.walkId)).toMatchObject({ status: 'abandoned', ticket_status: 'open' });
-    await step.query('COMMIT');
-    await step.end();
+    await step.end('COMMIT');
     expect(await state(w.walkId)).toMatchObject({ status: 'active', ticket_status: 'walking', version: 2 });
     // The step moved it out of reach: the next run leaves it alone too.
-    const again = await abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date() });
+    const again = await sweepNow();
     expect(again.abandoned).toBe(0);
     expect(await state(w.walkId)).toMatchObject({ status: 'active', version: 2 });
   });
@@ -128,16 +143,12 @@ describe('walk-abandon-sweep', () => {
     const u = await t.factory.user(a.id, 'l1_tech');
     const w = await walkAged(a.id, u.id, 25 * HOUR);
     // Writing a step checks its foreign key to the walk: a key-share lock on the walk row.
-    const locker = new pg.Client({ connectionString: t.urls.system });
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query(`SELECT 1 FROM walk_sessions WHERE id = $1 FOR KEY SHARE`, [w.walkId]);
-    const result = await abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date() });
+    const locker = await openTransaction(`SELECT 1 FROM walk_sessions WHERE id = $1 FOR KEY SHARE`, [w.walkId]);
+    const result = await sweepNow();
     expect(result.abandoned).toBe(0);
-    await locker.query('ROLLBACK');
-    await locker.end();
+    await locker.end('ROLLBACK');
     // The step was never written: the next run abandons the walk.
-    const later = await abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date() });
+    const later = await sweepNow();
     expect(later.abandoned).toBe(1);
     expect(await state(w.walkId)).toMatchObject({ status: 'abandoned', ticket_status: 'open' });
   });
@@ -148,7 +159,7 @@ describe('walk-abandon-sweep', () => {
     const stale = await Promise.all(Array.from({ length: 23 }, (_, i) => walkAged(a.id, u.id, 25 * HOUR + i * 60_000)));
     const fresh = await walkAged(a.id, u.id, 2 * HOUR);
     const feed = await t.app.deps.events.subscribe<WalkEvent>([topics.accountWalks(a.id)]);
-    const r = await abandonIdleWalks(t.system, t.app.deps.events, { cutoff: new Date(Date.now() - 24 * HOUR), now: new Date(), batchSize: 4, concurrency: 2 });
+    const r = await sweepNow({ batchSize: 4, concurrency: 2 });
     expect(r.abandoned).toBe(23);
     expect(r.batches).toBeGreaterThanOrEqual(6);
     const ids = stale.map((s) => s.walkId);
@@ -241,16 +252,12 @@ describe('shutdown', () => {
       const u = await t.factory.user(a.id, 'l1_tech');
       const w = await walkAged(a.id, u.id, 25 * HOUR);
       // Hold the stale walk's ticket so the sweep is mid-run (waiting to reopen it) when we stop.
-      const holder = new pg.Client({ connectionString: t.urls.system });
-      await holder.connect();
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM internal_tickets WHERE id = $1 FOR UPDATE', [w.ticketId]);
+      const holder = await openTransaction('SELECT 1 FROM internal_tickets WHERE id = $1 FOR UPDATE', [w.ticketId]);
       const jobId = await own.app.deps.jobs.send(walkAbandonSweep, {});
       await eventually(async () => expect((await jobState(jobId!))?.state).toBe('active'));
       const stopping = own.app.close();
       await new Promise((r) => setTimeout(r, 500));
-      await holder.query('COMMIT');
-      await holder.end();
+      await holder.end('COMMIT');
       await stopping;
       expect(await jobState(jobId!)).toMatchObject({ state: 'completed', retry_count: 0 });
       expect(await state(w.walkId)).toMatchObject({ status: 'abandoned' });

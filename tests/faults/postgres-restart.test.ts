@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -12,6 +11,7 @@ import { type EmbeddedServer, startEmbeddedPostgres } from '../../src/db/embedde
 import { migrate } from '../../src/db/migrate.ts';
 import { Factory } from '../factories/index.ts';
 import { logger, TEST_JWT_SECRET } from '../helpers/app.ts';
+import { freePort } from '../helpers/ports.ts';
 
 /**
  * Postgres stops and comes back while L1 clients are stepping. The API must answer again within
@@ -24,15 +24,6 @@ const CHAIN = Array.from({ length: 401 }, (_, i) =>
     ? { id: `q${i}`, kind: 'question' as const, text: `Check ${i}?`, yesLabel: `Yes ${i}`, noLabel: `No ${i}`, yesNext: `q${i + 1}`, noNext: `q${i + 1}` }
     : { id: `q${i}`, kind: 'resolution' as const, text: 'Done' },
 );
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let dir: string;
 let port: number;

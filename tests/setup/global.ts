@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -10,6 +9,7 @@ import { BOSS_SCHEMA } from '../../src/jobs/queue.ts';
 import { PgBoss } from 'pg-boss';
 import { createLogger } from '../../src/logger.ts';
 import { assertTestDatabase, TEMPLATE_PREFIX } from '../helpers/guard.ts';
+import { freePort } from '../helpers/ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,17 +17,6 @@ declare module 'vitest' {
     pgServerUrl: string;
     templateDb: string;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /**
