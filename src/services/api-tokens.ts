@@ -7,6 +7,9 @@ import { NotFoundError } from './errors.ts';
 import { API_TOKEN_PREFIX, requireUser } from './principal.ts';
 import { parse, text, uuid } from './validation.ts';
 
+// Input schemas are built once: zod compiles each on its first parse.
+const tokenIdInput = z.object({ tokenId: uuid });
+
 const TOUCH_EVERY_MS = 60_000;
 
 /**
@@ -58,7 +61,7 @@ export async function create(ctx: Context, input: { name: string; scopes: string
 }
 
 export async function revoke(ctx: Context, input: { tokenId: string }) {
-  const { tokenId } = parse(z.object({ tokenId: uuid }), input);
+  const { tokenId } = parse(tokenIdInput, input);
   const token = await ctx.deps.prisma.apiToken.findUnique({ where: { id: tokenId } });
   if (!token) throw new NotFoundError('API token');
   if (token.revokedAt) return token;

@@ -8,6 +8,9 @@ import { requireUser } from './principal.ts';
 import { scopesFor } from './scopes.ts';
 import { filterText, parse, text, uuid } from './validation.ts';
 
+// Input schemas are built once: zod compiles each on its first parse.
+const flowIdInput = z.object({ flowId: uuid });
+
 type Query = { include?: object; select?: object };
 
 /**
@@ -87,7 +90,7 @@ export async function saveDraft(ctx: Context, input: { flowId: string; nodes: No
 /** Validates the draft and publishes it as the next immutable version. */
 export async function publish(ctx: Context, input: { flowId: string }) {
   const p = requireUser(ctx);
-  const { flowId } = parse(z.object({ flowId: uuid }), input);
+  const { flowId } = parse(flowIdInput, input);
   const flow = await lockFlow(flowId);
   if (flow.status === 'archived') throw ValidationError.of('flowId', 'this flow is archived; it can no longer be published');
   const nodes = normaliseNodes(flow.draft_nodes as NodeInput[]);
@@ -106,7 +109,7 @@ export async function publish(ctx: Context, input: { flowId: string }) {
 }
 
 export async function archive(ctx: Context, input: { flowId: string }) {
-  const { flowId } = parse(z.object({ flowId: uuid }), input);
+  const { flowId } = parse(flowIdInput, input);
   const flow = await lockFlow(flowId);
   if (flow.status === 'archived') return ctx.deps.prisma.flow.findUniqueOrThrow({ where: { id: flowId } });
   const updated = await ctx.deps.prisma.flow.update({ where: { id: flowId }, data: { status: 'archived', archivedAt: ctx.deps.clock.now() } });
@@ -131,7 +134,7 @@ export async function list(ctx: Context, query: Query, f: { status?: string | nu
 }
 
 export async function get(ctx: Context, query: Query, input: { flowId: string }) {
-  const { flowId } = parse(z.object({ flowId: uuid }), input);
+  const { flowId } = parse(flowIdInput, input);
   const author = scopesFor(ctx.principal).engineerOrAdmin;
   const flow = await ctx.deps.prisma.flow.findUnique({ ...query, where: { id: flowId } });
   if (!flow || (!author && flow.status !== 'published')) throw new NotFoundError('Flow');

@@ -11,6 +11,9 @@ import { effectivePolicy, type SessionTokens, startSession } from './sessions.ts
 import { lockMembership } from './users.ts';
 import { email, name, parse, password, uuid } from './validation.ts';
 
+// Input schemas are built once: zod compiles each on its first parse.
+const inviteIdInput = z.object({ inviteId: uuid });
+
 export const INVITE_TTL_DAYS = 7;
 const INVITE_PREFIX = 'inv_';
 
@@ -85,7 +88,7 @@ export async function createMany(ctx: Context, rows: Array<{ email: string; role
 }
 
 export async function revoke(ctx: Context, input: { inviteId: string }) {
-  const { inviteId } = parse(z.object({ inviteId: uuid }), input);
+  const { inviteId } = parse(inviteIdInput, input);
   const invite = await ctx.deps.prisma.invite.findUnique({ where: { id: inviteId } });
   if (!invite) throw new NotFoundError('Invite');
   if (invite.acceptedAt) throw ValidationError.of('inviteId', 'this invite was already accepted');

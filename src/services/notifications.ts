@@ -6,6 +6,9 @@ import { topics } from './events.ts';
 import { requireUser } from './principal.ts';
 import { parse, uuid } from './validation.ts';
 
+// Input schemas are built once: zod compiles each on its first parse.
+const markReadInput = z.object({ ids: z.array(uuid).max(500).nullable().optional() });
+
 type Query = { include?: object; select?: object };
 
 export interface NotificationRow {
@@ -71,7 +74,7 @@ export async function unreadCount(ctx: Context): Promise<number> {
 /** Marks the given notifications (or all of mine) read; returns how many remain unread. */
 export async function markRead(ctx: Context, input: { ids?: string[] | null }): Promise<number> {
   const p = requireUser(ctx);
-  const v = parse(z.object({ ids: z.array(uuid).max(500).nullable().optional() }), input);
+  const v = parse(markReadInput, input);
   await sql(
     `UPDATE notifications SET read_at = $2 WHERE recipient_id = $1 AND read_at IS NULL AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[]))`,
     [p.userId, ctx.deps.clock.now(), v.ids ?? null],

@@ -7,6 +7,11 @@ import { type FlowNode, LIMITS, type NodeInput, nodeInputSchema, normaliseNodes,
 import { requireUser } from './principal.ts';
 import { blankToNull, parse, text, uuid } from './validation.ts';
 
+// Input schemas are built once: zod compiles each on its first parse.
+const sessionIdInput = z.object({ sessionId: uuid });
+const approveInput = z.object({ proposalId: uuid, title: text(200, 1).nullable().optional() });
+const rejectInput = z.object({ proposalId: uuid, note: text(2000).nullable().optional() });
+
 type Query = { include?: object; select?: object };
 
 const nodesShape = z.array(nodeInputSchema.extend({ id: text(LIMITS.idLength), text: text(LIMITS.textLength) })).max(LIMITS.maxNodes);
@@ -47,7 +52,7 @@ export async function create(ctx: Context, input: { title: string; nodes: NodeIn
  */
 export async function createFromWalk(ctx: Context, input: { sessionId: string }) {
   const p = requireUser(ctx);
-  const { sessionId } = parse(z.object({ sessionId: uuid }), input);
+  const { sessionId } = parse(sessionIdInput, input);
   const { rows } = await sql<{
     kind: string;
     status: string;
@@ -129,7 +134,7 @@ async function lockDraft(proposalId: string) {
 /** Publishes the draft as a new flow (version 1). The tree must pass the same checks as any flow. */
 export async function approve(ctx: Context, input: { proposalId: string; title?: string | null }) {
   const p = requireUser(ctx);
-  const v = parse(z.object({ proposalId: uuid, title: text(200, 1).nullable().optional() }), input);
+  const v = parse(approveInput, input);
   const draft = await lockDraft(v.proposalId);
   const nodes = normaliseNodes(draft.nodes);
   const issues = validateGraph(nodes, draft.root_node_id);
@@ -160,7 +165,7 @@ export async function approve(ctx: Context, input: { proposalId: string; title?:
 
 export async function reject(ctx: Context, input: { proposalId: string; note?: string | null }) {
   const p = requireUser(ctx);
-  const v = parse(z.object({ proposalId: uuid, note: text(2000).nullable().optional() }), input);
+  const v = parse(rejectInput, input);
   await lockDraft(v.proposalId);
   const proposal = await ctx.deps.prisma.flowProposal.update({
     where: { id: v.proposalId },

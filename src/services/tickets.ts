@@ -6,6 +6,9 @@ import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { requireUser } from './principal.ts';
 import { parse, uuid } from './validation.ts';
 
+// Input schemas are built once: zod compiles each on its first parse.
+const ticketIdInput = z.object({ ticketId: uuid });
+
 type Query = { include?: object; select?: object };
 
 export const TICKET_STATUSES = ['open', 'walking', 'resolved', 'escalated'] as const;
@@ -57,7 +60,7 @@ export async function queue(ctx: Context, query: Query, f: { status?: string | n
 }
 
 export async function get(ctx: Context, query: Query, input: { ticketId: string }) {
-  const { ticketId } = parse(z.object({ ticketId: uuid }), input);
+  const { ticketId } = parse(ticketIdInput, input);
   const t = await ctx.deps.prisma.internalTicket.findUnique({ ...query, where: { id: ticketId } });
   if (!t) throw new NotFoundError('Ticket');
   return t;
@@ -81,7 +84,7 @@ export async function escalations(ctx: Context, query: Query, f: { first?: numbe
 /** An engineer takes an escalation. Claiming one someone else holds is a ConflictError naming them. */
 export async function claim(ctx: Context, input: { ticketId: string }) {
   const p = requireUser(ctx);
-  const { ticketId } = parse(z.object({ ticketId: uuid }), input);
+  const { ticketId } = parse(ticketIdInput, input);
   const { rows } = await sql<{ status: string; assigned_engineer_id: string | null; name: string | null }>(
     `SELECT t.status, t.assigned_engineer_id, u.name FROM internal_tickets t LEFT JOIN users u ON u.id = t.assigned_engineer_id
      WHERE t.id = $1 FOR UPDATE OF t`,

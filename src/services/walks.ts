@@ -12,6 +12,10 @@ import { blankToNull, parse, text, uuid } from './validation.ts';
 import { publishWalk } from './walk-events.ts';
 import { type Handoff, STEP_COLUMNS, type StepRow, walkColumns, type WalkRow } from './walk-rows.ts';
 
+// Input schemas are built once: zod compiles each on its first parse.
+const sessionIdInput = z.object({ sessionId: uuid });
+const takeOverInput = z.object({ sessionId: uuid, expectedVersion: z.number().int().min(1).nullable().optional() });
+
 export const NOTES_MAX_BYTES = 256 * 1024;
 export const ESCALATION_REASONS = [
   'no_kb_available',
@@ -73,7 +77,7 @@ export async function walkNodes(ctx: Context, w: { kind: string; flowVersionId: 
 // Reading
 
 export async function get(ctx: Context, walkId: string): Promise<WalkRow> {
-  const { sessionId } = parse(z.object({ sessionId: uuid }), { sessionId: walkId });
+  const { sessionId } = parse(sessionIdInput, { sessionId: walkId });
   const { rows } = await sql<WalkRow>(`SELECT ${walkColumns('w')} FROM walk_sessions w WHERE w.id = $1`, [sessionId]);
   if (!rows[0]) throw new NotFoundError('Walk');
   return rows[0];
@@ -619,7 +623,7 @@ export async function escalateWithoutWalk(
  */
 export async function takeOver(ctx: Context, input: { sessionId: string; expectedVersion?: number | null }): Promise<WalkRow> {
   const p = requireUser(ctx);
-  const v = parse(z.object({ sessionId: uuid, expectedVersion: z.number().int().min(1).nullable().optional() }), input);
+  const v = parse(takeOverInput, input);
   const now = ctx.deps.clock.now();
   const acting = actingAs(ctx.principal);
   const { rows } = await sql<WalkRow & { previousHandler: string }>(
