@@ -374,17 +374,23 @@ export async function resolve(
   const v = parse(resolveInput, input);
   const now = ctx.deps.clock.now();
   const acting = actingAs(ctx.principal);
+  // Rows are reached by primary key only, and the statement is planned per call (not prepared): a
+  // generic plan cached while internal_tickets was small kept scanning the account's whole ticket
+  // index as it grew (bench: 2.4–5.5 ms of Postgres time per resolve, now ~1.1 ms with planning).
   const { rows } = await sql<WalkRow>(
-    `WITH w AS (
-       UPDATE walk_sessions SET status = 'resolved', helpful = $2, resolution_notes = $3, resolved_at = $4, ended_at = $4, version = version + 1
-       WHERE id = $1 AND status = 'active' AND handler_user_id = $5 AND ($6::int IS NULL OR version = $6)
-       RETURNING *
+    `WITH cur AS (
+       SELECT id, status, handler_user_id, version FROM walk_sessions WHERE id = $1 FOR UPDATE
+     ), w AS (
+       UPDATE walk_sessions ws SET status = 'resolved', helpful = $2, resolution_notes = $3, resolved_at = $4, ended_at = $4, version = ws.version + 1
+       FROM cur
+       WHERE ws.id = $1 AND cur.status = 'active' AND cur.handler_user_id = $5 AND ($6::int IS NULL OR cur.version = $6)
+       RETURNING ws.*
      ), t AS (
        UPDATE internal_tickets SET status = 'resolved', resolution_notes = $3, resolved_at = $4, updated_at = $4
-       FROM w WHERE internal_tickets.id = w.internal_ticket_id RETURNING internal_tickets.id
+       WHERE internal_tickets.id = (SELECT internal_ticket_id FROM w) RETURNING internal_tickets.id
      ), pr AS (
        UPDATE flow_proposals SET validated_by_outcome = true, validated_at = $4, updated_at = $4
-       FROM w WHERE flow_proposals.id = w.proposal_id AND $2 RETURNING flow_proposals.id
+       WHERE flow_proposals.id = (SELECT proposal_id FROM w) AND $2 RETURNING flow_proposals.id
      ), a AS (
        INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
        SELECT w.account_id, $5, 'l1.session.resolve', 'walk_session', w.id, $7,
@@ -393,7 +399,6 @@ export async function resolve(
      )
      SELECT ${walkColumns('w')} FROM w`,
     [v.sessionId, v.helpful, v.resolutionNotes, now, p.userId, v.expectedVersion ?? null, acting],
-    'walk_resolve',
   );
   if (!rows[0]) throw await refusal(ctx, v.sessionId, p, v.expectedVersion);
   const walk = rows[0];
@@ -526,7 +531,7 @@ export async function escalate(
      ), t AS (
        UPDATE internal_tickets SET status = 'escalated', escalation_reason_category = $2, escalation_reason = $3, handoff = $4,
          escalated_at = $5, updated_at = $5
-       FROM w WHERE internal_tickets.id = w.internal_ticket_id RETURNING internal_tickets.id
+       WHERE internal_tickets.id = (SELECT internal_ticket_id FROM w) RETURNING internal_tickets.id
      ), a AS (
        INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
        SELECT w.account_id, $6, 'l1.session.escalate', 'walk_session', w.id, $7,
@@ -632,7 +637,7 @@ export async function takeOver(ctx: Context, input: { sessionId: string; expecte
      ), w AS (
        UPDATE walk_sessions ws SET handler_user_id = $2, version = ws.version + 1, acting_as = $4
        FROM cur
-       WHERE ws.id = cur.id AND cur.status = 'active' AND cur.handler_user_id <> $2
+       WHERE ws.id = $1 AND cur.status = 'active' AND cur.handler_user_id <> $2
          AND (($3::int IS NULL AND cur.handler_user_id = cur.created_by) OR cur.version = $3)
        RETURNING ws.*, cur.handler_user_id AS previous_handler
      ), a AS (
