@@ -8,10 +8,13 @@
 //                           the measured runs see steady state rather than the JIT compiling
 //   BENCH_ONLY=recordStep,live,idleSockets,sweep   a subset
 //   BENCH_SWEEP_WALKS=1000000 BENCH_SWEEP_STALE=100000
+//   BENCH_STATEMENTS=1      load pg_stat_statements (embedded Postgres only) and record the
+//                           statements that took the most Postgres time in each throughput run
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { benchDatabase, ROOT, seed, startServer } from './setup.ts';
+import { analyze, type StatementStat, statementStats } from './statements.ts';
 import { idleSockets } from './workloads/idle-sockets.ts';
 import { liveLoad } from './workloads/live.ts';
 import { baselineLoad, recordStepLoad, type ThroughputResult } from './workloads/record-step.ts';
@@ -50,16 +53,31 @@ async function main() {
           log(`warming the server up for ${WARMUP_SECONDS} s …`);
           await recordStepLoad(server.url, accounts, 10, WARMUP_SECONDS, 0, server.pid);
         }
+        // Statistics as autovacuum would have them on any database past its first minutes. Without
+        // them Postgres cannot tell an RLS account index from a primary key, and a lookup by id in
+        // the product and the baseline alike can scan the account's rows instead.
+        await analyze(db.urls.admin);
         const recordStep: ThroughputResult[] = [];
         const baseline: ThroughputResult[] = [];
-        for (const c of [10, 50]) {
-          log(`recordStep at ${c} clients …`);
-          recordStep.push(await recordStepLoad(server.url, accounts, c, SECONDS, 3, server.pid));
-          log(`baseline at ${c} clients …`);
-          baseline.push(await baselineLoad(db.urls, accounts, c, SECONDS));
+        const stats = process.env.BENCH_STATEMENTS && !process.env.BENCH_DATABASE_URL ? await statementStats(db.urls.admin) : null;
+        const statements: Record<string, StatementStat[]> = {};
+        try {
+          for (const c of [10, 50]) {
+            log(`recordStep at ${c} clients …`);
+            await stats?.reset();
+            recordStep.push(await recordStepLoad(server.url, accounts, c, SECONDS, 3, server.pid));
+            if (stats) statements[`recordStepAt${c}`] = await stats.top();
+            log(`baseline at ${c} clients …`);
+            await stats?.reset();
+            baseline.push(await baselineLoad(db.urls, accounts, c, SECONDS));
+            if (stats) statements[`baselineAt${c}`] = await stats.top();
+          }
+        } finally {
+          await stats?.close();
         }
         results.recordStep = recordStep;
         results.baseline = baseline;
+        if (stats) results.statements = statements;
         results.throughputRatio = Object.fromEntries(
           recordStep.map((r, i) => [`at${r.concurrency}`, Math.round((r.stepsPerSecond / baseline[i]!.stepsPerSecond) * 1000) / 1000]),
         );
@@ -134,6 +152,13 @@ async function main() {
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   log('');
   for (const r of rows) log(`  ${r[0].padEnd(w[0]!)}  ${r[1].padEnd(w[1]!)}  ${r[2].padEnd(w[2]!)}  ${r[3]}`);
+  const statements = results.statements as Record<string, StatementStat[]> | undefined;
+  for (const [run, top] of Object.entries(statements ?? {})) {
+    log(`\n  Postgres time by statement, ${run}:`);
+    for (const st of top.slice(0, 5)) {
+      log(`    ${String(st.totalMs).padStart(7)} ms  ${String(st.calls).padStart(7)} calls  ${st.meanMs.toFixed(3)} ms  ${String(st.buffersPerCall).padStart(5)} buf  ${st.query}`);
+    }
+  }
   results.goals = GOALS;
   results.finishedAt = new Date().toISOString();
   const dir = path.join(ROOT, 'bench', 'results');

@@ -43,7 +43,9 @@ export async function benchDatabase(): Promise<Database> {
     server = process.env.BENCH_DATABASE_URL;
   } else {
     dir = await mkdtemp(path.join(os.tmpdir(), 'l1-bench-'));
-    embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), logger });
+    // BENCH_STATEMENTS=1: per-statement Postgres time in the results (a slow plan shows by name).
+    const settings = process.env.BENCH_STATEMENTS ? ['shared_preload_libraries=pg_stat_statements'] : [];
+    embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), logger, settings });
     server = embedded.adminUrl('postgres');
   }
   const name = `l1bench_${Date.now().toString(36)}`;

