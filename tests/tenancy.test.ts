@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql, withTenantTx } from '../src/db/tenant.ts';
+import { afterCommit, type Scope, sql, txObservers, withTenantTx } from '../src/db/tenant.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;
@@ -161,6 +161,110 @@ describe('cross-tenant isolation (every tenant table)', () => {
     }
     const bRows = await admin.query<{ n: string }>(`SELECT count(*)::text AS n FROM users WHERE account_id = $1`, [b.account.id]);
     expect(bRows.rows[0]!.n).toBe('2');
+  });
+});
+
+describe('a statement that carries its COMMIT', () => {
+  // The app's own pool pipelines, so the statement and its COMMIT leave in one write.
+  let piped: pg.Pool;
+  beforeAll(() => {
+    piped = new pg.Pool({ connectionString: t.urls.app, max: 1, pipeline: true } as pg.PoolConfig);
+  });
+  afterAll(() => piped.end());
+
+  /** A scope as a one-field mutation gets it (commitAhead), observed when it ends. */
+  async function mutation<T>(fn: (s: Scope) => Promise<T>): Promise<{ value: T; scope: Scope }> {
+    let seen: Scope | undefined;
+    const observe = (s: Scope) => (seen = s);
+    txObservers.add(observe);
+    try {
+      const value = await withTenantTx(piped, a.account.id, async (s) => {
+        s.commitAhead = true;
+        return fn(s);
+      }, { lazy: true });
+      return { value, scope: seen! };
+    } finally {
+      txObservers.delete(observe);
+    }
+  }
+  const note = () => `commit-ahead ${randomUUID()}`;
+  const insertTicket = (text: string) =>
+    sql<{ id: string }>(
+      `INSERT INTO internal_tickets (account_id, customer_name, customer_contact, problem_statement, status, created_by)
+       VALUES (current_setting('app.current_account_id')::uuid, 'C', 'c@x.test', $1, 'open', $2) RETURNING id`,
+      [text, a.owner.id],
+      undefined,
+      { commit: true },
+    );
+  const count = async (text: string) =>
+    Number((await admin.query<{ n: string }>('SELECT count(*)::text AS n FROM internal_tickets WHERE problem_statement = $1', [text])).rows[0]!.n);
+
+  it('commits with the statement, and later reads in the operation still see the tenant and the write', async () => {
+    const text = note();
+    const published: string[] = [];
+    const { value, scope } = await mutation(async () => {
+      const { rows } = await insertTicket(text);
+      afterCommit(() => void published.push(rows[0]!.id));
+      // A read after the COMMIT: a transaction of its own, tenant set again, the write visible.
+      const after = await sql<{ tenant: string; n: string }>(
+        `SELECT current_setting('app.current_account_id', true) AS tenant, count(*)::text AS n FROM internal_tickets WHERE id = $1`,
+        [rows[0]!.id],
+      );
+      return { id: rows[0]!.id, read: after.rows[0] };
+    });
+    expect(scope.committed).toHaveLength(1);
+    expect(value.read).toEqual({ tenant: a.account.id, n: '1' });
+    expect(await count(text)).toBe(1);
+    expect(published).toEqual([value.id]);
+    // The one pooled connection came back clean: no transaction open, no tenant left on it.
+    const idle = await piped.query<{ tenant: string | null }>(`SELECT current_setting('app.current_account_id', true) AS tenant`);
+    expect(idle.rows[0]!.tenant).toBe('');
+  });
+
+  it('keeps what it committed when the operation fails afterwards, and still announces it', async () => {
+    const text = note();
+    const published: string[] = [];
+    await expect(
+      mutation(async () => {
+        await insertTicket(text);
+        afterCommit(() => void published.push('announced'));
+        throw new Error('payload failed');
+      }),
+    ).rejects.toThrow('payload failed');
+    // Thrown after the write landed: the caller sees the error (the services that use this are
+    // idempotent on retry), and the committed write is kept and announced, not lost to watchers.
+    expect(await count(text)).toBe(1);
+    expect(published).toEqual(['announced']);
+  });
+
+  it('a failing statement rolls back, reports its own error, and leaves the connection usable', async () => {
+    const text = note();
+    await expect(
+      mutation(async () => {
+        await insertTicket(text);
+        await sql(`SELECT 1/0`, [], undefined, { commit: true });
+      }),
+    ).rejects.toThrow(/division by zero/);
+    expect(await count(text)).toBe(1);
+    const ok = await mutation(async () => (await sql<{ one: number }>('SELECT 1 AS one', [], undefined, { commit: true })).rows[0]!.one);
+    expect(ok.value).toBe(1);
+  });
+
+  it('is only an option: without commitAhead, or inside a savepoint, the operation stays one transaction', async () => {
+    const text = note();
+    await expect(
+      withTenantTx(piped, a.account.id, async () => {
+        await insertTicket(text);
+        throw new Error('undo');
+      }, { lazy: true }),
+    ).rejects.toThrow('undo');
+    expect(await count(text)).toBe(0);
+    const { scope } = await mutation(async (s) => {
+      s.rollbackOnly = true;
+      await insertTicket(text);
+    });
+    expect(scope.committed).toHaveLength(0);
+    expect(await count(text)).toBe(0);
   });
 });
 

@@ -12,6 +12,9 @@ import pg from 'pg';
  * A scope can also be lazy (each subscription event): the transaction opens only when something
  * actually queries, so an event that carries its own state costs no database round trip.
  *
+ * A mutation's deciding write can carry the COMMIT too (`sql(…, { commit: true })`): statement and
+ * COMMIT leave in one write, and the operation needs no round trip for its COMMIT.
+ *
  * Prisma runs inside the same transaction through `RoutedPool`: a pg.Pool look-alike handed to
  * @prisma/adapter-pg whose queries go to the connection of the scope found in AsyncLocalStorage.
  * Prisma's own transactions inside it become savepoints. Outside a scope it refuses to run, so
@@ -37,6 +40,19 @@ export interface Scope {
    */
   keepWritesOnError: boolean;
   savepointSeq: number;
+  /** Savepoints open now (ours and Prisma's nested transactions). */
+  savepointDepth: number;
+  /**
+   * May a statement carry the transaction's COMMIT (`sql`'s `commit` option)? Set by the GraphQL
+   * layer for a mutation with a single root field, whose transaction is that field's alone.
+   */
+  commitAhead: boolean;
+  /** COMMITs sent with a statement: those transactions have ended (their outcome is checked at the end). */
+  committed: Array<Promise<pg.QueryResult>>;
+  /** The connection kept after a COMMIT went out with a statement, for any statement after it. */
+  held: pg.PoolClient | null;
+  /** Hooks of work committed with its statement: they run once that COMMIT is confirmed. */
+  readonly landed: Array<() => void | Promise<void>>;
   /** Run after COMMIT succeeds (publishing, enqueuing); dropped on rollback. */
   readonly afterCommit: Array<() => void | Promise<void>>;
   /** Statements sent, for query-count assertions in tests. */
@@ -88,8 +104,18 @@ function beginSql(scope: Scope, prelude?: string): string {
   return `BEGIN; SELECT set_config('app.current_account_id', '${literal(scope.accountId)}', true)${prelude ? `; ${prelude}` : ''}`;
 }
 
+/** A connection for the scope: the one it kept after an early COMMIT, or one from the pool. */
+async function checkout(scope: Scope): Promise<pg.PoolClient> {
+  const held = scope.held;
+  if (held) {
+    scope.held = null;
+    return held;
+  }
+  return guard(await scope.pool.connect());
+}
+
 async function open(scope: Scope, prelude?: string): Promise<{ client: pg.PoolClient; rows: Record<string, unknown>[] }> {
-  const client = guard(await scope.pool.connect());
+  const client = await checkout(scope);
   try {
     const res = (await client.query(beginSql(scope, prelude))) as unknown as pg.QueryResult[];
     scope.queryCount++;
@@ -117,14 +143,33 @@ type Pipelining = pg.PoolClient & { connection?: { stream?: { cork(): void; unco
  * own. Should BEGIN fail, the connection is discarded; the statement behind it then ran without a
  * tenant, which row-level security answers with nothing.
  */
-function run<R extends pg.QueryResultRow>(scope: Scope, config: pg.QueryConfig): Promise<pg.QueryResult<R>> {
-  if (scope.client) return scope.client.query<R>(config);
-  if (scope.opening) return scope.opening.then((c) => c.query<R>(config));
+function run<R extends pg.QueryResultRow>(scope: Scope, config: pg.QueryConfig, commit: boolean): Promise<pg.QueryResult<R>> {
+  if (scope.client) {
+    if (!commit) return scope.client.query<R>(config);
+    const client = scope.client as Pipelining;
+    const stream = client.pipeline ? client.connection?.stream : undefined;
+    stream?.cork();
+    try {
+      const result = client.query<R>(config);
+      sendCommit(scope, client);
+      return result;
+    } finally {
+      stream?.uncork();
+    }
+  }
+  if (scope.opening) {
+    return scope.opening.then((c) => {
+      const result = c.query<R>(config);
+      if (commit) sendCommit(scope, c);
+      return result;
+    });
+  }
   let first: Promise<pg.QueryResult<R>> | undefined;
   scope.opening = (async () => {
-    const client = guard(await scope.pool.connect()) as Pipelining;
+    const client = (await checkout(scope)) as Pipelining;
     const stream = client.connection?.stream;
     let begin: Promise<unknown>;
+    let committedHere = false;
     if (!client.pipeline || !stream) {
       begin = client.query(beginSql(scope));
     } else {
@@ -135,6 +180,10 @@ function run<R extends pg.QueryResultRow>(scope: Scope, config: pg.QueryConfig):
         // Its outcome reaches the caller below; this only keeps an early failure from being
         // reported as unhandled while BEGIN's answer is still being processed.
         first.catch(() => undefined);
+        if (commit) {
+          sendCommit(scope, client);
+          committedHere = true;
+        }
       } finally {
         stream.uncork();
       }
@@ -142,14 +191,44 @@ function run<R extends pg.QueryResultRow>(scope: Scope, config: pg.QueryConfig):
     try {
       await begin;
     } catch (err) {
+      if (scope.held === client) scope.held = null;
       client.release(err as Error);
       throw err;
     }
     scope.queryCount++;
-    scope.client = client;
+    // With its COMMIT sent too (sendCommit), that transaction is over already.
+    if (!committedHere) scope.client = client;
     return client;
   })();
-  return scope.opening.then((c) => first ?? c.query<R>(config));
+  return scope.opening.then((c) => {
+    if (first) return first;
+    const result = c.query<R>(config);
+    if (commit) sendCommit(scope, c);
+    return result;
+  });
+}
+
+/**
+ * COMMIT queued right behind the statement just sent (in the same write when pipelining): the
+ * transaction ends without a round trip of its own. The connection stays with the scope; a later
+ * statement opens a new transaction on it. A statement that fails makes this COMMIT answer
+ * ROLLBACK, which withTenantTx reports as the failure it is.
+ */
+function sendCommit(scope: Scope, client: pg.PoolClient): void {
+  const done = client.query('COMMIT');
+  done.catch(() => undefined);
+  scope.queryCount++;
+  scope.committed.push(done);
+  scope.client = null;
+  scope.opening = null;
+  scope.held = client;
+  // What the transaction registered so far is now committed work's.
+  scope.landed.push(...scope.afterCommit.splice(0));
+}
+
+/** COMMIT of a transaction that failed part-way answers ROLLBACK: never report it as success. */
+function checkCommitted(done: pg.QueryResult): void {
+  if (done.command === 'ROLLBACK') throw new Error('transaction was aborted and rolled back');
 }
 
 function isConnectionError(err: unknown): boolean {
@@ -167,6 +246,16 @@ export interface TenantTxOptions {
   lazy?: boolean;
 }
 
+async function runHooks(hooks: Array<() => void | Promise<void>>): Promise<void> {
+  for (const hook of hooks) {
+    try {
+      await hook();
+    } catch {
+      // Publishing failures must not turn a committed write into an error for the caller.
+    }
+  }
+}
+
 export async function withTenantTx<T>(
   pool: pg.Pool,
   accountId: string | null,
@@ -182,6 +271,11 @@ export async function withTenantTx<T>(
     rollbackOnly: false,
     keepWritesOnError: false,
     savepointSeq: 0,
+    savepointDepth: 0,
+    commitAhead: false,
+    committed: [],
+    held: null,
+    landed: [],
     afterCommit: [],
     queryCount: 0,
   };
@@ -195,37 +289,40 @@ export async function withTenantTx<T>(
       value = await storage.run(scope, async () => await fn(scope, preludeRows));
     } catch (err) {
       if (scope.opening && !scope.client) await scope.opening.catch(() => undefined);
+      // A COMMIT already sent with a statement settles on its own (ROLLBACK if that statement
+      // failed); what it committed stays, and is still announced.
+      let landed = scope.committed.length > 0;
+      for (const done of scope.committed) {
+        const r = await done.catch((e: Error) => void (broken = e));
+        if (!r || r.command === 'ROLLBACK') landed = false;
+      }
       if (scope.client) await scope.client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      if (landed) await runHooks(scope.landed);
       throw err;
     }
     if (scope.opening && !scope.client) await scope.opening;
+    for (const done of scope.committed) checkCommitted(await done);
+    // Work committed with its statement stays committed whatever the operation does afterwards.
+    await runHooks(scope.landed);
     if (scope.client) {
       if (scope.rollbackOnly) {
         await scope.client.query('ROLLBACK').catch((e: Error) => (broken = e));
         return value;
       }
-      // COMMIT of a transaction that failed part-way answers ROLLBACK without an error; never
-      // report success for work that did not land.
       const done = await scope.client.query('COMMIT');
       scope.queryCount++;
-      if (done.command === 'ROLLBACK') throw new Error('transaction was aborted and rolled back');
+      checkCommitted(done);
     } else if (scope.rollbackOnly) {
       return value;
     }
-    for (const hook of scope.afterCommit) {
-      try {
-        await hook();
-      } catch {
-        // Publishing failures must not turn a committed write into an error for the caller.
-      }
-    }
+    await runHooks(scope.afterCommit);
     return value;
   } catch (err) {
     if (!broken && isConnectionError(err)) broken = err as Error;
     throw err;
   } finally {
     // A connection with an unknown transaction state is discarded, never reused.
-    scope.client?.release(broken);
+    (scope.client ?? scope.held)?.release(broken);
     for (const observe of txObservers) observe(scope);
   }
 }
@@ -248,6 +345,7 @@ export async function savepoint<T>(fn: () => Promise<T>): Promise<T> {
   const name = `sp_${++s.savepointSeq}`;
   await client.query(`SAVEPOINT ${name}`);
   s.queryCount++;
+  s.savepointDepth++;
   try {
     const value = await fn();
     await client.query(`RELEASE SAVEPOINT ${name}`);
@@ -257,7 +355,19 @@ export async function savepoint<T>(fn: () => Promise<T>): Promise<T> {
     await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
     s.queryCount++;
     throw err;
+  } finally {
+    s.savepointDepth--;
   }
+}
+
+export interface SqlOptions {
+  /**
+   * This statement is the operation's only write and decides it: when the scope allows it (a
+   * mutation with one root field, no savepoint open, nothing flagged for rollback), COMMIT goes
+   * out in the same write, saving the transaction a round trip of its own. Whatever the operation
+   * does after it (reads for the payload, a refusal's lookup) runs in a transaction of its own.
+   */
+  commit?: boolean;
 }
 
 /**
@@ -269,14 +379,22 @@ export async function sql<R extends pg.QueryResultRow = Record<string, unknown>>
   text: string,
   values: unknown[] = [],
   name?: string,
+  opts?: SqlOptions,
 ): Promise<pg.QueryResult<R>> {
   const s = currentScope();
   s.queryCount++;
-  return run<R>(s, name ? { name, text, values } : { text, values });
+  const commit = opts?.commit === true && s.commitAhead && s.savepointDepth === 0 && !s.rollbackOnly;
+  return run<R>(s, name ? { name, text, values } : { text, values }, commit);
 }
 
+/**
+ * Run `hook` once the work so far is committed (publishing, enqueuing); dropped on rollback. Between
+ * transactions (after a statement carried its COMMIT) it belongs to the work just committed.
+ */
 export function afterCommit(hook: () => void | Promise<void>): void {
-  currentScope().afterCommit.push(hook);
+  const s = currentScope();
+  if (!s.client && !s.opening && s.committed.length > 0) s.landed.push(hook);
+  else s.afterCommit.push(hook);
 }
 
 /** What Prisma sees as a pooled connection: the scope's own, with BEGIN/COMMIT as savepoints. */
@@ -290,14 +408,17 @@ function nestedClient(s: Scope, client: pg.PoolClient): pg.PoolClient {
       const name = `prisma_${++s.savepointSeq}`;
       names.push(name);
       depth++;
+      s.savepointDepth++;
       return client.query(`SAVEPOINT ${name}`);
     }
     if (text === 'COMMIT' && depth > 0) {
       depth--;
+      s.savepointDepth--;
       return client.query(`RELEASE SAVEPOINT ${names.pop()}`);
     }
     if (text === 'ROLLBACK' && depth > 0) {
       depth--;
+      s.savepointDepth--;
       return client.query(`ROLLBACK TO SAVEPOINT ${names.pop()}`);
     }
     if (text?.startsWith('SET TRANSACTION')) return Promise.resolve({ rows: [], rowCount: 0, fields: [] });

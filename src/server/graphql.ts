@@ -150,6 +150,8 @@ function useTenantTransactions(deps: Deps): Plugin<Context> {
         const isMutation = op?.operation === 'mutation';
         ctx.mutationRootFields = isMutation && op ? countRootFields(op.selectionSet.selections) : 0;
         const operation = async (tx: Scope, rows: Record<string, unknown>[]) => {
+          // One root field: its transaction is the operation's, so its deciding write may carry COMMIT.
+          tx.commitAhead = ctx.mutationRootFields === 1;
           await afterPrincipal(ctx, rows);
           if (deps.config.NODE_ENV === 'production' && !scopesFor(ctx.principal).accountManager && hasIntrospection(args.document)) {
             return {

@@ -143,22 +143,9 @@ export async function intake(
   const p = requireUser(ctx);
   const v = parse(intakeInput, input);
   let kind: IntakeOutcome = 'adhoc';
-  let flowId: string | null = null;
-  let versionId: string | null = null;
   let rootNodeId: string | null = null;
   if (v.flowId) {
-    const { rows } = await sql<{ status: string; latest_version_id: string | null; root_node_id: string | null }>(
-      `SELECT f.status, f.latest_version_id, fv.root_node_id FROM flows f LEFT JOIN flow_versions fv ON fv.id = f.latest_version_id WHERE f.id = $1`,
-      [v.flowId],
-      'walk_intake_flow',
-    );
-    const f = rows[0];
-    if (!f || !f.latest_version_id) throw new NotFoundError('Flow');
-    if (f.status !== 'published') throw ValidationError.of('flowId', 'this flow is archived; choose a published flow');
     kind = 'flow';
-    flowId = v.flowId;
-    versionId = f.latest_version_id;
-    rootNodeId = f.root_node_id;
   } else if (v.proposalId) {
     const proposal = await ctx.deps.prisma.flowProposal.findUnique({ where: { id: v.proposalId } });
     if (!proposal) throw new NotFoundError('Proposal');
@@ -170,25 +157,40 @@ export async function intake(
   }
   const now = ctx.deps.clock.now();
   const acting = actingAs(ctx.principal);
-  // Ticket, walk and audit row in one statement.
-  const { rows } = await sql<WalkRow>(
-    `WITH t AS (
+  // Ticket, walk and audit row in one statement, which also checks the flow (when one is asked
+  // for) and pins its latest version: nothing is written unless that flow is published. It is the
+  // operation's only write, so COMMIT rides with it: an intake costs one round trip.
+  const { rows } = await sql<WalkRow & { flowStatus: string | null; flowVersion: string | null }>(
+    `WITH f AS (
+       SELECT f.status, f.latest_version_id, fv.root_node_id
+       FROM flows f LEFT JOIN flow_versions fv ON fv.id = f.latest_version_id
+       WHERE f.id = $8
+     ), go AS (
+       SELECT 1 WHERE $8::uuid IS NULL OR EXISTS (SELECT 1 FROM f WHERE f.status = 'published' AND f.latest_version_id IS NOT NULL)
+     ), t AS (
        INSERT INTO internal_tickets (account_id, customer_name, customer_contact, problem_statement, status, created_by, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, 'walking', $5, $6, $6) RETURNING id
+       SELECT $1, $2, $3, $4, 'walking', $5, $6, $6 FROM go RETURNING id
      ), w AS (
        INSERT INTO walk_sessions (account_id, kind, flow_id, flow_version_id, proposal_id, internal_ticket_id, current_node_id,
          created_by, handler_user_id, acting_as, started_at, last_step_at)
-       SELECT $1, $7, $8, $9, $10, t.id, $11, $5, $5, $12, $6, $6 FROM t
+       SELECT $1, $7, $8, (SELECT latest_version_id FROM f), $9, t.id, COALESCE((SELECT root_node_id FROM f), $10), $5, $5, $11, $6, $6 FROM t
        RETURNING *
      ), a AS (
        INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
-       SELECT $1, $5, 'l1.session.start', 'walk_session', w.id, $12, jsonb_build_object('kind', $7::text, 'ticketId', w.internal_ticket_id), $6 FROM w
+       SELECT $1, $5, 'l1.session.start', 'walk_session', w.id, $11, jsonb_build_object('kind', $7::text, 'ticketId', w.internal_ticket_id), $6 FROM w
      )
-     SELECT ${walkColumns('w')} FROM w`,
-    [p.accountId, v.customerName, v.customerContact, v.problemStatement, p.userId, now, kind, flowId, versionId, v.proposalId ?? null, rootNodeId, acting],
+     SELECT ${walkColumns('w')}, (SELECT status FROM f) AS "flowStatus", (SELECT latest_version_id FROM f) AS "flowVersion"
+     FROM (SELECT 1) one LEFT JOIN w ON true`,
+    [p.accountId, v.customerName, v.customerContact, v.problemStatement, p.userId, now, kind, v.flowId ?? null, v.proposalId ?? null, rootNodeId, acting],
     'walk_intake',
+    { commit: true },
   );
-  const walk = rows[0]!;
+  const { flowStatus, flowVersion, ...row } = rows[0]!;
+  if (!row.id) {
+    if (!flowVersion) throw new NotFoundError('Flow');
+    throw ValidationError.of('flowId', 'this flow is archived; choose a published flow');
+  }
+  const walk = row as WalkRow;
   remember(walk.id, { accountId: walk.accountId, kind: walk.kind, flowVersionId: walk.flowVersionId, proposalId: walk.proposalId });
   afterCommit(() => publishWalk(ctx.deps.events, walk, 'started'));
   return { outcome: kind, walk };
@@ -274,6 +276,7 @@ export async function recordStep(
      FROM w LEFT JOIN ins ON true LEFT JOIN upd ON true`,
     [v.sessionId, v.nodeId, r.question, v.answer, r.answerLabel, r.yesLabel, r.noLabel, r.nextNodeId, note, p.userId, acting, v.clientStepId, now, v.expectedVersion ?? null],
     'walk_record_step',
+    { commit: true },
   );
   const row = rows[0];
   if (!row) throw new NotFoundError('Walk');
@@ -400,6 +403,7 @@ export async function resolve(
      SELECT ${walkColumns('w')} FROM w`,
     [v.sessionId, v.helpful, v.resolutionNotes, now, p.userId, v.expectedVersion ?? null, acting],
     'walk_resolve',
+    { commit: true },
   );
   if (!rows[0]) throw await refusal(ctx, v.sessionId, p, v.expectedVersion);
   const walk = rows[0];
