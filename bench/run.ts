@@ -4,6 +4,9 @@
 // bench/results/<timestamp>.json.
 //
 //   BENCH_SECONDS=20        measured seconds per throughput run (after a 3 s warm-up)
+//   BENCH_LEGS=4            each throughput run is split into this many legs, product and baseline
+//                           alternating (ABBA…), so both see the same machine: on a shared host
+//                           the speed drifts by tens of percent within minutes
 //   BENCH_WARMUP_SECONDS=15 the fresh server process runs the recordStep loop this long first, so
 //                           the measured runs see steady state rather than the JIT compiling
 //   BENCH_ONLY=recordStep,live,idleSockets,sweep   a subset
@@ -17,11 +20,12 @@ import { benchDatabase, ROOT, seed, startServer } from './setup.ts';
 import { analyze, type StatementStat, statementStats } from './statements.ts';
 import { idleSockets } from './workloads/idle-sockets.ts';
 import { liveLoad } from './workloads/live.ts';
-import { baselineLoad, recordStepLoad, type ThroughputResult } from './workloads/record-step.ts';
+import { baselineLoad, mergeLegs, recordStepLoad, type ThroughputResult } from './workloads/record-step.ts';
 import { sweepLoad } from './workloads/sweep.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 15);
+const LEGS = Math.max(1, Number(process.env.BENCH_LEGS ?? 4));
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'recordStep,live,idleSockets,sweep').split(','));
 const GOALS = {
   throughputRatio: 0.75,
@@ -63,14 +67,28 @@ async function main() {
         const statements: Record<string, StatementStat[]> = {};
         try {
           for (const c of [10, 50]) {
-            log(`recordStep at ${c} clients …`);
-            await stats?.reset();
-            recordStep.push(await recordStepLoad(server.url, accounts, c, SECONDS, 3, server.pid));
-            if (stats) statements[`recordStepAt${c}`] = await stats.top();
-            log(`baseline at ${c} clients …`);
-            await stats?.reset();
-            baseline.push(await baselineLoad(db.urls, accounts, c, SECONDS));
-            if (stats) statements[`baselineAt${c}`] = await stats.top();
+            log(`recordStep and baseline at ${c} clients, ${LEGS} interleaved legs …`);
+            const legs: Record<'recordStep' | 'baseline', ThroughputResult[]> = { recordStep: [], baseline: [] };
+            const seconds = SECONDS / LEGS;
+            for (let i = 0; i < LEGS; i++) {
+              // A B B A …: a steady drift in the machine's speed weighs on both sides alike.
+              for (const side of i % 2 === 0 ? (['recordStep', 'baseline'] as const) : (['baseline', 'recordStep'] as const)) {
+                if (side === 'recordStep') legs.recordStep.push(await recordStepLoad(server.url, accounts, c, seconds, 2, server.pid));
+                else legs.baseline.push(await baselineLoad(db.urls, accounts, c, seconds, 2));
+              }
+            }
+            // Per-statement Postgres time: one more leg of each, on its own (resetting the
+            // statistics in between would otherwise cut the legs above apart).
+            if (stats) {
+              await stats.reset();
+              await recordStepLoad(server.url, accounts, c, seconds, 1, server.pid);
+              statements[`recordStepAt${c}`] = await stats.top();
+              await stats.reset();
+              await baselineLoad(db.urls, accounts, c, seconds, 1);
+              statements[`baselineAt${c}`] = await stats.top();
+            }
+            recordStep.push(mergeLegs(legs.recordStep));
+            baseline.push(mergeLegs(legs.baseline));
           }
         } finally {
           await stats?.close();
@@ -125,6 +143,7 @@ async function main() {
         ok(r.latency.p99Ms <= goal && r.errors === 0),
       ]);
       rows.push([`baseline @${r.concurrency}`, `${bl[i]!.stepsPerSecond.toFixed(0)}/s  p50 ${bl[i]!.latency.p50Ms} p99 ${bl[i]!.latency.p99Ms} ms`, '', '']);
+      if (r.legs && r.legs.length > 1) rows.push([`  legs @${r.concurrency}`, `product ${r.legs.join(' ')}; baseline ${bl[i]!.legs!.join(' ')} steps/s`, '', '']);
       const cp = (x?: { serverMs: number; postgresMs: number; clientMs: number }) => (x ? `server ${x.serverMs} + postgres ${x.postgresMs} + client ${x.clientMs}` : 'n/a');
       rows.push([`  CPU ms/step @${r.concurrency}`, `product: ${cp(r.cpuPerStep)}; baseline: ${cp(bl[i]!.cpuPerStep)}`, '', '']);
       const x = ratio[`at${r.concurrency}`]!;

@@ -37,6 +37,33 @@ export interface ThroughputResult {
   errors: number;
   /** CPU per step (loop included) in each process: where the time goes. */
   cpuPerStep?: { serverMs: number; postgresMs: number; clientMs: number };
+  /** Steps per second of each measured leg, when the run was split into interleaved legs. */
+  legs?: number[];
+  /** Each step's latency (ms); merged across legs, then dropped from the results file. */
+  samples?: number[];
+}
+
+/**
+ * Legs of one load, merged: throughput over the total measured time, latency over every sample,
+ * CPU per step weighted by each leg's steps.
+ */
+export function mergeLegs(legs: ThroughputResult[]): ThroughputResult {
+  const samples = legs.flatMap((l) => l.samples ?? []);
+  const seconds = legs.reduce((a, l) => a + l.seconds, 0);
+  const steps = legs.map((l) => l.stepsPerSecond * l.seconds);
+  const total = steps.reduce((a, b) => a + b, 0);
+  const withCpu = legs.every((l) => l.cpuPerStep);
+  const cpu = (k: 'serverMs' | 'postgresMs' | 'clientMs') =>
+    Math.round((legs.reduce((a, l, i) => a + l.cpuPerStep![k] * steps[i]!, 0) / Math.max(1, total)) * 1000) / 1000;
+  return {
+    concurrency: legs[0]!.concurrency,
+    seconds,
+    stepsPerSecond: total / seconds,
+    latency: summarize(samples),
+    errors: legs.reduce((a, l) => a + l.errors, 0),
+    cpuPerStep: withCpu ? { serverMs: cpu('serverMs'), postgresMs: cpu('postgresMs'), clientMs: cpu('clientMs') } : undefined,
+    legs: legs.map((l) => Math.round(l.stepsPerSecond)),
+  };
 }
 
 interface Window {
@@ -88,7 +115,7 @@ export async function recordStepLoad(url: string, accounts: SeededAccount[], con
   clearTimeout(t1);
   clearTimeout(t2);
   const cpuPerStep = cpu0 && cpu1 ? cpuPer(cpu0, cpu1, samples.length) : undefined;
-  return { concurrency, seconds, stepsPerSecond: samples.length / seconds, latency: summarize(samples), errors, cpuPerStep };
+  return { concurrency, seconds, stepsPerSecond: samples.length / seconds, latency: summarize(samples), errors, cpuPerStep, samples };
 }
 
 /**
@@ -175,5 +202,5 @@ export async function baselineLoad(urls: DatabaseUrls, accounts: SeededAccount[]
   clearTimeout(t2);
   await pool.end();
   const cpuPerStep = cpu0 && cpu1 ? cpuPer(cpu0, cpu1, samples.length) : undefined;
-  return { concurrency, seconds, stepsPerSecond: samples.length / seconds, latency: summarize(samples), errors, cpuPerStep };
+  return { concurrency, seconds, stepsPerSecond: samples.length / seconds, latency: summarize(samples), errors, cpuPerStep, samples };
 }
