@@ -57,7 +57,7 @@ async function main() {
           log(`warming the server up for ${WARMUP_SECONDS} s …`);
           await recordStepLoad(server.url, accounts, 10, WARMUP_SECONDS, 0, server.pid);
         }
-        // Statistics as autovacuum would have them on any database past its first minutes. Without
+        // Statistics (and vacuumed, checkpointed tables) as any database has them past its first minutes. Without
         // them Postgres cannot tell an RLS account index from a primary key, and a lookup by id in
         // the product and the baseline alike can scan the account's rows instead.
         await analyze(db.urls.admin);

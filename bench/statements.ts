@@ -35,12 +35,18 @@ export async function statementStats(adminUrl: string) {
   };
 }
 
-/** ANALYZE the bench database (its cached plans are invalidated and re-made with real statistics). */
+/**
+ * Settle the bench database after the warm-up: VACUUM ANALYZE (statistics for the planner, cached
+ * plans re-made with them) and a CHECKPOINT. Otherwise autovacuum's workers and the checkpointer
+ * catch up on the warm-up's writes during the first measured leg, on the same two cores.
+ */
 export async function analyze(adminUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    await client.query('ANALYZE');
+    await client.query('VACUUM ANALYZE');
+    // Needs superuser or pg_checkpoint (an external BENCH_DATABASE_URL may have neither).
+    await client.query('CHECKPOINT').catch(() => undefined);
   } finally {
     await client.end();
   }
