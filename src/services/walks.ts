@@ -160,7 +160,7 @@ export async function intake(
   // Ticket, walk and audit row in one statement, which also checks the flow (when one is asked
   // for) and pins its latest version: nothing is written unless that flow is published. It is the
   // operation's only write, so COMMIT rides with it: an intake costs one round trip.
-  const { rows } = await sql<WalkRow & { flowStatus: string | null; flowVersion: string | null }>(
+  const { rows } = await sql<WalkRow & { flowVersion: string | null }>(
     `WITH f AS (
        SELECT f.status, f.latest_version_id, fv.root_node_id
        FROM flows f LEFT JOIN flow_versions fv ON fv.id = f.latest_version_id
@@ -179,14 +179,15 @@ export async function intake(
        INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
        SELECT $1, $5, 'l1.session.start', 'walk_session', w.id, $11, jsonb_build_object('kind', $7::text, 'ticketId', w.internal_ticket_id), $6 FROM w
      )
-     SELECT ${walkColumns('w')}, (SELECT status FROM f) AS "flowStatus", (SELECT latest_version_id FROM f) AS "flowVersion"
+     SELECT ${walkColumns('w')}, (SELECT latest_version_id FROM f) AS "flowVersion"
      FROM (SELECT 1) one LEFT JOIN w ON true`,
     [p.accountId, v.customerName, v.customerContact, v.problemStatement, p.userId, now, kind, v.flowId ?? null, v.proposalId ?? null, rootNodeId, acting],
     'walk_intake',
     { commit: true },
   );
-  const { flowStatus, flowVersion, ...row } = rows[0]!;
+  const { flowVersion, ...row } = rows[0]!;
   if (!row.id) {
+    // Nothing written: the flow is not this account's (or has no version), or it is archived.
     if (!flowVersion) throw new NotFoundError('Flow');
     throw ValidationError.of('flowId', 'this flow is archived; choose a published flow');
   }
