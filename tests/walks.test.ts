@@ -151,16 +151,15 @@ describe('intake', () => {
 
 describe('one round trip per step', () => {
   /** The tenant scopes of one HTTP operation, as they ended. */
-  async function scopes(fn: () => Promise<unknown>): Promise<Array<{ committed: unknown[] }>> {
+  async function scopes<T>(fn: () => Promise<T>): Promise<[Array<{ committed: unknown[] }>, T]> {
     const seen: Array<{ committed: unknown[] }> = [];
     const observe = (s: { committed: unknown[] }) => void seen.push({ committed: [...s.committed] });
     txObservers.add(observe);
     try {
-      await fn();
+      return [seen, await fn()];
     } finally {
       txObservers.delete(observe);
     }
-    return seen;
   }
   const twoSteps = `mutation Two($s: ID!) {
     a: recordStep(sessionId: $s, nodeId: "opens", answer: YES, clientStepId: "two-a") { __typename ... on WalkSession { version } }
@@ -168,26 +167,24 @@ describe('one round trip per step', () => {
   }`;
 
   it('intake, a step and resolve each send COMMIT with their statement; the payload still reads the walk', async () => {
-    let w!: Awaited<ReturnType<typeof startFlowWalk>>;
-    expect(await scopes(async () => (w = await startFlowWalk()))).toEqual([{ committed: [expect.anything()] }]);
-    let step!: Awaited<ReturnType<typeof t.gql.runOk<typeof Step>>>;
-    const stepScopes = await scopes(async () => {
-      step = await t.gql.runOk(Step, { sessionId: w.session.id, nodeId: 'opens', answer: 'YES', clientStepId: 'rt-1' }, { token: l1Token });
-    });
-    expect(stepScopes).toEqual([{ committed: [expect.anything()] }]);
+    const one = [{ committed: [expect.anything()] }];
+    const [intakeScopes, w] = await scopes(() => startFlowWalk());
+    expect(intakeScopes).toEqual(one);
+    const [stepScopes, step] = await scopes(() =>
+      t.gql.runOk(Step, { sessionId: w.session.id, nodeId: 'opens', answer: 'YES', clientStepId: 'rt-1' }, { token: l1Token }),
+    );
+    expect(stepScopes).toEqual(one);
     // Read after the COMMIT, in a transaction of its own: the step just written is there.
     expect(step.recordStep).toMatchObject({ __typename: 'WalkSession', version: 2, steps: [{ seq: 1, nodeId: 'opens' }] });
-    const resolveScopes = await scopes(() =>
-      t.gql.runOk(Resolve, { sessionId: w.session.id, helpful: true, notes: 'Fixed' }, { token: l1Token }),
-    );
-    expect(resolveScopes).toEqual([{ committed: [expect.anything()] }]);
+    const [resolveScopes] = await scopes(() => t.gql.runOk(Resolve, { sessionId: w.session.id, helpful: true, notes: 'Fixed' }, { token: l1Token }));
+    expect(resolveScopes).toEqual(one);
     const ticket = await t.system.query('SELECT status FROM internal_tickets WHERE id = (SELECT internal_ticket_id FROM walk_sessions WHERE id = $1)', [w.session.id]);
     expect(ticket.rows).toEqual([{ status: 'resolved' }]);
   });
 
   it('keeps a mutation with several root fields one transaction, committed at its end (each field in a savepoint)', async () => {
     const w = await startFlowWalk();
-    const seen = await scopes(async () => {
+    const [seen] = await scopes(async () => {
       const r = await t.gql.raw({ query: twoSteps, variables: { s: w.session.id } }, { token: l1Token }).then((x) => x.json());
       expect(r.data).toEqual({ a: { __typename: 'WalkSession', version: 2 }, b: { __typename: 'ValidationError' } });
     });
