@@ -144,26 +144,8 @@ type Pipelining = pg.PoolClient & { connection?: { stream?: { cork(): void; unco
  * tenant, which row-level security answers with nothing.
  */
 function run<R extends pg.QueryResultRow>(scope: Scope, config: pg.QueryConfig, commit: boolean): Promise<pg.QueryResult<R>> {
-  if (scope.client) {
-    if (!commit) return scope.client.query<R>(config);
-    const client = scope.client as Pipelining;
-    const stream = client.pipeline ? client.connection?.stream : undefined;
-    stream?.cork();
-    try {
-      const result = client.query<R>(config);
-      sendCommit(scope, client);
-      return result;
-    } finally {
-      stream?.uncork();
-    }
-  }
-  if (scope.opening) {
-    return scope.opening.then((c) => {
-      const result = c.query<R>(config);
-      if (commit) sendCommit(scope, c);
-      return result;
-    });
-  }
+  if (scope.client) return send<R>(scope, scope.client, config, commit);
+  if (scope.opening) return scope.opening.then((c) => send<R>(scope, c, config, commit));
   let first: Promise<pg.QueryResult<R>> | undefined;
   scope.opening = (async () => {
     const client = (await checkout(scope)) as Pipelining;
@@ -200,12 +182,22 @@ function run<R extends pg.QueryResultRow>(scope: Scope, config: pg.QueryConfig, 
     if (!committedHere) scope.client = client;
     return client;
   })();
-  return scope.opening.then((c) => {
-    if (first) return first;
-    const result = c.query<R>(config);
-    if (commit) sendCommit(scope, c);
+  return scope.opening.then((c) => first ?? send<R>(scope, c, config, commit));
+}
+
+/** The statement on the scope's open transaction, with its COMMIT in the same write when asked. */
+function send<R extends pg.QueryResultRow>(scope: Scope, client: pg.PoolClient, config: pg.QueryConfig, commit: boolean): Promise<pg.QueryResult<R>> {
+  if (!commit) return client.query<R>(config);
+  const piped = client as Pipelining;
+  const stream = piped.pipeline ? piped.connection?.stream : undefined;
+  stream?.cork();
+  try {
+    const result = client.query<R>(config);
+    sendCommit(scope, client);
     return result;
-  });
+  } finally {
+    stream?.uncork();
+  }
 }
 
 /**
