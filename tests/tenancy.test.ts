@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { afterCommit, type Scope, sql, txObservers, withTenantTx } from '../src/db/tenant.ts';
+import { afterCommit, savepoint, type Scope, sql, txObservers, withTenantTx } from '../src/db/tenant.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;
@@ -264,6 +264,14 @@ describe('a statement that carries its COMMIT', () => {
       await insertTicket(text);
     });
     expect(scope.committed).toHaveLength(0);
+    expect(await count(text)).toBe(0);
+    // In a savepoint, a COMMIT would end the whole transaction; the field's failure then undoes it.
+    await expect(
+      mutation(async () => {
+        await savepoint(() => insertTicket(text));
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
     expect(await count(text)).toBe(0);
   });
 });
