@@ -3,7 +3,8 @@
 // SQL baseline in the same run against the same database, prints a table and writes
 // bench/results/<timestamp>.json.
 //
-//   BENCH_SECONDS=20        measured seconds per throughput run (after a 3 s warm-up)
+//   BENCH_SECONDS=20        measured seconds per throughput run and side, summed over its legs
+//                           (each leg after a 2 s ramp)
 //   BENCH_LEGS=4            each throughput run is split into this many legs, product and baseline
 //                           alternating (ABBA…), so both see the same machine: on a shared host
 //                           the speed drifts by tens of percent within minutes
@@ -57,9 +58,9 @@ async function main() {
           log(`warming the server up for ${WARMUP_SECONDS} s …`);
           await recordStepLoad(server.url, accounts, 10, WARMUP_SECONDS, 0, server.pid);
         }
-        // Statistics (and vacuumed, checkpointed tables) as any database has them past its first minutes. Without
-        // them Postgres cannot tell an RLS account index from a primary key, and a lookup by id in
-        // the product and the baseline alike can scan the account's rows instead.
+        // Statistics, vacuumed tables and a checkpoint, as any database has them past its first
+        // minutes. Without statistics Postgres cannot tell an RLS account index from a primary key,
+        // and a lookup by id in the product and the baseline alike can scan the account's rows.
         await analyze(db.urls.admin);
         const recordStep: ThroughputResult[] = [];
         const baseline: ThroughputResult[] = [];
