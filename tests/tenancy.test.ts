@@ -239,13 +239,29 @@ describe('a statement that carries its COMMIT', () => {
 
   it('a failing statement rolls back, reports its own error, and leaves the connection usable', async () => {
     const text = note();
+    const published: string[] = [];
     await expect(
       mutation(async () => {
         await insertTicket(text);
+        afterCommit(() => void published.push('first'));
         await sql(`SELECT 1/0`, [], undefined, { commit: true });
       }),
     ).rejects.toThrow(/division by zero/);
+    // The first write committed on its own: it stays, and its watchers still hear of it.
     expect(await count(text)).toBe(1);
+    expect(published).toEqual(['first']);
+    // An operation that swallows the failed statement and returns is still told it failed.
+    const swallowed = note();
+    await expect(
+      mutation(async () => {
+        await insertTicket(swallowed);
+        afterCommit(() => void published.push('second'));
+        await sql(`SELECT 1/0`, [], undefined, { commit: true }).catch(() => undefined);
+        return 'looks fine';
+      }),
+    ).rejects.toThrow('transaction was aborted and rolled back');
+    expect(await count(swallowed)).toBe(1);
+    expect(published).toEqual(['first', 'second']);
     const ok = await mutation(async () => (await sql<{ one: number }>('SELECT 1 AS one', [], undefined, { commit: true })).rows[0]!.one);
     expect(ok.value).toBe(1);
   });

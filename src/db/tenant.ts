@@ -26,6 +26,14 @@ import pg from 'pg';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID_RE.test(s);
 
+type Hook = () => void | Promise<void>;
+
+/** A COMMIT sent with a statement, and the hooks of the work it commits (run once it is confirmed). */
+export interface EarlyCommit {
+  done: Promise<pg.QueryResult>;
+  hooks: Hook[];
+}
+
 export interface Scope {
   readonly pool: pg.Pool;
   /** The tenant of this scope; changing it after the transaction opened goes through switchTenant. */
@@ -48,13 +56,11 @@ export interface Scope {
    */
   commitAhead: boolean;
   /** COMMITs sent with a statement: those transactions have ended (their outcome is checked at the end). */
-  committed: Array<Promise<pg.QueryResult>>;
+  committed: EarlyCommit[];
   /** The connection kept after a COMMIT went out with a statement, for any statement after it. */
   held: pg.PoolClient | null;
-  /** Hooks of work committed with its statement: they run once that COMMIT is confirmed. */
-  readonly landed: Array<() => void | Promise<void>>;
   /** Run after COMMIT succeeds (publishing, enqueuing); dropped on rollback. */
-  readonly afterCommit: Array<() => void | Promise<void>>;
+  readonly afterCommit: Hook[];
   /** Statements sent, for query-count assertions in tests. */
   queryCount: number;
 }
@@ -210,17 +216,22 @@ function sendCommit(scope: Scope, client: pg.PoolClient): void {
   const done = client.query('COMMIT');
   done.catch(() => undefined);
   scope.queryCount++;
-  scope.committed.push(done);
+  // What the transaction registered so far belongs to this COMMIT.
+  scope.committed.push({ done, hooks: scope.afterCommit.splice(0) });
   scope.client = null;
   scope.opening = null;
   scope.held = client;
-  // What the transaction registered so far is now committed work's.
-  scope.landed.push(...scope.afterCommit.splice(0));
+}
+
+class RolledBack extends Error {
+  constructor() {
+    super('transaction was aborted and rolled back');
+  }
 }
 
 /** COMMIT of a transaction that failed part-way answers ROLLBACK: never report it as success. */
 function checkCommitted(done: pg.QueryResult): void {
-  if (done.command === 'ROLLBACK') throw new Error('transaction was aborted and rolled back');
+  if (done.command === 'ROLLBACK') throw new RolledBack();
 }
 
 function isConnectionError(err: unknown): boolean {
@@ -238,7 +249,7 @@ export interface TenantTxOptions {
   lazy?: boolean;
 }
 
-async function runHooks(hooks: Array<() => void | Promise<void>>): Promise<void> {
+async function runHooks(hooks: Hook[]): Promise<void> {
   for (const hook of hooks) {
     try {
       await hook();
@@ -246,6 +257,27 @@ async function runHooks(hooks: Array<() => void | Promise<void>>): Promise<void>
       // Publishing failures must not turn a committed write into an error for the caller.
     }
   }
+}
+
+/**
+ * Wait for the COMMITs sent with statements and run the hooks of each one that committed, whatever
+ * became of the others: work that landed stays landed and is announced. `failure` is the first
+ * that did not commit (its statement failed, so COMMIT answered ROLLBACK); `lost` a COMMIT never
+ * answered, whose connection is then in an unknown state.
+ */
+async function settleEarlyCommits(scope: Scope): Promise<{ failure?: Error; lost?: Error }> {
+  const out: { failure?: Error; lost?: Error } = {};
+  for (const c of scope.committed) {
+    try {
+      checkCommitted(await c.done);
+    } catch (err) {
+      if (!(err instanceof RolledBack)) out.lost ??= err as Error;
+      out.failure ??= err as Error;
+      continue;
+    }
+    await runHooks(c.hooks);
+  }
+  return out;
 }
 
 export async function withTenantTx<T>(
@@ -267,7 +299,6 @@ export async function withTenantTx<T>(
     commitAhead: false,
     committed: [],
     held: null,
-    landed: [],
     afterCommit: [],
     queryCount: 0,
   };
@@ -283,19 +314,19 @@ export async function withTenantTx<T>(
       if (scope.opening && !scope.client) await scope.opening.catch(() => undefined);
       // A COMMIT already sent with a statement settles on its own (ROLLBACK if that statement
       // failed); what it committed stays, and is still announced.
-      let landed = scope.committed.length > 0;
-      for (const done of scope.committed) {
-        const r = await done.catch((e: Error) => void (broken = e));
-        if (!r || r.command === 'ROLLBACK') landed = false;
-      }
+      broken = (await settleEarlyCommits(scope)).lost;
       if (scope.client) await scope.client.query('ROLLBACK').catch((e: Error) => (broken = e));
-      if (landed) await runHooks(scope.landed);
       throw err;
     }
     if (scope.opening && !scope.client) await scope.opening;
-    for (const done of scope.committed) checkCommitted(await done);
     // Work committed with its statement stays committed whatever the operation does afterwards.
-    await runHooks(scope.landed);
+    const early = await settleEarlyCommits(scope);
+    if (early.failure) {
+      // The operation carried on past a statement that failed: report it, and discard the
+      // connection rather than hand back one whose later transaction may still be open.
+      broken = early.lost ?? early.failure;
+      throw early.failure;
+    }
     if (scope.client) {
       if (scope.rollbackOnly) {
         await scope.client.query('ROLLBACK').catch((e: Error) => (broken = e));
@@ -383,9 +414,9 @@ export async function sql<R extends pg.QueryResultRow = Record<string, unknown>>
  * Run `hook` once the work so far is committed (publishing, enqueuing); dropped on rollback. Between
  * transactions (after a statement carried its COMMIT) it belongs to the work just committed.
  */
-export function afterCommit(hook: () => void | Promise<void>): void {
+export function afterCommit(hook: Hook): void {
   const s = currentScope();
-  if (!s.client && !s.opening && s.committed.length > 0) s.landed.push(hook);
+  if (!s.client && !s.opening && s.committed.length > 0) s.committed.at(-1)!.hooks.push(hook);
   else s.afterCommit.push(hook);
 }
 
