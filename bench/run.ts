@@ -167,7 +167,7 @@ async function main() {
   }
   const sweep = results.sweep as Awaited<ReturnType<typeof sweepLoad>> | undefined;
   if (sweep) {
-    rows.push(['sweep', `${sweep.abandoned} of ${sweep.walks} in ${sweep.seconds} s (second run ${sweep.secondRunSeconds} s)`, `≤ ${GOALS.sweepSeconds} s`, ok(sweep.seconds <= GOALS.sweepSeconds)]);
+    rows.push(['sweep', `${sweep.abandoned} of ${sweep.walks} in ${sweep.seconds} s (second run ${sweep.secondRunSeconds} s; CPU per walk: postgres ${sweep.cpuPerWalk.postgresUs} µs, sweeper ${sweep.cpuPerWalk.sweeperUs} µs)`, `≤ ${GOALS.sweepSeconds} s`, ok(sweep.seconds <= GOALS.sweepSeconds)]);
   }
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   log('');

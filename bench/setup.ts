@@ -20,6 +20,17 @@ import { sleep } from './stats.ts';
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const logger = createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn');
 
+/**
+ * A pg pool for the harness's own SQL. A pooled connection that Postgres ends while it sits idle
+ * (seen once during the sweep: 57P01) is dropped and logged, not left to crash the run as an
+ * unhandled 'error' event; a query on a database that is really gone still fails on its own.
+ */
+export function benchPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'an idle bench connection was closed by Postgres'));
+  return pool;
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -92,7 +103,7 @@ export const JWT_SECRET = randomBytes(32).toString('base64url');
 
 /** Accounts, users, flows and sessions straight into Postgres (as the system role). */
 export async function seed(urls: DatabaseUrls, opts: { accounts: number; l1PerAccount: number; coverersPerAccount: number }): Promise<SeededAccount[]> {
-  const db = new pg.Pool({ connectionString: urls.system, max: 4 });
+  const db = benchPool({ connectionString: urls.system, max: 4 });
   const jwt = new Jwt(JWT_SECRET, systemClock, 24 * 3600);
   const hash = await hashPassword('bench-password-1');
   const out: SeededAccount[] = [];

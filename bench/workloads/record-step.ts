@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { DatabaseUrls } from '../../src/db/bootstrap.ts';
 import { OUTLOOK_FLOW } from '../../src/services/demo-seed.ts';
 import { resolveStep, type Answer } from '../../src/services/flow-graph.ts';
-import { gql, type SeededAccount } from '../setup.ts';
+import { benchPool, gql, type SeededAccount } from '../setup.ts';
 import { type CpuSample, cpuNow, cpuPer } from '../cpu.ts';
 import { type LatencySummary, summarize } from '../stats.ts';
 
@@ -124,10 +123,10 @@ export async function recordStepLoad(url: string, accounts: SeededAccount[], con
  * setting, the current-node check (row locked), the step insert, the walk update, COMMIT.
  */
 export async function baselineLoad(urls: DatabaseUrls, accounts: SeededAccount[], concurrency: number, seconds: number, warmupSeconds = 3): Promise<ThroughputResult> {
-  const pool = new pg.Pool({ connectionString: urls.app, max: concurrency });
+  const pool = benchPool({ connectionString: urls.app, max: concurrency });
   const w: Window = { start: Date.now() + warmupSeconds * 1000, end: Date.now() + (warmupSeconds + seconds) * 1000 };
   const nodes = new Map(OUTLOOK_FLOW.nodes.map((n) => [n.id, n]));
-  const versions = new pg.Pool({ connectionString: urls.system, max: 1 });
+  const versions = benchPool({ connectionString: urls.system, max: 1 });
   const flowVersion = new Map<string, string>();
   for (const a of accounts) {
     const { rows } = await versions.query<{ latest_version_id: string }>('SELECT latest_version_id FROM flows WHERE id = $1', [a.outlookFlowId]);
