@@ -180,6 +180,9 @@ describe.runIf(run)('SPA in Chromium', () => {
       await expect.poll(() => page.getByRole('button', { name: 'Shows disconnected' }).isEnabled()).toBe(true);
       await page.keyboard.press('y');
       await expect.poll(() => page.getByTestId('current-step').textContent()).toContain('Work Offline');
+      // The live feed can show the next step while the answer's own save is still returning
+      // ("Saving…"); keys wait for the Continue button, as a technician's eyes would.
+      await expect.poll(() => page.getByRole('button', { name: 'Continue' }).isEnabled()).toBe(true);
       await page.keyboard.press('Enter');
       await expect.poll(() => page.getByTestId('current-step').textContent()).toContain('Does Outlook reconnect within a minute?');
 
