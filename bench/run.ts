@@ -46,7 +46,7 @@ async function main() {
   const started = new Date();
   log(`L1 Workspace benchmark — ${os.cpus().length} cores, Node ${process.version}, ${SECONDS} s per throughput run`);
   const db = await benchDatabase();
-  const results: Record<string, unknown> = { startedAt: started.toISOString(), machine: { cores: os.cpus().length, node: process.version } };
+  const results: Record<string, unknown> = { startedAt: started.toISOString(), machine: { cores: os.cpus().length, node: process.version }, ...(process.env.BENCH_PG_SETTINGS ? { postgresSettings: process.env.BENCH_PG_SETTINGS } : {}) };
   try {
     log('seeding 4 accounts …');
     const accounts = await seed(db.urls, { accounts: 4, l1PerAccount: 30, coverersPerAccount: 25 });

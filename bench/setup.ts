@@ -56,6 +56,8 @@ export async function benchDatabase(): Promise<Database> {
     dir = await mkdtemp(path.join(os.tmpdir(), 'l1-bench-'));
     // BENCH_STATEMENTS=1: per-statement Postgres time in the results (a slow plan shows by name).
     const settings = process.env.BENCH_STATEMENTS ? ['shared_preload_libraries=pg_stat_statements'] : [];
+    // BENCH_PG_SETTINGS='wal_buffers=64MB;wal_compression=lz4': server settings to try against the defaults.
+    settings.push(...(process.env.BENCH_PG_SETTINGS ?? '').split(';').map((s) => s.trim()).filter(Boolean));
     embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), logger, settings });
     server = embedded.adminUrl('postgres');
   }
