@@ -248,6 +248,13 @@ describe('the L1 queue and tickets', () => {
     expect(p2.l1Queue.pageInfo.hasNextPage).toBe(false);
     const resolved = await t.gql.runOk(Queue, { status: 'RESOLVED' }, { token: tech });
     expect(resolved.l1Queue).toMatchObject({ nodes: [] });
+    // Every intake started a walk: all five are being walked, none waits in the open queue.
+    const walking = await t.gql.runOk(Queue, { status: 'WALKING', first: 10 }, { token: tech });
+    if (walking.l1Queue.__typename !== 'TicketPage') throw new Error('page');
+    expect(walking.l1Queue.nodes.map((n) => [n.problemStatement, n.status])).toEqual([4, 3, 2, 1, 0].map((i) => [`Problem ${i}`, 'WALKING']));
+    const open = await t.gql.runOk(Queue, { status: 'OPEN' }, { token: tech });
+    expect(open.l1Queue).toMatchObject({ nodes: [] });
+    expect(p1.l1Queue.nodes.map((n) => n.status)).toEqual(['WALKING', 'WALKING']);
     const bad = await t.gql.runOk(Queue, { after: 'garbage' }, { token: tech });
     expect(bad.l1Queue.__typename).toBe('ValidationError');
     const cross = await t.gql.runOk(Ticket, { id: ids[0]! }, { token: l1Token });

@@ -8,10 +8,16 @@ import { walkAbandonSweep } from '../src/jobs/walk-abandon-sweep.ts';
 import { OVERFLOW, topics } from '../src/services/events.ts';
 import { abandonIdleWalks } from '../src/services/sweep.ts';
 import type { WalkEvent } from '../src/services/walk-events.ts';
+import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { eventually } from './helpers/eventually.ts';
 
 const HOUR = 3600_000;
+const Queue = graphql(`
+  query Jobs_Queue($status: TicketStatus) {
+    l1Queue(status: $status) { __typename ... on TicketPage { nodes { id status } } }
+  }
+`);
 let t: TestApp;
 
 beforeAll(async () => {
@@ -25,7 +31,7 @@ async function walkAged(accountId: string, userId: string, ageMs: number, status
   const ticket = await t.system.query<{ id: string }>(
     `INSERT INTO internal_tickets (account_id, customer_name, customer_contact, problem_statement, status, created_by, resolved_at)
      VALUES ($1, 'C', 'c@x.test', 'Problem', $2, $3, $4) RETURNING id`,
-    [accountId, status === 'active' ? 'walking' : 'resolved', userId, status === 'active' ? null : at],
+    [accountId, status === 'active' ? 'open' : 'resolved', userId, status === 'active' ? null : at],
   );
   const walk = await t.system.query<{ id: string }>(
     `INSERT INTO walk_sessions (account_id, kind, internal_ticket_id, created_by, handler_user_id, status, started_at, last_step_at, ended_at, resolved_at)
@@ -35,9 +41,12 @@ async function walkAged(accountId: string, userId: string, ageMs: number, status
   return { walkId: walk.rows[0]!.id, ticketId: ticket.rows[0]!.id };
 }
 
+/** The walk's state, and its ticket's status as the API reports it (walking = open with an active walk). */
 async function state(walkId: string) {
   const { rows } = await t.system.query<{ status: string; ticket_status: string; version: number }>(
-    `SELECT w.status, w.version, t.status AS ticket_status FROM walk_sessions w JOIN internal_tickets t ON t.id = w.internal_ticket_id WHERE w.id = $1`,
+    `SELECT w.status, w.version, CASE WHEN t.status = 'open' AND EXISTS (
+         SELECT 1 FROM walk_sessions a WHERE a.internal_ticket_id = t.id AND a.status = 'active') THEN 'walking' ELSE t.status END AS ticket_status
+     FROM walk_sessions w JOIN internal_tickets t ON t.id = w.internal_ticket_id WHERE w.id = $1`,
     [walkId],
   );
   return rows[0]!;
@@ -86,6 +95,17 @@ describe('walk-abandon-sweep', () => {
     expect(await state(staleB.walkId)).toMatchObject({ status: 'abandoned', ticket_status: 'open' });
     expect(await state(freshA.walkId)).toMatchObject({ status: 'active', ticket_status: 'walking' });
     expect(await state(endedA.walkId)).toMatchObject({ status: 'resolved', ticket_status: 'resolved' });
+    // What the L1 desk sees: the abandoned walk's ticket is back in the open queue, the fresh one is still walking.
+    const tech = await t.factory.token(ua);
+    const open = await t.gql.runOk(Queue, { status: 'OPEN' }, { token: tech });
+    const walking = await t.gql.runOk(Queue, { status: 'WALKING' }, { token: tech });
+    const all = await t.gql.runOk(Queue, {}, { token: tech });
+    if (open.l1Queue.__typename !== 'TicketPage' || walking.l1Queue.__typename !== 'TicketPage' || all.l1Queue.__typename !== 'TicketPage') throw new Error('page');
+    expect(open.l1Queue.nodes).toEqual([{ id: staleA.ticketId, status: 'OPEN' }]);
+    expect(walking.l1Queue.nodes).toEqual([{ id: freshA.ticketId, status: 'WALKING' }]);
+    expect(new Map(all.l1Queue.nodes.map((n) => [n.id, n.status]))).toEqual(
+      new Map([[staleA.ticketId, 'OPEN'], [freshA.ticketId, 'WALKING'], [endedA.ticketId, 'RESOLVED']]),
+    );
     const audit = await t.system.query(
       `SELECT entity_id, actor_id, actor_kind, acting_as FROM audit_logs WHERE action = 'l1.session.abandon' AND entity_id = ANY($1) ORDER BY entity_id`,
       [[staleA.walkId, staleB.walkId]],
@@ -251,8 +271,8 @@ describe('shutdown', () => {
       const a = await t.factory.account();
       const u = await t.factory.user(a.id, 'l1_tech');
       const w = await walkAged(a.id, u.id, 25 * HOUR);
-      // Hold the stale walk's ticket so the sweep is mid-run (waiting to reopen it) when we stop.
-      const holder = await openTransaction('SELECT 1 FROM internal_tickets WHERE id = $1 FOR UPDATE', [w.ticketId]);
+      // Hold the audit log so the sweep is mid-run (waiting to write its audit rows) when we stop.
+      const holder = await openTransaction('LOCK TABLE audit_logs IN SHARE MODE', []);
       const jobId = await own.app.deps.jobs.send(walkAbandonSweep, {});
       await eventually(async () => expect((await jobState(jobId!))?.state).toBe('active'));
       const stopping = own.app.close();

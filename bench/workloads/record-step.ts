@@ -143,7 +143,7 @@ export async function baselineLoad(urls: DatabaseUrls, accounts: SeededAccount[]
         await db.query(`SELECT set_config('app.current_account_id', $1, true)`, [c.accountId]);
         const { rows } = await db.query<{ id: string; ticket: string }>(
           `WITH t AS (INSERT INTO internal_tickets (account_id, customer_name, customer_contact, problem_statement, status, created_by)
-             VALUES ($1, 'Bench Co', 'it@bench.test', 'Outlook will not connect', 'walking', $2) RETURNING id)
+             VALUES ($1, 'Bench Co', 'it@bench.test', 'Outlook will not connect', 'open', $2) RETURNING id)
            INSERT INTO walk_sessions (account_id, kind, flow_id, flow_version_id, internal_ticket_id, current_node_id, created_by, handler_user_id)
            SELECT $1, 'flow', $3, $4, t.id, 'opens', $2, $2 FROM t RETURNING id, internal_ticket_id AS ticket`,
           [c.accountId, c.id, c.flowId, flowVersion.get(c.accountId)],

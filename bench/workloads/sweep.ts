@@ -36,7 +36,7 @@ export async function sweepLoad(urls: DatabaseUrls, accounts: SeededAccount[], t
       await db.query(
         `WITH t AS (
            INSERT INTO internal_tickets (account_id, customer_name, customer_contact, problem_statement, status, created_by)
-           SELECT $1, 'C', 'c@bench.test', 'Sweep bench', 'walking', $2 FROM generate_series(1, $3) RETURNING id
+           SELECT $1, 'C', 'c@bench.test', 'Sweep bench', 'open', $2 FROM generate_series(1, $3) RETURNING id
          ), numbered AS (SELECT id, row_number() OVER () AS n FROM t)
          INSERT INTO walk_sessions (account_id, kind, internal_ticket_id, created_by, handler_user_id, started_at, last_step_at)
          SELECT $1, 'adhoc', id, $2, $2, now() - interval '3 days',

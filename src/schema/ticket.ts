@@ -52,7 +52,7 @@ builder.prismaObject('InternalTicket', {
     customerName: t.exposeString('customerName'),
     customerContact: t.exposeString('customerContact'),
     problemStatement: t.exposeString('problemStatement'),
-    status: t.field({ type: TicketStatusEnum, resolve: (x) => x.status as 'open' }),
+    status: t.field({ type: TicketStatusEnum, resolve: (x, _a, ctx) => tickets.status(ctx, x) }),
     createdBy: t.relation('createdBy', { nullable: true }),
     assignedEngineer: t.relation('assignedEngineer', { nullable: true }),
     resolutionNotes: t.exposeString('resolutionNotes', { nullable: true }),

@@ -12,11 +12,20 @@ import { walkColumns, type WalkRow } from './walk-rows.ts';
  */
 export interface Loaders {
   user: DataLoader<string, User | null>;
-  ticket: DataLoader<string, InternalTicket | null>;
+  /** With `walking` (an active walk is on it) read in the same query: see tickets.status. */
+  ticket: DataLoader<string, TicketWithWalking | null>;
   proposal: DataLoader<string, FlowProposal | null>;
   /** A ticket's walks, newest first. */
   walksByTicket: DataLoader<string, WalkRow[]>;
 }
+
+export type TicketWithWalking = InternalTicket & { walking: boolean };
+
+const TICKET_COLUMNS = `t.id, t.account_id AS "accountId", t.customer_name AS "customerName", t.customer_contact AS "customerContact",
+  t.problem_statement AS "problemStatement", t.status, t.created_by AS "createdById", t.assigned_engineer_id AS "assignedEngineerId",
+  t.resolution_notes AS "resolutionNotes", t.escalation_reason_category AS "escalationReasonCategory", t.escalation_reason AS "escalationReason",
+  t.handoff, t.resolved_at AS "resolvedAt", t.escalated_at AS "escalatedAt", t.created_at AS "createdAt", t.updated_at AS "updatedAt",
+  EXISTS (SELECT 1 FROM walk_sessions w WHERE w.internal_ticket_id = t.id AND w.status = 'active') AS walking`;
 
 const byTx = new WeakMap<TxState, Loaders>();
 
@@ -32,7 +41,9 @@ export function loaders(ctx: Context): Loaders {
   const { prisma } = ctx.deps;
   l = {
     user: new DataLoader(async (ids) => byId(await prisma.user.findMany({ where: { id: { in: [...ids] } } }), ids)),
-    ticket: new DataLoader(async (ids) => byId(await prisma.internalTicket.findMany({ where: { id: { in: [...ids] } } }), ids)),
+    ticket: new DataLoader(async (ids) =>
+      byId((await sql<TicketWithWalking>(`SELECT ${TICKET_COLUMNS} FROM internal_tickets t WHERE t.id = ANY($1::uuid[])`, [[...ids]])).rows, ids),
+    ),
     proposal: new DataLoader(async (ids) => byId(await prisma.flowProposal.findMany({ where: { id: { in: [...ids] } } }), ids)),
     walksByTicket: new DataLoader(async (ids) => {
       const { rows } = await sql<WalkRow>(

@@ -19,8 +19,10 @@ const WIRE_COLUMNS = `w.id, w.account_id AS "accountId", w.kind, w.status, w.flo
 
 /**
  * One batch, one set-based statement: lock up to $3 of the oldest idle active walks (skipping any
- * row a live transaction holds: a walk being stepped is not idle), flip them to abandoned, reopen
- * their tickets and write one `l1.session.abandon` audit row per walk (actor: system), atomically.
+ * row a live transaction holds: a walk being stepped is not idle), flip them to abandoned and
+ * write one `l1.session.abandon` audit row per walk (actor: system), atomically. Their tickets read
+ * as open again from that moment without being written: "walking" is derived from the active walk
+ * (tickets.status).
  * The partial index on active walks' last_step_at finds the rows in order, so a batch costs what
  * it changes. A step committed after the statement began makes Postgres re-check that row when it
  * is locked (and again when updated): a walk is abandoned only if it is still idle at that moment.
@@ -35,9 +37,6 @@ const BATCH = `WITH stale AS (
         FOR UPDATE SKIP LOCKED))
       AND w.status = 'active' AND w.last_step_at < $1
     RETURNING ${WIRE_COLUMNS}
-  ), tickets AS (
-    UPDATE internal_tickets t SET status = 'open', updated_at = $2
-    FROM stale WHERE t.id = stale."internalTicketId" AND t.status = 'walking'
   ), audit AS (
     INSERT INTO audit_logs (account_id, actor_id, actor_kind, action, entity_type, entity_id, payload, created_at)
     SELECT "accountId", NULL, 'system', 'l1.session.abandon', 'walk_session', id,
@@ -63,7 +62,7 @@ export interface SweepOptions {
 
 /**
  * The 24-hour abandonment sweep, across every account (system role): every active walk idle
- * since before `cutoff` becomes abandoned, its ticket opens again, one audit row each, and the
+ * since before `cutoff` becomes abandoned (so its ticket reads open again), one audit row each, and the
  * live feeds hear of it once its batch commits. A second run finds nothing.
  *
  * Batched set-based statements rather than one: a single statement runs on one Postgres core,

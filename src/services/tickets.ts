@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { sql } from '../db/tenant.ts';
 import { audit } from './audit.ts';
+import { loaders } from './loaders.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { requireUser } from './principal.ts';
 import { parse, uuid } from './validation.ts';
@@ -12,6 +13,27 @@ const ticketIdInput = z.object({ ticketId: uuid });
 type Query = { include?: object; select?: object };
 
 export const TICKET_STATUSES = ['open', 'walking', 'resolved', 'escalated'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/**
+ * A ticket is walking while one of its walks is active. That is a fact about the walk, so it is
+ * stored once, there: the ticket row keeps open / resolved / escalated, and "walking" is read as
+ * "open with an active walk". Storing it on the ticket too meant every abandoned walk wrote two
+ * rows, and the hourly sweep spent a quarter of its time re-opening tickets.
+ */
+export async function status(ctx: Context, ticket: { id: string; status: string; walking?: boolean }): Promise<TicketStatus> {
+  if (ticket.status !== 'open') return ticket.status as TicketStatus;
+  if (typeof ticket.walking === 'boolean') return ticket.walking ? 'walking' : 'open'; // read with the ticket (loaders.ticket)
+  const walks = await loaders(ctx).walksByTicket.load(ticket.id);
+  return walks.some((w) => w.status === 'active') ? 'walking' : 'open';
+}
+
+/** The stored filter for a status as the API names it (see `status`). */
+function statusWhere(s: string) {
+  if (s === 'open') return { status: 'open', walkSessions: { none: { status: 'active' } } };
+  if (s === 'walking') return { status: 'open', walkSessions: { some: { status: 'active' } } };
+  return { status: s };
+}
 
 /** Opaque cursor over (created_at, id), newest first. */
 function encodeCursor(t: { createdAt: Date; id: string }): string {
@@ -50,7 +72,7 @@ export async function queue(ctx: Context, query: Query, f: { status?: string | n
     (take, before) =>
       ctx.deps.prisma.internalTicket.findMany({
         ...query,
-        where: { ...(f.status ? { status: f.status } : {}), ...keyset(before) },
+        where: { ...(f.status ? statusWhere(f.status) : {}), ...keyset(before) },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take,
       }),

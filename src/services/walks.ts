@@ -133,7 +133,7 @@ const intakeInput = z
 export type IntakeOutcome = 'flow' | 'proposal' | 'adhoc';
 
 /**
- * Opens an internal ticket (status walking) and starts a walk on it: the published version of a
+ * Opens an internal ticket (walking while the walk is active) and starts a walk on it: the published version of a
  * flow (pinned), a draft proposal, or ad-hoc notes when neither is chosen.
  */
 export async function intake(
@@ -169,7 +169,7 @@ export async function intake(
        SELECT 1 WHERE $8::uuid IS NULL OR EXISTS (SELECT 1 FROM f WHERE f.status = 'published' AND f.latest_version_id IS NOT NULL)
      ), t AS (
        INSERT INTO internal_tickets (account_id, customer_name, customer_contact, problem_statement, status, created_by, created_at, updated_at)
-       SELECT $1, $2, $3, $4, 'walking', $5, $6, $6 FROM go RETURNING id
+       SELECT $1, $2, $3, $4, 'open', $5, $6, $6 FROM go RETURNING id
      ), w AS (
        INSERT INTO walk_sessions (account_id, kind, flow_id, flow_version_id, proposal_id, internal_ticket_id, current_node_id,
          created_by, handler_user_id, acting_as, started_at, last_step_at)

@@ -126,7 +126,7 @@ export class Factory {
     );
     const ticket = await q(
       `INSERT INTO internal_tickets (account_id, customer_name, customer_contact, problem_statement, status, created_by)
-       VALUES ($1, 'Customer', 'c@example.test', 'Printer offline', 'walking', $2) RETURNING id`,
+       VALUES ($1, 'Customer', 'c@example.test', 'Printer offline', 'open', $2) RETURNING id`,
       [account.id, l1.id],
     );
     await q(
