@@ -156,6 +156,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     postgresFlags: [
       '-c', 'listen_addresses=127.0.0.1',
       '-c', 'max_connections=300',
+      // The default (1/32 of shared_buffers: 4 MB) fills during one sweep batch of 10 000 walks (~10 MB
+      // of WAL), and each backend that finds it full writes WAL out itself, mid-statement. Measured
+      // on the sweep of 100 000 stale walks among 1 000 000, alternating clusters: 3.96 s mean at
+      // the default, 3.14 s at 64 MB (six trials each). It costs 64 MB of shared memory.
+      '-c', 'wal_buffers=64MB',
       ...(opts.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
       ...(opts.settings ?? []).flatMap((kv) => ['-c', kv]),
     ],
