@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { sql } from '../db/tenant.ts';
 import { audit } from './audit.ts';
-import { loaders } from './loaders.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { loaders } from './loaders.ts';
 import { requireUser } from './principal.ts';
 import { parse, uuid } from './validation.ts';
 
@@ -75,7 +75,7 @@ export async function queue(ctx: Context, query: Query, f: { status?: string | n
         where: { ...(f.status ? statusWhere(f.status) : {}), ...keyset(before) },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take,
-      }),
+      }).then((rows) => (f.status === 'open' || f.status === 'walking' ? rows.map((r) => ({ ...r, walking: f.status === 'walking' })) : rows)),
     f.first,
     f.after,
   );

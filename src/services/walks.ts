@@ -133,8 +133,8 @@ const intakeInput = z
 export type IntakeOutcome = 'flow' | 'proposal' | 'adhoc';
 
 /**
- * Opens an internal ticket (walking while the walk is active) and starts a walk on it: the published version of a
- * flow (pinned), a draft proposal, or ad-hoc notes when neither is chosen.
+ * Opens an internal ticket (walking while the walk is active) and starts a walk on it: the
+ * published version of a flow (pinned), a draft proposal, or ad-hoc notes when neither is chosen.
  */
 export async function intake(
   ctx: Context,
