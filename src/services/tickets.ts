@@ -23,9 +23,9 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
  */
 export async function status(ctx: Context, ticket: { id: string; status: string; walking?: boolean }): Promise<TicketStatus> {
   if (ticket.status !== 'open') return ticket.status as TicketStatus;
-  if (typeof ticket.walking === 'boolean') return ticket.walking ? 'walking' : 'open'; // read with the ticket (loaders.ticket)
-  const walks = await loaders(ctx).walksByTicket.load(ticket.id);
-  return walks.some((w) => w.status === 'active') ? 'walking' : 'open';
+  // Read with the ticket (loaders.ticket, or a queue filtered by status); otherwise that loader asks.
+  const walking = ticket.walking ?? (await loaders(ctx).ticket.load(ticket.id))?.walking;
+  return walking ? 'walking' : 'open';
 }
 
 /** The stored filter for a status as the API names it (see `status`). */
