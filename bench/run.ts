@@ -14,6 +14,8 @@
 //   BENCH_SWEEP_WALKS=1000000 BENCH_SWEEP_STALE=100000
 //   BENCH_STATEMENTS=1      load pg_stat_statements (embedded Postgres only) and record the
 //                           statements that took the most Postgres time in each throughput run
+//   BENCH_PG_SETTINGS='wal_buffers=64MB;…'  extra embedded Postgres settings
+//   BENCH_DB_POOL_SIZE=8    the server's DB_POOL_SIZE instead of the product's default
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,7 +48,7 @@ async function main() {
   const started = new Date();
   log(`L1 Workspace benchmark — ${os.cpus().length} cores, Node ${process.version}, ${SECONDS} s per throughput run`);
   const db = await benchDatabase();
-  const results: Record<string, unknown> = { startedAt: started.toISOString(), machine: { cores: os.cpus().length, node: process.version }, ...(process.env.BENCH_PG_SETTINGS ? { postgresSettings: process.env.BENCH_PG_SETTINGS } : {}) };
+  const results: Record<string, unknown> = { startedAt: started.toISOString(), machine: { cores: os.cpus().length, node: process.version }, ...(process.env.BENCH_PG_SETTINGS ? { postgresSettings: process.env.BENCH_PG_SETTINGS } : {}), ...(process.env.BENCH_DB_POOL_SIZE ? { serverPoolSize: Number(process.env.BENCH_DB_POOL_SIZE) } : {}) };
   try {
     log('seeding 4 accounts …');
     const accounts = await seed(db.urls, { accounts: 4, l1PerAccount: 30, coverersPerAccount: 25 });

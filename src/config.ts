@@ -21,7 +21,7 @@ const schema = z.object({
   EMBEDDED_PG_PORT: port.default(54329),
   // Requests are short transactions, so a few connections per Postgres core keep it busy; more only
   // queue inside Postgres, where waiters are not served in order. Measured on two cores at 50 clients
-  // stepping: p99 97 ms with 50 connections, 74–80 ms with 4–5 (PostgreSQL wiki: cores × 2 + 1).
+  // stepping: p99 97 ms with 50 connections, 74–90 ms with 3–8 (PostgreSQL wiki: cores × 2 + 1).
   // Raise it for a remote Postgres with more cores than this machine.
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(2 * os.availableParallelism() + 1),
   SEED_DEMO: bool.default(true),
