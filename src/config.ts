@@ -22,8 +22,9 @@ const schema = z.object({
   // Requests are short transactions, so a few connections per Postgres core keep it busy; more only
   // queue inside Postgres, where waiters are not served in order. Measured on two cores at 50 clients
   // stepping: p99 97 ms with 50 connections, 74–90 ms with 3–8 (PostgreSQL wiki: cores × 2 + 1).
-  // Raise it for a remote Postgres with more cores than this machine.
-  DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(2 * os.availableParallelism() + 1),
+  // Raise it for a remote Postgres with more cores than this machine. Capped at 40 so that a large
+  // host's request and jobs pools stay well inside embedded Postgres's max_connections (300).
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(Math.min(40, 2 * os.availableParallelism() + 1)),
   SEED_DEMO: bool.default(true),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
@@ -60,6 +61,12 @@ describe('health and readiness', () => {
 });
 
 describe('configuration', () => {
+  it('sizes the request pool from the cores (× 2 + 1, at most 40) unless DB_POOL_SIZE is set', () => {
+    expect(loadConfig({}).DB_POOL_SIZE).toBe(Math.min(40, 2 * os.availableParallelism() + 1));
+    expect(loadConfig({ DB_POOL_SIZE: '12' }).DB_POOL_SIZE).toBe(12);
+    expect(() => loadConfig({ DB_POOL_SIZE: '0' })).toThrow(/DB_POOL_SIZE/);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
