@@ -19,6 +19,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../src/config.ts';
 import { benchDatabase, ROOT, seed, startServer } from './setup.ts';
 import { analyze, type StatementStat, statementStats } from './statements.ts';
 import { idleSockets } from './workloads/idle-sockets.ts';
@@ -29,6 +30,8 @@ import { sweepLoad } from './workloads/sweep.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 15);
 const LEGS = Math.max(1, Number(process.env.BENCH_LEGS ?? 4));
+// The pool the server runs with, read the way the product reads it (a bad value stops here, named).
+const SERVER_POOL_SIZE = loadConfig({ DB_POOL_SIZE: process.env.BENCH_DB_POOL_SIZE }).DB_POOL_SIZE;
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'recordStep,live,idleSockets,sweep').split(','));
 const GOALS = {
   throughputRatio: 0.75,
@@ -46,9 +49,9 @@ function log(msg: string) {
 
 async function main() {
   const started = new Date();
-  log(`L1 Workspace benchmark — ${os.cpus().length} cores, Node ${process.version}, ${SECONDS} s per throughput run`);
+  log(`L1 Workspace benchmark — ${os.cpus().length} cores, Node ${process.version}, ${SECONDS} s per throughput run, server pool ${SERVER_POOL_SIZE}`);
   const db = await benchDatabase();
-  const results: Record<string, unknown> = { startedAt: started.toISOString(), machine: { cores: os.cpus().length, node: process.version }, ...(process.env.BENCH_PG_SETTINGS ? { postgresSettings: process.env.BENCH_PG_SETTINGS } : {}), ...(process.env.BENCH_DB_POOL_SIZE ? { serverPoolSize: Number(process.env.BENCH_DB_POOL_SIZE) } : {}) };
+  const results: Record<string, unknown> = { startedAt: started.toISOString(), machine: { cores: os.cpus().length, node: process.version }, ...(process.env.BENCH_PG_SETTINGS ? { postgresSettings: process.env.BENCH_PG_SETTINGS } : {}), serverPoolSize: SERVER_POOL_SIZE };
   try {
     log('seeding 4 accounts …');
     const accounts = await seed(db.urls, { accounts: 4, l1PerAccount: 30, coverersPerAccount: 25 });

@@ -185,7 +185,7 @@ export async function startServer(urls: DatabaseUrls, env: Record<string, string
       JWT_SECRET,
       ACCESS_TOKEN_TTL_SECONDS: '86400',
       LOG_LEVEL: 'warn',
-      // DB_POOL_SIZE: the product's default (cores × 2 + 1); BENCH_DB_POOL_SIZE tries another.
+      // DB_POOL_SIZE: the product's default unless BENCH_DB_POOL_SIZE tries another.
       ...(process.env.BENCH_DB_POOL_SIZE ? { DB_POOL_SIZE: process.env.BENCH_DB_POOL_SIZE } : {}),
       SWEEP_CRON: '0 0 1 1 *',
       WEB_DIST_DIR: '/nonexistent',
