@@ -49,9 +49,9 @@ function log(msg: string) {
 
 async function main() {
   const started = new Date();
-  log(`L1 Workspace benchmark — ${os.cpus().length} cores, Node ${process.version}, ${SECONDS} s per throughput run, server pool ${SERVER_POOL_SIZE}`);
+  log(`L1 Workspace benchmark — ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${SECONDS} s per throughput run, server pool ${SERVER_POOL_SIZE}`);
   const db = await benchDatabase();
-  const results: Record<string, unknown> = { startedAt: started.toISOString(), machine: { cores: os.cpus().length, node: process.version }, ...(process.env.BENCH_PG_SETTINGS ? { postgresSettings: process.env.BENCH_PG_SETTINGS } : {}), serverPoolSize: SERVER_POOL_SIZE };
+  const results: Record<string, unknown> = { startedAt: started.toISOString(), machine: { cores: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, node: process.version }, ...(process.env.BENCH_PG_SETTINGS ? { postgresSettings: process.env.BENCH_PG_SETTINGS } : {}), serverPoolSize: SERVER_POOL_SIZE };
   try {
     log('seeding 4 accounts …');
     const accounts = await seed(db.urls, { accounts: 4, l1PerAccount: 30, coverersPerAccount: 25 });
