@@ -19,8 +19,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../src/config.ts';
-import { benchDatabase, ROOT, seed, startServer } from './setup.ts';
+import { benchDatabase, ROOT, SERVER_POOL_SIZE, seed, startServer } from './setup.ts';
 import { analyze, type StatementStat, statementStats } from './statements.ts';
 import { idleSockets } from './workloads/idle-sockets.ts';
 import { liveLoad } from './workloads/live.ts';
@@ -30,8 +29,6 @@ import { sweepLoad } from './workloads/sweep.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 15);
 const LEGS = Math.max(1, Number(process.env.BENCH_LEGS ?? 4));
-// The pool the server runs with, read the way the product reads it (a bad value stops here, named).
-const SERVER_POOL_SIZE = loadConfig({ DB_POOL_SIZE: process.env.BENCH_DB_POOL_SIZE }).DB_POOL_SIZE;
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'recordStep,live,idleSockets,sweep').split(','));
 const GOALS = {
   throughputRatio: 0.75,

@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
 import { bootstrapRoles, type DatabaseUrls, ensureDatabase } from '../src/db/bootstrap.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -19,6 +20,8 @@ import { sleep } from './stats.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const logger = createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn');
+/** The server's DB_POOL_SIZE: the product's default unless BENCH_DB_POOL_SIZE tries another (a bad value stops here, named). */
+export const SERVER_POOL_SIZE = loadConfig({ DB_POOL_SIZE: process.env.BENCH_DB_POOL_SIZE }).DB_POOL_SIZE;
 
 /**
  * A pg pool for the harness's own SQL. A pooled connection that Postgres ends while it sits idle
@@ -185,8 +188,7 @@ export async function startServer(urls: DatabaseUrls, env: Record<string, string
       JWT_SECRET,
       ACCESS_TOKEN_TTL_SECONDS: '86400',
       LOG_LEVEL: 'warn',
-      // DB_POOL_SIZE: the product's default unless BENCH_DB_POOL_SIZE tries another.
-      ...(process.env.BENCH_DB_POOL_SIZE ? { DB_POOL_SIZE: process.env.BENCH_DB_POOL_SIZE } : {}),
+      DB_POOL_SIZE: String(SERVER_POOL_SIZE),
       SWEEP_CRON: '0 0 1 1 *',
       WEB_DIST_DIR: '/nonexistent',
       ...env,
