@@ -10,6 +10,7 @@ import { PgBoss } from 'pg-boss';
 import { createLogger } from '../../src/logger.ts';
 import { assertTestDatabase, TEMPLATE_PREFIX } from '../helpers/guard.ts';
 import { freePort } from '../helpers/ports.ts';
+import { spaDistDir } from '../e2e/spa-dir.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -51,6 +52,8 @@ export default async function setup(project: TestProject) {
   project.provide('templateDb', templateDb);
 
   return async () => {
+    // The SPA the browser tests built for this run (tests/e2e/harness.ts).
+    await rm(spaDistDir(process.pid), { recursive: true, force: true });
     if (embedded) {
       await embedded.stop();
       await rm(dir!, { recursive: true, force: true });
