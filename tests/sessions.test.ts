@@ -1,3 +1,5 @@
+import type { ResultOf } from '@graphql-typed-document-node/core';
+import { type ExecutionResult, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/lib/clock.ts';
 import { TEST_PASSWORD } from './factories/index.ts';
@@ -47,14 +49,62 @@ afterAll(() => t.close());
 async function signIn(role: 'owner' | 'l1_tech' = 'l1_tech', accountId?: string) {
   const acc = accountId ?? (await t.factory.account()).id;
   const user = await t.factory.user(acc, role);
-  const r = await t.gql.runOk(Login, { email: user.email, password: TEST_PASSWORD });
+  const res = await t.gql.raw({ query: print(Login), variables: { email: user.email, password: TEST_PASSWORD } });
+  const r = ((await res.json()) as ExecutionResult<ResultOf<typeof Login>>).data!;
   if (r.login.__typename !== 'SessionPayload') throw new Error(r.login.__typename);
-  return { user, accountId: acc, access: r.login.accessToken, refresh: r.login.refreshToken };
+  // The refresh token travels only in the HttpOnly cookie, as a browser holds it.
+  const refresh = /l1_refresh=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+  if (!refresh) throw new Error('no refresh cookie');
+  expect(r.login.refreshToken).toBeNull();
+  return { user, accountId: acc, access: r.login.accessToken, refresh: decodeURIComponent(refresh) };
 }
 
 function decode(jwt: string) {
   return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString());
 }
+
+const Invite = graphql(`
+  mutation Sessions_Invite($email: String!) {
+    createInvite(email: $email, role: VIEWER) { __typename ... on CreatedInvite { token } }
+  }
+`);
+const Accept = graphql(`
+  mutation Sessions_Accept($token: String!) {
+    acceptInvite(token: $token, name: "New Member", password: "long-enough-pw") { __typename ... on SessionPayload { accessToken refreshToken } }
+  }
+`);
+
+describe('the refresh token stays out of page script (issue 18 item 2)', () => {
+  const cookieOf = (res: Response) => /l1_refresh=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+
+  it('login and acceptInvite set the cookie and return no refresh token in the body', async () => {
+    // signIn() asserts the login half.
+    const owner = await signIn('owner');
+    const inv = await t.gql.runOk(Invite, { email: `joiner-${Date.now()}@example.test` }, { token: owner.access });
+    if (inv.createInvite.__typename !== 'CreatedInvite') throw new Error(inv.createInvite.__typename);
+    const res = await t.gql.raw({ query: print(Accept), variables: { token: inv.createInvite.token } });
+    const body = (await res.json()) as ExecutionResult<ResultOf<typeof Accept>>;
+    expect(body.data?.acceptInvite).toMatchObject({ __typename: 'SessionPayload', refreshToken: null });
+    expect(cookieOf(res)).toBeTruthy();
+  });
+
+  it('a refresh driven by the cookie rotates the cookie and returns no token; one sent as an argument gets the new one back', async () => {
+    const s = await signIn();
+    const res = await t.gql.raw(
+      { query: print(Refresh), variables: {} },
+      { headers: { cookie: `l1_refresh=${encodeURIComponent(s.refresh)}` } },
+    );
+    const body = (await res.json()) as ExecutionResult<ResultOf<typeof Refresh>>;
+    expect(body.data?.refreshSession).toMatchObject({ __typename: 'SessionPayload', refreshToken: null });
+    const rotated = decodeURIComponent(cookieOf(res) ?? '');
+    expect(rotated).toBeTruthy();
+    expect(rotated).not.toBe(s.refresh);
+
+    const byArgument = await t.gql.runOk(Refresh, { refreshToken: rotated });
+    if (byArgument.refreshSession.__typename !== 'SessionPayload') throw new Error(byArgument.refreshSession.__typename);
+    expect(byArgument.refreshSession.refreshToken).toMatch(/^ey/);
+  });
+});
 
 describe('refreshing a session', () => {
   it('rotates the refresh token; the replayed old token is refused and ends the family', async () => {
@@ -80,7 +130,7 @@ describe('refreshing a session', () => {
     clock.advance(60_000);
     const r = await t.gql.runOk(Refresh, { refreshToken: s.refresh });
     if (r.refreshSession.__typename !== 'SessionPayload') throw new Error('refused');
-    expect(decode(r.refreshSession.refreshToken)).toMatchObject({ auth_time: c.auth_time, idle: c.idle, abs: c.abs });
+    expect(decode(r.refreshSession.refreshToken!)).toMatchObject({ auth_time: c.auth_time, idle: c.idle, abs: c.abs });
   });
 
   it('refuses a token idle past its limit, and at the idle deadline exactly', async () => {
@@ -98,7 +148,7 @@ describe('refreshing a session', () => {
       clock.advance(2 * DAY);
       const r = await t.gql.runOk(Refresh, { refreshToken: token });
       if (r.refreshSession.__typename !== 'SessionPayload') throw new Error(`refused at step ${i}`);
-      token = r.refreshSession.refreshToken;
+      token = r.refreshSession.refreshToken!;
     }
     clock.advance(2 * DAY); // exactly 14 days after sign-in
     const r = await t.gql.runOk(Refresh, { refreshToken: token });

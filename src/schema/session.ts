@@ -31,12 +31,20 @@ interface CookieStoreLike {
   delete(init: unknown): Promise<void>;
 }
 
-export const SessionPayload = builder.objectRef<sessions.SessionTokens>('SessionPayload').implement({
-  description: 'A signed-in session. The refresh token is also set as an HttpOnly cookie.',
+/** A session as a payload; `echoRefreshToken` is set only where the client sent its refresh token as an argument. */
+type SessionView = sessions.SessionTokens & { echoRefreshToken?: boolean };
+
+export const SessionPayload = builder.objectRef<SessionView>('SessionPayload').implement({
+  description: 'A signed-in session. The refresh token travels in an HttpOnly cookie that page scripts cannot read.',
   fields: (t) => ({
     accessToken: t.exposeString('accessToken'),
     accessTokenExpiresAt: t.expose('accessTokenExpiresAt', { type: 'DateTime' }),
-    refreshToken: t.exposeString('refreshToken'),
+    refreshToken: t.string({
+      nullable: true,
+      description:
+        'The rotated refresh token, only for a client that sent its refresh token as the `refreshToken` argument (a client without cookies). Null otherwise: a token kept in the HttpOnly cookie is never handed to page script.',
+      resolve: (p) => (p.echoRefreshToken ? p.refreshToken : null),
+    }),
     user: t.prismaField({
       type: 'User',
       resolve: (query, p, _args, ctx) => ctx.deps.prisma.user.findUniqueOrThrow({ ...query, where: { id: p.userId } }),
@@ -74,9 +82,10 @@ builder.mutationField('refreshSession', (t) =>
     errors: { types: [SessionRefused] },
     resolve: async (_root, args, ctx) => {
       try {
-        const tokens = await sessions.refresh(ctx, args.refreshToken ?? (await refreshCookie(ctx)));
+        const fromArgument = !!args.refreshToken;
+        const tokens = await sessions.refresh(ctx, args.refreshToken || (await refreshCookie(ctx)));
         await setRefreshCookie(ctx, tokens.refreshToken, tokens.refreshTtlSeconds);
-        return tokens;
+        return { ...tokens, echoRefreshToken: fromArgument };
       } catch (err) {
         if (err instanceof SessionRefused) await setRefreshCookie(ctx, null);
         throw err;
