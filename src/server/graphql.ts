@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import {
   BREAK,
   createSourceEventStream,
@@ -275,6 +276,11 @@ export function createGraphQL(deps: Deps): Yoga {
     },
     plugins: [
       useBodyLimit(),
+      // Cookie-driven mutations (refreshSession, logout) must not run from a form or a text/plain
+      // post on another site, which a browser sends with our cookie and without a preflight. Such
+      // "simple" requests (and GETs) need a header no cross-site page can set: our CSRF header, or
+      // an Authorization header (dashboards with API tokens). JSON posts are preflighted anyway.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
       useCookies(),
       // Bounds on what one operation may ask for, checked at validation (cached per document):
       // a hostile query is refused before any resolver runs. Introspection (GraphiQL) is exempt
