@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 
 const procs = [
-  spawn('npx', ['tsx', 'watch', 'src/main.ts'], { stdio: 'inherit', env: { ...process.env, WEB_DIST_DIR: '/nonexistent' } }),
+  spawn('npx', ['tsx', 'watch', 'src/main.ts'], { stdio: 'inherit', env: { NODE_ENV: 'development', ...process.env, WEB_DIST_DIR: '/nonexistent' } }),
   spawn('npx', ['vite', '--config', 'web/vite.config.ts'], { stdio: 'inherit' }),
 ];
 const stop = () => {

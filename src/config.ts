@@ -12,7 +12,10 @@ const postgresUrl = z
   .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// or postgresql:// URL');
 
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // Unset is the safe default (`npm start`): the GraphQL surface behaves as in production (no
+  // anonymous introspection, no "Did you mean" hints). `development` (`npm run dev`) relaxes those;
+  // `production` also insists on a real deployment (PUBLIC_URL set, no demo sign-ins).
+  NODE_ENV: z.enum(['development', 'production', 'test']).optional(),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: port.default(4000),
   PUBLIC_URL: z.string().url().optional(),

@@ -76,3 +76,33 @@ describe('cross-site request forgery (item 3)', () => {
     expect(await json.json()).toEqual({ data: { refreshSession: { __typename: 'SessionPayload' } } });
   });
 });
+
+describe('what the API tells a stranger (item 4)', () => {
+  const ask = async (app: TestApp, query: string) =>
+    (await (await app.gql.raw({ query })).json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+
+  it('as `npm start` runs it (no NODE_ENV): no anonymous introspection and no "Did you mean" hints', async () => {
+    const app = await startTestApp({ urls: t.urls, env: { NODE_ENV: '' } });
+    try {
+      expect((await ask(app, '{ __schema { types { name } } }')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect((await ask(app, '{ __type(name: "User") { fields { name } } }')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const typo = await ask(app, '{ mee { id } }');
+      expect(typo.errors?.[0]?.message).toMatch(/Cannot query field "mee"/);
+      expect(JSON.stringify(typo)).not.toMatch(/Did you mean/i);
+      const argTypo = await ask(app, 'mutation { login(emial: "a@b.c", password: "x") { __typename } }');
+      expect(JSON.stringify(argTypo)).not.toMatch(/Did you mean/i);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('`npm run dev` (NODE_ENV=development) keeps the developer conveniences', async () => {
+    const app = await startTestApp({ urls: t.urls, env: { NODE_ENV: 'development' } });
+    try {
+      expect((await ask(app, '{ __schema { queryType { name } } }')).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+      expect((await ask(app, '{ mee { id } }')).errors?.[0]?.message).toMatch(/Did you mean "me"/);
+    } finally {
+      await app.close();
+    }
+  });
+});

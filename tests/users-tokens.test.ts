@@ -267,8 +267,8 @@ describe('GraphiQL', () => {
     }
   });
 
-  it('refuses introspection to everyone but account managers in production', async () => {
-    const prod = await startTestApp({ urls: t.urls, env: { NODE_ENV: 'production' } });
+  it('refuses introspection to everyone but account managers, as `npm start` runs (no NODE_ENV)', async () => {
+    const prod = await startTestApp({ urls: t.urls, env: { NODE_ENV: '' } });
     try {
       const x = await team();
       const q = '{ __schema { queryType { name } } }';

@@ -154,7 +154,7 @@ function useTenantTransactions(deps: Deps): Plugin<Context> {
           // One root field: its transaction is the operation's, so its deciding write may carry COMMIT.
           tx.commitAhead = ctx.mutationRootFields === 1;
           await afterPrincipal(ctx, rows);
-          if (deps.config.NODE_ENV === 'production' && !scopesFor(ctx.principal).accountManager && hasIntrospection(args.document)) {
+          if (deps.config.NODE_ENV !== 'development' && !scopesFor(ctx.principal).accountManager && hasIntrospection(args.document)) {
             return {
               errors: [new GraphQLError('Introspection is not available to this user', { extensions: { code: 'FORBIDDEN' } })],
             };
@@ -292,7 +292,8 @@ export function createGraphQL(deps: Deps): Yoga {
         maxTokens: { n: 4000 },
         maxDirectives: { n: 20 },
         costLimit: { maxCost: 50_000, ignoreIntrospection: true },
-        blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
+        // "Did you mean …" hints map the schema for a stranger; only `npm run dev` shows them.
+        blockFieldSuggestion: { enabled: config.NODE_ENV !== 'development' },
       }).protect().plugins,
       // Compiled execution (per document, cached). Listed before the tenant plugin, which wraps it.
       useGraphQlJit({}, { cache: jitCache() }),
