@@ -84,6 +84,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       maxFailuresPerEmail: config.LOGIN_MAX_FAILURES_PER_EMAIL,
       maxAttemptsPerIp: config.LOGIN_MAX_ATTEMPTS_PER_IP,
       windowSeconds: config.LOGIN_WINDOW_SECONDS,
+      slowdownMs: config.LOGIN_SLOWDOWN_MS,
       redis: redis ?? undefined,
     }),
     presence: new Presence(events, redis, instanceId, logger),

@@ -37,8 +37,11 @@ const schema = z.object({
   JOBS_ENABLED: bool.default(true),
   JOBS_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   JOBS_CRON_MONITOR_SECONDS: z.coerce.number().int().min(1).max(45).default(30),
-  // Failed sign-ins allowed per email, and sign-in attempts per client address, per window.
+  // Failed sign-ins allowed per email from one client address, and sign-in attempts per client
+  // address, per window. Failures of one email from anywhere slow its answers down instead
+  // (LOGIN_SLOWDOWN_MS, doubling), so guessing at a colleague's address cannot lock them out.
   LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  LOGIN_SLOWDOWN_MS: z.coerce.number().int().min(0).max(8000).default(250),
   LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(100),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   // Keep recently seen principals in memory (invalidated by database notifications); off: one

@@ -106,3 +106,63 @@ describe('what the API tells a stranger (item 4)', () => {
     }
   });
 });
+
+describe('sign-in lockout and enumeration (item 6)', () => {
+  const Login = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename ... on RateLimited { retryAfterSeconds } } }';
+  const login = async (app: TestApp, email: string, password: string, ip: string) => {
+    const t0 = performance.now();
+    const res = await app.gql.raw({ query: Login, variables: { e: email, p: password } }, { headers: { 'x-forwarded-for': ip } });
+    const body = (await res.json()) as { data: { login: { __typename: string } } };
+    return { typename: body.data.login.__typename, ms: performance.now() - t0 };
+  };
+
+  it('wrong passwords lock an email only from the address they came from; the owner of the email still signs in', async () => {
+    const app = await startTestApp({ urls: t.urls, env: { TRUST_PROXY: 'true', LOGIN_MAX_FAILURES_PER_EMAIL: '10' } });
+    try {
+      const victim = await app.factory.user(accountId, 'owner');
+      for (let i = 0; i < 10; i++) expect((await login(app, victim.email, 'guess-' + i, '203.0.113.66')).typename).toBe('InvalidCredentials');
+      expect((await login(app, victim.email, TEST_PASSWORD, '203.0.113.66')).typename).toBe('RateLimited');
+      expect((await login(app, victim.email, TEST_PASSWORD, '198.51.100.7')).typename).toBe('SessionPayload');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('slows guesses at one email from many addresses down, doubling each time', async () => {
+    const app = await startTestApp({ urls: t.urls, env: { TRUST_PROXY: 'true', LOGIN_SLOWDOWN_MS: '200' } });
+    try {
+      const victim = await app.factory.user(accountId, 'l1_tech');
+      const times: number[] = [];
+      // Attempts after the first three failures wait 200, 400, 800 ms before the check.
+      for (let i = 0; i < 7; i++) times.push((await login(app, victim.email, 'guess', `203.0.113.${10 + i}`)).ms);
+      const baseline = Math.min(...times.slice(0, 4));
+      expect(times[4]! - baseline).toBeGreaterThan(120);
+      expect(times[5]! - baseline).toBeGreaterThan(300);
+      expect(times[6]! - baseline).toBeGreaterThan(650);
+      // The right password from a new address still works (after the wait), and resets the slowdown.
+      expect((await login(app, victim.email, TEST_PASSWORD, '198.51.100.8')).typename).toBe('SessionPayload');
+      const after = await login(app, victim.email, 'guess', '198.51.100.9');
+      // Without the reset this one would wait 1.6 s.
+      expect(after.ms - baseline).toBeLessThan(700);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers a deactivated or deleted user’s wrong password as slowly as anyone’s (the hash always runs)', async () => {
+    const active = await t.factory.user(accountId, 'l1_tech');
+    const inactive = await t.factory.user(accountId, 'l1_tech', { isActive: false });
+    const deleted = await t.factory.user(accountId, 'l1_tech', { deleted: true });
+    const median = async (email: string) => {
+      const ms: number[] = [];
+      for (let i = 0; i < 5; i++) ms.push((await login(t, email, 'not-the-password', '192.0.2.1')).ms);
+      return ms.sort((a, b) => a - b)[2]!;
+    };
+    const reference = await median(active.email);
+    for (const u of [inactive, deleted]) {
+      const ms = await median(u.email);
+      // argon2id takes ~100 ms here; skipping it answered in ~7 ms.
+      expect(ms, `${u.email}: ${ms.toFixed(0)} ms vs ${reference.toFixed(0)} ms`).toBeGreaterThan(reference * 0.5);
+    }
+  });
+});

@@ -45,17 +45,19 @@ export async function login(ctx: Context, input: { email: string; password: stri
   const accountId = found.rows[0]?.account_id ?? null;
   if (!accountId) {
     await burnPasswordCheck(password);
-    await deps.loginLimiter.failed(email);
+    await deps.loginLimiter.failed(email, ctx.clientIp);
     throw new InvalidCredentials();
   }
   await switchTenant(accountId);
   const user = await deps.prisma.user.findUnique({ where: { email }, include: { account: true } });
-  const ok = user && user.isActive && !user.deletedAt && (await verifyPassword(user.passwordHash, password));
-  if (!user || !ok) {
-    await deps.loginLimiter.failed(email);
+  // The hash is checked whatever the user's state: a deactivated or deleted user must be refused as
+  // slowly as a wrong password, or the answer's speed tells who has an account here.
+  const passwordOk = user ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
+  if (!user || !passwordOk || !user.isActive || user.deletedAt) {
+    await deps.loginLimiter.failed(email, ctx.clientIp);
     throw new InvalidCredentials();
   }
-  await deps.loginLimiter.succeeded(email);
+  await deps.loginLimiter.succeeded(email, ctx.clientIp);
   const now = deps.clock.now();
   await deps.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: now } });
   const tokens = await startSession(ctx, { userId: user.id, accountId: user.accountId, policy: effectivePolicy(user.account), now });

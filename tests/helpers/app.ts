@@ -70,6 +70,8 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     SWEEP_CRON: '0 0 1 1 *',
     LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
     LOGIN_MAX_FAILURES_PER_EMAIL: '1000',
+    // Tests sign in wrongly on purpose; the slowdown has a test of its own (tests/security.test.ts).
+    LOGIN_SLOWDOWN_MS: '0',
     WEB_DIST_DIR: './web/dist',
     ...opts.env,
   });
