@@ -181,6 +181,7 @@ export async function startServer(urls: DatabaseUrls, env: Record<string, string
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       NODE_ENV: 'production',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
       DATABASE_URL: urls.admin,
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -28,7 +28,9 @@ const schema = z.object({
   // Raise it for a remote Postgres with more cores than this machine. Capped at 40 so that a large
   // host's request and jobs pools stay well inside embedded Postgres's max_connections (300).
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(Math.min(40, 2 * os.availableParallelism() + 1)),
-  SEED_DEMO: bool.default(true),
+  // Demo sign-ins have a published password: seeded by default only on the embedded database of a
+  // non-production start (`npm start` on a laptop). Elsewhere only when asked for, never in production.
+  SEED_DEMO: bool.optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
   REDIS_URL: z.string().url().optional(),
@@ -60,7 +62,11 @@ const schema = z.object({
   UPGRADE_URL: z.string().url().default('https://l1workspace.example/billing/upgrade'),
 });
 
-export type Config = z.infer<typeof schema> & { publicUrl: string };
+export type Config = z.infer<typeof schema> & {
+  publicUrl: string;
+  /** SEED_DEMO, or its default: on for embedded Postgres outside production, off otherwise. */
+  seedDemo: boolean;
+};
 
 export class ConfigError extends Error {}
 
@@ -73,5 +79,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
   }
   const c = parsed.data;
-  return { ...c, publicUrl: c.PUBLIC_URL ?? `http://localhost:${c.PORT}` };
+  const production = c.NODE_ENV === 'production';
+  const refusals: string[] = [];
+  // Invite links carry secrets; in production their host must be configured, never guessed.
+  if (production && !c.PUBLIC_URL) refusals.push('PUBLIC_URL: is required when NODE_ENV=production (the address people open, e.g. https://helpdesk.example.com)');
+  if (production && c.SEED_DEMO) refusals.push('SEED_DEMO: cannot be true when NODE_ENV=production (the demo sign-ins have a published password)');
+  if (refusals.length) throw new ConfigError(`Invalid configuration: ${refusals.join('; ')}`);
+  return {
+    ...c,
+    publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
+    seedDemo: c.SEED_DEMO ?? (!c.DATABASE_URL && !production),
+  };
 }

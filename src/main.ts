@@ -1,14 +1,12 @@
 import pg from 'pg';
 import { type App, buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { bootstrapRoles, databaseName, ensureDatabase } from './db/bootstrap.ts';
-import { type EmbeddedServer, StartupError, startEmbeddedPostgres } from './db/embedded.ts';
-import { MigrationError, migrate } from './db/migrate.ts';
+import { type EmbeddedServer, StartupError } from './db/embedded.ts';
+import { MigrationError } from './db/migrate.ts';
+import { openDatabase } from './db/open.ts';
 import { resolveJwtSecret } from './lib/jwt.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './services/demo-seed.ts';
-
-const EMBEDDED_DB = 'l1workspace';
+import { DEMO_PASSWORD, DEMO_USERS, demoSignInsStillOpen, seedDemo } from './services/demo-seed.ts';
 
 function fail(message: string, logger?: Logger): never {
   if (logger) logger.fatal(message);
@@ -30,6 +28,7 @@ async function main(): Promise<void> {
   let embedded: EmbeddedServer | undefined;
   let app: App | undefined;
   let stopping = false;
+  let noAccounts = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -45,25 +44,25 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   try {
-    let adminUrl: string;
-    if (config.DATABASE_URL) {
-      adminUrl = config.DATABASE_URL;
-      databaseName(adminUrl);
-    } else {
-      embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, logger });
-      await ensureDatabase(embedded.adminUrl(), EMBEDDED_DB);
-      adminUrl = embedded.adminUrl(EMBEDDED_DB);
-    }
-    const urls = await bootstrapRoles(adminUrl, logger);
-    await migrate(urls.admin, logger);
-    if (config.SEED_DEMO) {
-      const client = new pg.Client({ connectionString: urls.system });
-      await client.connect();
-      try {
-        await seedDemo(client, logger);
-      } finally {
-        await client.end();
+    const db = await openDatabase(config, logger);
+    embedded = db.embedded;
+    const { urls } = db;
+    const client = new pg.Client({ connectionString: urls.system });
+    await client.connect();
+    try {
+      if (config.seedDemo) await seedDemo(client, logger);
+      noAccounts = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM accounts')).rows[0]?.n === 0;
+      if (config.NODE_ENV === 'production') {
+        const open = await demoSignInsStillOpen(client);
+        if (open.length) {
+          throw new StartupError(
+            `NODE_ENV=production, but demo sign-ins with the published password "${DEMO_PASSWORD}" exist (${open.join(', ')}). ` +
+              'Remove the demo accounts with `npm run demo:remove`, or start without NODE_ENV=production.',
+          );
+        }
       }
+    } finally {
+      await client.end();
     }
     const jwtSecret = await resolveJwtSecret(config.JWT_SECRET, config.DATA_DIR);
     app = await buildApp({ config, urls, logger, jwtSecret });
@@ -88,7 +87,9 @@ async function main(): Promise<void> {
     `  L1 Workspace is running at ${url}  (GraphQL: ${url}/graphql, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     embedded ? `  Database: embedded Postgres, data in ${config.DATA_DIR}` : '  Database: DATABASE_URL',
   ];
-  if (config.SEED_DEMO) {
+  if (noAccounts) {
+    lines.push('  No accounts yet: create the first with  npm run account:create -- --name "Your MSP" --owner you@example.com');
+  } else if (config.seedDemo) {
     lines.push(`  Demo sign-ins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => u.email).join(', ')}`);
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);

@@ -78,7 +78,23 @@ describe('configuration', () => {
 
   it('has sensible defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 4000, DATA_DIR: './.data', SEED_DEMO: true, ABANDON_AFTER_HOURS: 24 });
+    expect(c).toMatchObject({ PORT: 4000, DATA_DIR: './.data', seedDemo: true, ABANDON_AFTER_HOURS: 24 });
     expect(c.publicUrl).toBe('http://localhost:4000');
+  });
+
+  it('seeds the demo only on the embedded database outside production, unless asked (issue 18 items 1 and 7)', () => {
+    const external = 'postgresql://u:p@db.example:5432/l1';
+    expect(loadConfig({ DATABASE_URL: external }).seedDemo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: external, SEED_DEMO: 'true' }).seedDemo).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://help.example.com' }).seedDemo).toBe(false);
+    expect(loadConfig({ SEED_DEMO: 'false' }).seedDemo).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://help.example.com', SEED_DEMO: 'true' })).toThrow(
+      /SEED_DEMO: cannot be true when NODE_ENV=production/,
+    );
+  });
+
+  it('needs PUBLIC_URL in production, where invite links must not be built from a request', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PUBLIC_URL: is required when NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://help.example.com/' }).publicUrl).toBe('https://help.example.com');
   });
 });

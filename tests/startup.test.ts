@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,29 @@ function start(env: Record<string, string>) {
   child.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+/** An operator command (src/cli.ts), as `npm run account:create -- …` runs it. */
+function cli(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { exited, out: () => stdout, err: () => stderr };
+}
+
+async function connectOnce(url: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  c.on('error', () => undefined);
+  await c.connect();
+  await c.end();
 }
 
 async function waitReady(port: number, ms = 60_000): Promise<number> {
@@ -74,21 +97,119 @@ describe('npm start', () => {
     const me = await gql(port, '{ me { role account { name } } }', {}, login.data.login.accessToken);
     expect(me.data.me).toEqual({ role: 'L1_TECH', account: { name: 'Demo MSP' } });
 
+    // The superuser's password was generated into the data directory, readable by its owner only;
+    // the well-known postgres/postgres no longer opens the cluster.
+    const passwordFile = path.join(dataDir, 'pg-superuser-password');
+    expect((await stat(passwordFile)).mode & 0o077).toBe(0);
+    const password = (await readFile(passwordFile, 'utf8')).trim();
+    expect(password.length).toBeGreaterThanOrEqual(24);
+    const admin = (pw: string, db = 'postgres') => `postgresql://postgres:${encodeURIComponent(pw)}@127.0.0.1:${pgPort}/${db}`;
+    await expect(connectOnce(admin('postgres'))).rejects.toThrow(/password authentication failed/);
+
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     // Postgres went down with it.
-    await expect(new pg.Client({ connectionString: `postgresql://postgres:postgres@127.0.0.1:${pgPort}/postgres` }).connect()).rejects.toThrow();
+    await expect(connectOnce(admin(password))).rejects.toThrow();
 
     const second = start(env);
     await waitReady(port);
-    const c = new pg.Client({ connectionString: `postgresql://postgres:postgres@127.0.0.1:${pgPort}/l1workspace` });
+    const c = new pg.Client({ connectionString: admin(password, 'l1workspace') });
     await c.connect();
     const { rows } = await c.query('SELECT count(*)::int AS n FROM accounts');
+    // A cluster made before passwords were generated: the old fixed password, and no file.
+    await c.query(`ALTER ROLE postgres PASSWORD 'postgres'`);
     await c.end();
     expect(rows[0].n).toBe(2);
+    await rm(passwordFile);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+
+    // Its next start replaces the old password with a generated one.
+    const third = start(env);
+    await waitReady(port);
+    const rotated = (await readFile(passwordFile, 'utf8')).trim();
+    expect(rotated).not.toBe('postgres');
+    await expect(connectOnce(admin('postgres'))).rejects.toThrow(/password authentication failed/);
+    await connectOnce(admin(rotated));
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
   });
+
+  it(
+    'on DATABASE_URL seeds no demo; production refuses demo sign-ins until demo:remove; account:create brings in the first owner',
+    { timeout: 150_000 },
+    async () => {
+      const urls = await createTestDatabase();
+      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'l1-prod-'));
+      dirs.push(dataDir);
+      const port = await freePort();
+      const publicUrl = `http://127.0.0.1:${port}`;
+      const base = { DATABASE_URL: urls.admin, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir };
+      const accounts = async () => {
+        const c = new pg.Client({ connectionString: urls.admin });
+        await c.connect();
+        try {
+          return (await c.query('SELECT name FROM accounts ORDER BY name')).rows.map((r) => r.name as string);
+        } finally {
+          await c.end();
+        }
+      };
+
+      // A server of one's own: no known sign-ins unless asked for, and a hint about the first account.
+      const plain = start(base);
+      await waitReady(port);
+      expect(await accounts()).toEqual([]);
+      expect(plain.out()).toContain('No accounts yet: create the first with  npm run account:create');
+      expect(plain.out()).not.toContain('owner@demo.local');
+      plain.child.kill('SIGTERM');
+      expect(await plain.exited).toBe(0);
+
+      // Someone tried the demo on it…
+      const demo = start({ ...base, SEED_DEMO: 'true' });
+      await waitReady(port);
+      demo.child.kill('SIGTERM');
+      expect(await demo.exited).toBe(0);
+      expect(await accounts()).toEqual(['Demo MSP', 'Other MSP']);
+
+      // …so production will not start while owner@demo.local / demo would open it.
+      const refused = start({ ...base, NODE_ENV: 'production', PUBLIC_URL: publicUrl });
+      expect(await refused.exited).toBe(1);
+      expect(refused.err()).toMatch(/l1-workspace: NODE_ENV=production, but demo sign-ins with the published password "demo" exist \(.*owner@demo\.local.*\)\. Remove the demo accounts with `npm run demo:remove`/);
+
+      const careful = cli(['demo:remove'], base);
+      expect(await careful.exited).toBe(1);
+      expect(careful.err()).toMatch(/run again with --yes/);
+      const removal = cli(['demo:remove', '--yes'], base);
+      expect(await removal.exited).toBe(0);
+      expect(removal.out()).toContain('Removed 2 demo account(s) and their 9 user(s).');
+      expect(await accounts()).toEqual([]);
+
+      const created = cli(['account:create', '--name', 'Acme MSP', '--owner', 'Ada@Acme.example', '--l1-seats', '4'], { ...base, PUBLIC_URL: publicUrl });
+      expect(await created.exited).toBe(0);
+      const link = /(http:\/\/127\.0\.0\.1:\d+\/invite\/inv_[\w-]+)/.exec(created.out())?.[1];
+      expect(link, created.out() + created.err()).toBeTruthy();
+
+      const prod = start({ ...base, NODE_ENV: 'production', PUBLIC_URL: publicUrl });
+      await waitReady(port);
+      const token = link!.split('/').pop();
+      const joined = await gql(
+        port,
+        'mutation($t: String!) { acceptInvite(token: $t, name: "Ada Lovelace", password: "a-long-password-1") { __typename ... on SessionPayload { accessToken } } }',
+        { t: token },
+      );
+      expect(joined.data.acceptInvite.__typename).toBe('SessionPayload');
+      const me = await gql(port, '{ me { name role account { name } } }', {}, joined.data.acceptInvite.accessToken);
+      expect(me.data.me).toEqual({ name: 'Ada Lovelace', role: 'OWNER', account: { name: 'Acme MSP' } });
+      const seats = await gql(port, '{ seatUsage { l1Tech { limit } } }', {}, joined.data.acceptInvite.accessToken);
+      expect(seats.data.seatUsage.l1Tech.limit).toBe(4);
+      // One address, one account.
+      const again = cli(['account:create', '--name', 'Acme Again', '--owner', 'ada@acme.example'], base);
+      expect(await again.exited).toBe(1);
+      expect(again.err()).toContain('l1-workspace: ada@acme.example already has an account here; use another address');
+      prod.child.kill('SIGTERM');
+      expect(await prod.exited).toBe(0);
+    },
+  );
 
   it('stops with one clear line and a non-zero exit on bad configuration', async () => {
     const r = start({ PORT: 'eighty' });

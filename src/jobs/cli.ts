@@ -3,9 +3,8 @@
 // Uses DATABASE_URL, or the embedded Postgres in DATA_DIR (shared if `npm start` is running).
 import pg from 'pg';
 import { ConfigError, loadConfig } from '../config.ts';
-import { bootstrapRoles, ensureDatabase } from '../db/bootstrap.ts';
-import { type EmbeddedServer, StartupError, startEmbeddedPostgres } from '../db/embedded.ts';
-import { migrate } from '../db/migrate.ts';
+import { type EmbeddedServer, StartupError } from '../db/embedded.ts';
+import { openDatabase } from '../db/open.ts';
 import { createLogger } from '../logger.ts';
 import { EventBus } from '../services/events.ts';
 import { abandonIdleWalks } from '../services/sweep.ts';
@@ -22,14 +21,9 @@ async function main() {
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   let embedded: EmbeddedServer | undefined;
   try {
-    let adminUrl = config.DATABASE_URL;
-    if (!adminUrl) {
-      embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, logger });
-      await ensureDatabase(embedded.adminUrl(), 'l1workspace');
-      adminUrl = embedded.adminUrl('l1workspace');
-    }
-    const urls = await bootstrapRoles(adminUrl, logger);
-    await migrate(urls.admin, logger);
+    const db = await openDatabase(config, logger);
+    embedded = db.embedded;
+    const { urls } = db;
     const pool = new pg.Pool({ connectionString: urls.system, max: 2 });
     try {
       if (command === 'sweep') {

@@ -1,10 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
 import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { sql, switchTenant } from '../db/tenant.ts';
 import { audit } from './audit.ts';
-import { NotFoundError } from './errors.ts';
+import { randomToken, sha256Hex } from '../lib/crypto.ts';
+import { NotFoundError, ValidationError } from './errors.ts';
+import { INVITE_PREFIX, INVITE_TTL_DAYS } from './invites.ts';
 import { requireUser } from './principal.ts';
-import { parse, uuid } from './validation.ts';
+import { email, name, parse, uuid } from './validation.ts';
 
 export async function current(ctx: Context, query: { include?: object; select?: object }) {
   const p = ctx.principal;
@@ -47,4 +51,68 @@ export async function setSeatLimits(
     payload: { engineerSeatLimit: v.engineerSeatLimit, l1SeatLimit: v.l1SeatLimit },
   });
   return ctx.deps.prisma.account.findUniqueOrThrow({ where: { id: v.accountId } });
+}
+
+const seats = z.number().int().min(0).max(100_000).nullable();
+const createInput = z.object({ name, ownerEmail: email, engineerSeats: seats, l1Seats: seats });
+
+export interface NewAccount {
+  accountId: string;
+  slug: string;
+  /** The first owner's invite link (single use, INVITE_TTL_DAYS days): they choose their own password. */
+  acceptUrl: string;
+}
+
+function slugOf(name: string): string {
+  const base = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
+  return base || 'account';
+}
+
+/**
+ * A new tenant (`npm run account:create`): the account, its plan and an owner invite, in one
+ * transaction on the jobs role's connection (accounts are created outside any tenant). Nobody's
+ * password is chosen or printed here; the owner sets theirs on the join page.
+ */
+export async function createAccount(
+  system: pg.ClientBase,
+  input: { name: string; ownerEmail: string; engineerSeats: number | null; l1Seats: number | null },
+  opts: { publicUrl: string; now: Date },
+): Promise<NewAccount> {
+  const v = parse(createInput, input);
+  await system.query('BEGIN');
+  try {
+    const taken = await system.query('SELECT 1 FROM users WHERE email = $1', [v.ownerEmail]);
+    if (taken.rowCount) throw ValidationError.of('ownerEmail', `${v.ownerEmail} already has an account here; use another address`);
+    let slug = slugOf(v.name);
+    const clash = await system.query('SELECT 1 FROM accounts WHERE slug = $1', [slug]);
+    if (clash.rowCount) slug = `${slug.slice(0, 70)}-${randomBytes(4).toString('hex')}`;
+    const { rows } = await system.query<{ id: string }>('INSERT INTO accounts (name, slug) VALUES ($1, $2) RETURNING id', [v.name, slug]);
+    const accountId = rows[0]!.id;
+    await system.query('INSERT INTO billing_plans (account_id, engineer_seat_limit, l1_seat_limit) VALUES ($1, $2, $3)', [
+      accountId,
+      v.engineerSeats,
+      v.l1Seats,
+    ]);
+    const token = randomToken(INVITE_PREFIX);
+    const expiresAt = new Date(opts.now.getTime() + INVITE_TTL_DAYS * 24 * 3600 * 1000);
+    await system.query(
+      `INSERT INTO invites (account_id, email, role, token_hash, expires_at, created_at) VALUES ($1, $2, 'owner', $3, $4, $5)`,
+      [accountId, v.ownerEmail, sha256Hex(token), expiresAt, opts.now],
+    );
+    await system.query(
+      `INSERT INTO audit_logs (account_id, actor_kind, action, entity_type, entity_id, payload, created_at)
+       VALUES ($1, 'system', 'account.create', 'account', $1, jsonb_build_object('ownerEmail', $2::text), $3)`,
+      [accountId, v.ownerEmail, opts.now],
+    );
+    await system.query('COMMIT');
+    return { accountId, slug, acceptUrl: `${opts.publicUrl}/invite/${token}` };
+  } catch (err) {
+    await system.query('ROLLBACK');
+    throw err;
+  }
 }

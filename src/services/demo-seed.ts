@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { hashPassword } from '../lib/passwords.ts';
+import { hashPassword, verifyPassword } from '../lib/passwords.ts';
 import type { Logger } from '../logger.ts';
 import type { FlowNode } from './flow-graph.ts';
 
@@ -101,5 +101,42 @@ export async function seedDemo(admin: pg.ClientBase, logger: Logger): Promise<bo
     return true;
   } finally {
     await admin.query('SELECT pg_advisory_unlock(727074)');
+  }
+}
+
+const DEMO_SLUGS = ['demo-msp', 'other-msp'];
+
+/**
+ * Demo sign-ins that still open with the published password. Production refuses to start while
+ * any does: anyone who has read the README could sign in as the owner.
+ */
+export async function demoSignInsStillOpen(client: pg.ClientBase): Promise<string[]> {
+  const { rows } = await client.query<{ email: string; password_hash: string }>(
+    'SELECT email, password_hash FROM users WHERE email = ANY($1) AND is_active AND deleted_at IS NULL ORDER BY email',
+    [DEMO_USERS.map((u) => u.email)],
+  );
+  const open: string[] = [];
+  for (const r of rows) if (await verifyPassword(r.password_hash, DEMO_PASSWORD)) open.push(r.email);
+  return open;
+}
+
+/**
+ * Deletes the two demo accounts and everything in them (`npm run demo:remove`). Needs the owner
+ * or superuser connection: audit rows are append-only for the product's own roles.
+ */
+export async function removeDemoAccounts(admin: pg.ClientBase): Promise<{ accounts: number; users: number }> {
+  await admin.query('BEGIN');
+  try {
+    const { rows } = await admin.query<{ id: string }>('SELECT id FROM accounts WHERE slug = ANY($1) FOR UPDATE', [DEMO_SLUGS]);
+    const ids = rows.map((r) => r.id);
+    const users = await admin.query('SELECT 1 FROM users WHERE account_id = ANY($1::uuid[])', [ids]);
+    // audit_logs names its account without a foreign key (no cascade); the rest cascades.
+    await admin.query('DELETE FROM audit_logs WHERE account_id = ANY($1::uuid[])', [ids]);
+    await admin.query('DELETE FROM accounts WHERE id = ANY($1::uuid[])', [ids]);
+    await admin.query('COMMIT');
+    return { accounts: ids.length, users: users.rowCount ?? 0 };
+  } catch (err) {
+    await admin.query('ROLLBACK');
+    throw err;
   }
 }

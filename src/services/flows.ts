@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from './errors.ts';
 import { type FlowNode, LIMITS, NodeCache, nodeInputSchema, type NodeInput, normaliseNodes, validateGraph } from './flow-graph.ts';
 import { requireUser } from './principal.ts';
 import { scopesFor } from './scopes.ts';
-import { filterText, parse, text, uuid } from './validation.ts';
+import { filterText, likeLiteral, parse, text, uuid } from './validation.ts';
 
 // Input schemas are built once: zod compiles each on its first parse.
 const flowIdInput = z.object({ flowId: uuid });
@@ -126,7 +126,7 @@ export async function list(ctx: Context, query: Query, f: { status?: string | nu
     ...query,
     where: {
       ...(author ? (f.status ? { status: f.status } : {}) : { status: 'published' }),
-      ...(search ? { title: { contains: search, mode: 'insensitive' as const } } : {}),
+      ...(search ? { title: { contains: likeLiteral(search), mode: 'insensitive' as const } } : {}),
     },
     orderBy: [{ title: 'asc' }, { id: 'asc' }],
     take: 200,

@@ -15,7 +15,7 @@ import { email, name, parse, password, uuid } from './validation.ts';
 const inviteIdInput = z.object({ inviteId: uuid });
 
 export const INVITE_TTL_DAYS = 7;
-const INVITE_PREFIX = 'inv_';
+export const INVITE_PREFIX = 'inv_';
 
 export interface CreatedInvite {
   inviteId: string;
@@ -57,16 +57,12 @@ export async function create(ctx: Context, input: { email: string; role: string 
   return { inviteId: invite.id, token, acceptUrl: `${linkBase(ctx)}/invite/${token}` };
 }
 
-/** PUBLIC_URL when configured; otherwise the origin the admin is using right now. */
+/**
+ * Links carry a secret, so their host is configuration, never the request's Host header (which a
+ * proxy or a crafted request can set): PUBLIC_URL, required in production, else localhost.
+ */
 function linkBase(ctx: Context): string {
-  if (ctx.deps.config.PUBLIC_URL) return ctx.deps.config.PUBLIC_URL.replace(/\/$/, '');
-  try {
-    const origin = new URL(ctx.request.url).origin;
-    if (origin && origin !== 'null' && !origin.includes('socket.local')) return origin;
-  } catch {
-    // fall through
-  }
-  return ctx.deps.config.publicUrl;
+  return ctx.deps.config.publicUrl.replace(/\/$/, '');
 }
 
 export type BulkRow = CreatedInvite | AppError;

@@ -21,6 +21,14 @@ export function filterText(s: string | null | undefined, max = 200): string | un
   return cleaned || undefined;
 }
 
+/**
+ * Search text for Prisma's `contains`, which becomes LIKE '%…%' without escaping: `%` and `_` would
+ * match anything. Escaped with Postgres's default LIKE escape (backslash), each matches itself.
+ */
+export function likeLiteral(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 export const text = (max: number, min = 0) =>
   z
     .string()
