@@ -50,6 +50,31 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/**
+ * Sent with every response. The SPA loads nothing but its own files (no inline script, no CDN), so
+ * an injected script tag or a foreign origin is refused; no page may frame ours (clickjacking on
+ * "Take over" or "Deactivate"); types are never sniffed; invite links (secrets in the path) never
+ * leak through Referer. GraphiQL's own page sets its policy itself (src/server/graphiql.ts).
+ */
+export const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
 const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>L1 Workspace</title></head>
 <body style="font-family:system-ui;margin:3rem"><h1>L1 Workspace</h1>
 <p>The API is running at <code>/graphql</code>. The web app has not been built yet: run <code>npm run build:web</code>.</p></body></html>`;
@@ -118,9 +143,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const hasSpa = existsSync(path.join(distDir, 'index.html'));
   const serveStatic = hasSpa ? sirv(distDir, { single: true, etag: true, gzip: true, brotli: true }) : null;
 
+  const hsts = config.publicUrl.startsWith('https:') ? 'max-age=31536000; includeSubDomains' : null;
   const router = async (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
     const pathname = url.split('?')[0] ?? '/';
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    if (hsts) res.setHeader('strict-transport-security', hsts);
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/readyz') {
       try {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OUTLOOK_FLOW } from '../src/services/demo-seed.ts';
 import { TEST_PASSWORD } from './factories/index.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 
@@ -164,5 +165,45 @@ describe('sign-in lockout and enumeration (item 6)', () => {
       // argon2id takes ~100 ms here; skipping it answered in ~7 ms.
       expect(ms, `${u.email}: ${ms.toFixed(0)} ms vs ${reference.toFixed(0)} ms`).toBeGreaterThan(reference * 0.5);
     }
+  });
+});
+
+describe('deployment defaults (item 7)', () => {
+  it('sends a strict content security policy, no framing and no sniffing, on the SPA, the API and errors', async () => {
+    for (const [path, init] of [
+      ['/', {}],
+      ['/l1/walk/00000000-0000-4000-8000-000000000000', {}],
+      ['/healthz', {}],
+      ['/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }],
+      ['/graphql', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' }],
+    ] as const) {
+      const res = await fetch(`${t.url}${path}`, init as RequestInit);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).toContain("object-src 'none'");
+      expect(csp, path).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+    }
+  });
+
+  it('searches flow titles for the literal text typed, % and _ included', async () => {
+    const owner = await t.factory.user(accountId, 'owner');
+    const token = await t.factory.token(owner);
+    for (const title of ['100% uptime check', '1000 users onboarding', 'Printer_offline', 'Printer offline']) {
+      await t.factory.publishedFlow(accountId, owner.id, { ...OUTLOOK_FLOW, title });
+    }
+    const search = async (q: string) => {
+      const r = await t.gql.raw({ query: 'query($q: String) { flows(search: $q) { title } }', variables: { q } }, { token });
+      const body = (await r.json()) as { data: { flows: Array<{ title: string }> } };
+      return body.data.flows.map((f) => f.title).sort();
+    };
+    expect(await search('%')).toEqual(['100% uptime check']);
+    expect(await search('0%')).toEqual(['100% uptime check']);
+    expect(await search('r_o')).toEqual(['Printer_offline']);
+    expect(await search('\\')).toEqual([]);
+    expect(await search('printer')).toEqual(['Printer offline', 'Printer_offline']);
   });
 });
