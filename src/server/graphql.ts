@@ -22,6 +22,7 @@ import { countRootFields, schema } from '../schema/index.ts';
 import {
   ANONYMOUS,
   type Credentials,
+  type Principal,
   parseCredentials,
   principalAccount,
   principalFromPrelude,
@@ -134,6 +135,16 @@ async function withPrincipal<T>(deps: Deps, ctx: Context, fn: (tx: Scope, rows: 
     },
     { prelude, lazy: !prelude },
   );
+}
+
+/**
+ * The principal behind credentials, as an operation would see it (from the cache, or one lookup):
+ * a revoked session or a deactivated user is anonymous, however long the token has left.
+ */
+export async function lookUpPrincipal(deps: Deps, credentials: Credentials): Promise<Principal> {
+  const probe = { credentials, principal: ANONYMOUS } as Context;
+  await withPrincipal(deps, probe, async () => undefined);
+  return probe.principal;
 }
 
 /**

@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Deps } from '../deps.ts';
 import { topics } from '../services/events.ts';
 import { type Credentials, parseCredentials } from '../services/principal.ts';
-import type { Yoga } from './graphql.ts';
+import { lookUpPrincipal, type Yoga } from './graphql.ts';
 
 export interface SocketServer {
   wss: WebSocketServer;
@@ -97,10 +97,21 @@ export function attachWebSockets(server: http.Server, yoga: Yoga, deps: Deps): S
         const credentials = await parseCredentials(tokenFrom(ctx.connectionParams), (t) => deps.jwt.verifyAccess(t));
         // Live features are for signed-in people; API tokens read seat usage over HTTP only.
         if (credentials.kind !== 'jwt') return false;
+        const socket = (ctx.extra as unknown as { socket: WebSocket }).socket;
+        // A token outlives its session by up to its TTL: ask whether the session is still on.
+        const principal = await lookUpPrincipal(deps, credentials).catch(() => null);
+        if (!principal) {
+          // The database did not answer: a transient refusal the client retries.
+          socket.close(1013, 'Try again later');
+          return false;
+        }
+        if (principal.kind !== 'user') {
+          socket.close(CLOSE.revoked.code, CLOSE.revoked.reason);
+          return false;
+        }
         const socketId = randomUUID();
         ctx.extra.id = socketId;
         ctx.extra.credentials = credentials;
-        const socket = (ctx.extra as unknown as { socket: WebSocket }).socket;
         const msLeft = credentials.claims.exp * 1000 - deps.clock.now().getTime();
         // Not unref'd: on Node 20 an unref'd timer of a length no other timer has leaves its
         // internal list behind once cleared (~160 B per socket, seen in the soak). Every timer is
