@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,5 +98,24 @@ describe('configuration', () => {
   it('needs PUBLIC_URL in production, where invite links must not be built from a request', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PUBLIC_URL: is required when NODE_ENV=production/);
     expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://help.example.com/' }).publicUrl).toBe('https://help.example.com');
+  });
+});
+
+describe('npm test on a fresh machine (issue 18 item 21)', () => {
+  const ensure = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ['scripts/ensure-chromium.mjs'], { cwd: path.resolve(import.meta.dirname, '..'), env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+
+  it('finds the browser, or stops with one line naming what to do', () => {
+    expect(ensure({ CHROMIUM_PATH: process.execPath }).status).toBe(0);
+    const missing = ensure({ CHROMIUM_PATH: '/nonexistent/chromium' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim()).toBe(
+      'npm test: CHROMIUM_PATH is /nonexistent/chromium, which is not an executable file. Point it at Chromium, or unset it to use /usr/bin/chromium.',
+    );
+  });
+
+  it('is what `npm test` runs first', async () => {
+    const pkg = JSON.parse(await readFile(path.resolve(import.meta.dirname, '../package.json'), 'utf8'));
+    expect(pkg.scripts.test).toMatch(/^node scripts\/ensure-chromium\.mjs && /);
   });
 });

@@ -19,8 +19,10 @@ import { spaDistDir } from './spa-dir.ts';
  * separate people). The SPA is built once per test run and shared by every e2e file.
  */
 
-export const CHROMIUM = '/usr/bin/chromium';
-// Locally without Chromium the files are skipped; in CI a missing browser is a failure.
+// Debian's Chromium, or CHROMIUM_PATH. `npm test` makes sure it is there (scripts/ensure-chromium.mjs).
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// Run alone (`npx vitest run tests/e2e`) without Chromium, the files are skipped; in CI a missing
+// browser is a failure.
 export const run = existsSync(CHROMIUM) || !!process.env.CI;
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SHOTS = path.join(ROOT, 'test-results');
