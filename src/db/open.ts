@@ -12,18 +12,15 @@ export const EMBEDDED_DB = 'l1workspace';
  * operator commands open it the same way.
  */
 export async function openDatabase(config: Config, logger: Logger): Promise<{ urls: DatabaseUrls; embedded?: EmbeddedServer }> {
-  let adminUrl: string;
-  let embedded: EmbeddedServer | undefined;
-  if (config.DATABASE_URL) {
-    adminUrl = config.DATABASE_URL;
-    databaseName(adminUrl);
-  } else {
-    embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, logger });
-    await ensureDatabase(embedded.adminUrl(), EMBEDDED_DB);
-    adminUrl = embedded.adminUrl(EMBEDDED_DB);
-  }
+  let adminUrl = config.DATABASE_URL;
+  if (adminUrl) databaseName(adminUrl);
+  const embedded = adminUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, logger });
   try {
-    const urls = await bootstrapRoles(adminUrl, logger);
+    if (embedded) {
+      await ensureDatabase(embedded.adminUrl(), EMBEDDED_DB);
+      adminUrl = embedded.adminUrl(EMBEDDED_DB);
+    }
+    const urls = await bootstrapRoles(adminUrl!, logger);
     await migrate(urls.admin, logger);
     return { urls, embedded };
   } catch (err) {
