@@ -6,7 +6,8 @@ export type Role = 'OWNER' | 'ADMIN' | 'ENGINEER' | 'L1_TECH' | 'VIEWER';
 export interface Principal {
   role: Role;
   canCoverL1: boolean;
-  isSuperAdmin: boolean;
+  /** Null only when read about someone else; `me` always has it. */
+  isSuperAdmin: boolean | null;
 }
 
 /** The L1 desk (`l1OrCoverage`): L1 techs, owners, admins and engineers who cover the desk. */

@@ -221,7 +221,7 @@ export function UsersPage() {
                     </td>
                     <td>
                       {u.role === 'ENGINEER' ? (
-                        <CoverageToggle user={u} editable={owner && u.isActive} onChange={(canCoverL1) => setCoverage({ userId: u.id, canCoverL1 })} />
+                        <CoverageToggle user={u} editable={owner && u.isActive === true} onChange={(canCoverL1) => setCoverage({ userId: u.id, canCoverL1 })} />
                       ) : (
                         <span className="muted">{u.role === 'OWNER' || u.role === 'ADMIN' ? 'Always' : '—'}</span>
                       )}
