@@ -204,8 +204,8 @@ builder.mutationField('intake', (t) =>
     authScopes: { l1OrCoverage: true },
     args: {
       problemStatement: t.arg.string({ required: true }),
-      customerName: t.arg.string({ required: true }),
-      customerContact: t.arg.string({ required: true }),
+      customerName: t.arg.string({ required: false, description: 'Optional; blank counts as not given.' }),
+      customerContact: t.arg.string({ required: false, description: 'Optional; blank counts as not given.' }),
       flowId: t.arg.id({ required: false }),
       proposalId: t.arg.id({ required: false }),
     },
@@ -306,8 +306,8 @@ builder.mutationField('escalateWithoutWalk', (t) =>
     authScopes: { l1OrCoverage: true },
     args: {
       problemStatement: t.arg.string({ required: true }),
-      customerName: t.arg.string({ required: true }),
-      customerContact: t.arg.string({ required: true }),
+      customerName: t.arg.string({ required: false, description: 'Optional; blank counts as not given.' }),
+      customerContact: t.arg.string({ required: false, description: 'Optional; blank counts as not given.' }),
       reasonCategory: t.arg({ type: EscalationReasonEnum, required: true }),
       reason: t.arg.string({ required: false }),
       notifyUserIds: t.arg.idList({ required: false }),
