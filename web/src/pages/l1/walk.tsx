@@ -7,7 +7,7 @@ import { Avatar, Badge, Card, Dialog, EmptyState, ErrorState, Field, Loading, St
 import { graphql } from '../../gql/index.ts';
 import type { StepAnswer, WalkPage_SessionFragment } from '../../gql/graphql.ts';
 import { type ErrorLike, failureFromError, failureFromResult, unwrap } from '../../lib/errors.ts';
-import { formatDateTime, formatTime, humanize, pluralize } from '../../lib/format.ts';
+import { customerLabel, formatDateTime, formatTime, humanize, pluralize } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
 import { canUseL1Desk } from '../../lib/roles.ts';
 import { EscalateFields, type EscalateValues, escalateValid } from './escalate-form.tsx';
@@ -665,7 +665,7 @@ export function WalkPage() {
         <div>
           <h1>{walk.title}</h1>
           <p className="page-subtitle">
-            {walk.ticket?.customerName ?? 'Customer'} · started {formatDateTime(walk.startedAt)} · {humanize(walk.kind)}
+            {customerLabel(walk.ticket?.customerName)} · started {formatDateTime(walk.startedAt)} · {humanize(walk.kind)}
           </p>
         </div>
         <div className="page-actions">
@@ -735,9 +735,9 @@ export function WalkPage() {
           <Card title="Ticket">
             <dl className="details">
               <dt>Customer</dt>
-              <dd>{walk.ticket?.customerName ?? '—'}</dd>
+              <dd>{walk.ticket?.customerName ?? <span className="muted">Not given</span>}</dd>
               <dt>Contact</dt>
-              <dd>{walk.ticket?.customerContact ?? '—'}</dd>
+              <dd>{walk.ticket?.customerContact ?? <span className="muted">Not given</span>}</dd>
               <dt>Problem</dt>
               <dd className="pre-wrap">{walk.ticket?.problemStatement ?? '—'}</dd>
               <dt>Handler</dt>
