@@ -60,8 +60,9 @@ const userOf = (ctx: Context, id: string) => loaders(ctx).user.load(id).then((u)
  * A live call is the L1 surface's: while a walk is active its notes, steps, current node, watchers
  * and handoff are for l1OrCoverage callers (the handler, L1 techs, coverers, owners, admins). An
  * engineer who reaches the walk through a ticket or the review queue sees that it is in progress
- * (status, kind, counts, times), not what is being said on it. Once it has ended, every engineer may read it: escalation
- * transcripts are their work. Denied, each of these fields is null with a FORBIDDEN error.
+ * (status, kind, counts, times), not what is being said on it. Once it has ended, every engineer
+ * may read it: escalation transcripts are their work. Denied, each of these fields is null with a
+ * FORBIDDEN error.
  */
 const LIVE_CALL = (w: WalkView) => (w.status === 'active' ? { l1OrCoverage: true } : true);
 const LIVE_CALL_NOTE = 'While the walk is active: L1 techs and those who cover the desk (owners, admins, engineers with coverage); once it has ended, every engineer too. Null for anyone else.';
