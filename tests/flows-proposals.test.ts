@@ -113,7 +113,7 @@ describe('authoring flows', () => {
     ];
     const saved = await t.gql.runOk(SaveDraft, { flowId: id, nodes, root: 'a' }, { token: engToken });
     if (saved.saveFlowDraft.__typename !== 'Flow') throw new Error(saved.saveFlowDraft.__typename);
-    const issues = saved.saveFlowDraft.draftIssues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const issues = (saved.saveFlowDraft.draftIssues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(issues).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^nodes\.a\.noLabel: yesLabel and noLabel must differ/),

@@ -133,7 +133,7 @@ const nodesInput = () =>
 const CASES: Case[] = [
   {
     mutation: 'intake',
-    op: `mutation($p: String!, $n: String!, $c: String!, $f: ID, $pr: ID) { intake(problemStatement: $p, customerName: $n, customerContact: $c, flowId: $f, proposalId: $pr) { __typename ... on IntakePayload { ticket { id problemStatement customerName customerContact } } } }`,
+    op: `mutation($p: String!, $n: String, $c: String, $f: ID, $pr: ID) { intake(problemStatement: $p, customerName: $n, customerContact: $c, flowId: $f, proposalId: $pr) { __typename ... on IntakePayload { ticket { id problemStatement customerName customerContact } } } }`,
     args: { p: 'string', n: 'string', c: 'string', f: 'id', pr: 'id' },
     setup: async () => ({ vars: { p: 'Printer', n: 'Bob', c: 'bob@x.test', f: null, pr: null } }),
     readBack: {
@@ -177,10 +177,14 @@ const CASES: Case[] = [
   },
   {
     mutation: 'escalateWithoutWalk',
-    op: `mutation($p: String!, $n: String!, $c: String!, $cat: EscalationReason!, $r: String, $ids: [ID!]) { escalateWithoutWalk(problemStatement: $p, customerName: $n, customerContact: $c, reasonCategory: $cat, reason: $r, notifyUserIds: $ids) { __typename ... on EscalationPayload { ticket { problemStatement } } } }`,
+    op: `mutation($p: String!, $n: String, $c: String, $cat: EscalationReason!, $r: String, $ids: [ID!]) { escalateWithoutWalk(problemStatement: $p, customerName: $n, customerContact: $c, reasonCategory: $cat, reason: $r, notifyUserIds: $ids) { __typename ... on EscalationPayload { ticket { problemStatement customerName customerContact } } } }`,
     args: { p: 'string', n: 'string', c: 'string', cat: 'enum', r: 'string', ids: 'ids' },
     setup: async () => ({ vars: { p: 'No KB', n: 'Ann', c: 'ann@x.test', cat: 'NO_KB_AVAILABLE', r: null, ids: [] } }),
-    readBack: { p: async (d) => d.escalateWithoutWalk.ticket.problemStatement },
+    readBack: {
+      p: async (d) => d.escalateWithoutWalk.ticket.problemStatement,
+      n: async (d) => d.escalateWithoutWalk.ticket.customerName,
+      c: async (d) => d.escalateWithoutWalk.ticket.customerContact,
+    },
     token: () => tokens.l1,
   },
   {

@@ -128,3 +128,115 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'subscription.activeWalks': { kind: 'subscription', op: 'subscription { activeWalks { change } }', allow: L1 },
   'subscription.notifications': { kind: 'subscription', op: 'subscription { notifications { id } }', allow: USERS },
 };
+
+/**
+ * Data the nested entries read, made once in the principals' account by the matrix test: a ticket
+ * the L1 tech opened and the engineer was assigned, with a live walk the L1 tech is handling (a
+ * step and a note on it) and a draft proposal linked to it; and an escalated ticket with its ended
+ * walk. The account has exactly one flow, one proposal and one walk per ticket, so list paths
+ * index 0.
+ */
+export interface NestedFixtures {
+  liveTicketId: string;
+  liveWalkId: string;
+  endedTicketId: string;
+}
+
+/**
+ * Who may read a nested field (DESIGN §2 and the field's description in the schema). `reach` lists
+ * the principals that get to the parent at all (the root rule, checked by MATRIX); of them,
+ * `allow` may read the field, and every other one must get null at `path` with a FORBIDDEN error
+ * at exactly that path, the parent still there. Keys start with `Type.field`; a field with a
+ * field-level scope missing here fails the matrix test.
+ */
+export interface NestedEntry {
+  op: string;
+  vars?: (f: NestedFixtures) => Record<string, unknown>;
+  path: readonly (string | number)[];
+  reach: readonly PrincipalName[];
+  allow: readonly PrincipalName[];
+  /** The field has no value in the fixtures even for those allowed (a live walk has no handoff yet). */
+  noValue?: true;
+}
+
+const liveTicket = (f: NestedFixtures) => ({ t: f.liveTicketId });
+const endedTicket = (f: NestedFixtures) => ({ t: f.endedTicketId });
+const liveWalk = (f: NestedFixtures) => ({ w: f.liveWalkId });
+const TICKET_CREATOR_READERS = ['owner', 'admin', 'l1_tech'] as const;
+const ticketCreator = (field: string): NestedEntry => ({
+  op: `query($t: ID!) { internalTicket(id: $t) { ... on InternalTicket { id createdBy { id name ${field} } } } }`,
+  vars: liveTicket,
+  path: ['internalTicket', 'createdBy', field],
+  reach: L1_OR_ABOVE,
+  allow: TICKET_CREATOR_READERS,
+});
+const flowField = (selection: string): NestedEntry => ({
+  op: `{ flows { id title ${selection} } }`,
+  path: ['flows', 0, selection.split(' ')[0]!],
+  reach: L1_OR_ABOVE,
+  allow: ENGINEERS,
+});
+const liveWalkField = (selection: string): NestedEntry => ({
+  op: `query($t: ID!) { internalTicket(id: $t) { ... on InternalTicket { id walks { id status stepCount ${selection} } } } }`,
+  vars: liveTicket,
+  path: ['internalTicket', 'walks', 0, selection.split(' ')[0]!],
+  reach: L1_OR_ABOVE,
+  allow: L1,
+});
+const endedWalkField = (selection: string): NestedEntry => ({
+  ...liveWalkField(selection),
+  vars: endedTicket,
+  allow: L1_OR_ABOVE,
+});
+
+export const NESTED: Record<string, NestedEntry> = {
+  // people: contact details and account state are the person's own and their managers'
+  'User.email (me)': { op: '{ me { id email } }', path: ['me', 'email'], reach: USERS, allow: USERS },
+  'User.email (a ticket’s creator)': ticketCreator('email'),
+  'User.lastLoginAt (a ticket’s creator)': ticketCreator('lastLoginAt'),
+  'User.isActive (a ticket’s creator)': ticketCreator('isActive'),
+  'User.isSuperAdmin (a ticket’s creator)': ticketCreator('isSuperAdmin'),
+  'User.email (a ticket’s assigned engineer)': {
+    op: 'query($t: ID!) { internalTicket(id: $t) { ... on InternalTicket { id assignedEngineer { id name email } } } }',
+    vars: liveTicket,
+    path: ['internalTicket', 'assignedEngineer', 'email'],
+    reach: L1_OR_ABOVE,
+    allow: ['owner', 'admin', 'engineer'],
+  },
+  'User.isSuperAdmin (a walk’s handler)': {
+    op: 'query($w: ID!) { walkSession(id: $w) { ... on WalkSession { id handler { id name isSuperAdmin } } } }',
+    vars: liveWalk,
+    path: ['walkSession', 'handler', 'isSuperAdmin'],
+    reach: L1,
+    allow: TICKET_CREATOR_READERS,
+  },
+  'Account.sessionPolicy': {
+    op: '{ me { id account { id name sessionPolicy { idleSeconds } } } }',
+    path: ['me', 'account', 'sessionPolicy'],
+    reach: USERS,
+    allow: MANAGERS,
+  },
+
+  // the flow library: drafts and history are the authors'
+  'Flow.draftNodes': flowField('draftNodes { id }'),
+  'Flow.draftRootNodeId': flowField('draftRootNodeId'),
+  'Flow.draftIssues': flowField('draftIssues { message }'),
+  'Flow.versions': flowField('versions { id }'),
+
+  // a live call is the L1 surface's; an ended one is every engineer's (escalation transcripts)
+  'WalkSession.notes (live, through a ticket)': liveWalkField('notes { content }'),
+  'WalkSession.steps (live, through a ticket)': liveWalkField('steps { seq answerLabel }'),
+  'WalkSession.currentNode (live, through a ticket)': liveWalkField('currentNode { id text }'),
+  'WalkSession.currentNodeId (live, through a ticket)': liveWalkField('currentNodeId'),
+  'WalkSession.watchers (live, through a ticket)': liveWalkField('watchers { userId }'),
+  'WalkSession.handoff (live, through a ticket)': { ...liveWalkField('handoff { reason }'), noValue: true },
+  'WalkSession.steps (live, through the review queue)': {
+    op: '{ proposalReviewQueue { id ticket { id walks { id status steps { seq } } } } }',
+    path: ['proposalReviewQueue', 0, 'ticket', 'walks', 0, 'steps'],
+    reach: ENGINEERS,
+    allow: ['owner', 'admin', 'coverer'],
+  },
+  'WalkSession.notes (ended, through a ticket)': endedWalkField('notes { content }'),
+  'WalkSession.steps (ended, through a ticket)': endedWalkField('steps { seq }'),
+  'WalkSession.handoff (ended, through a ticket)': endedWalkField('handoff { reason }'),
+};

@@ -24,7 +24,13 @@ builder.prismaObject('Account', {
     name: t.exposeString('name'),
     slug: t.exposeString('slug'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    sessionPolicy: t.field({ type: SessionPolicy, authScopes: { accountManager: true }, resolve: (a) => a }),
+    sessionPolicy: t.field({
+      type: SessionPolicy,
+      nullable: true,
+      description: 'Account managers only; null for anyone else.',
+      authScopes: { accountManager: true },
+      resolve: (a) => a,
+    }),
   }),
 });
 

@@ -7,7 +7,7 @@ import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Context } from '../context.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
-import { type Scopes, scopesFor } from '../services/scopes.ts';
+import { type Scopes, scopeLoadersFor, scopesFor } from '../services/scopes.ts';
 
 /**
  * Plugin order matters: Pothos wraps resolvers in list order, first outermost.
@@ -20,7 +20,7 @@ import { type Scopes, scopesFor } from '../services/scopes.ts';
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
-  AuthScopes: { [K in keyof Scopes]: boolean };
+  AuthScopes: { [K in keyof Scopes]: boolean } & { self: string };
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
@@ -31,7 +31,7 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,
-    authScopes: (ctx) => scopesFor(ctx.principal),
+    authScopes: (ctx) => ({ ...scopesFor(ctx.principal), ...scopeLoadersFor(ctx.principal) }),
     unauthorizedError: (_parent, ctx) => {
       const p = ctx.principal;
       if (p.kind === 'anonymous') {

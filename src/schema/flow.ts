@@ -64,15 +64,33 @@ builder.prismaObject('Flow', {
     status: t.field({ type: FlowStatusEnum, resolve: (f) => f.status as 'draft' }),
     latestVersion: t.relation('latestVersion', { nullable: true, description: 'The published version intake pins.' }),
     versionCount: t.exposeInt('latestVersionNo'),
-    draftNodes: t.field({ type: [FlowNodeRef], authScopes: { engineerOrAdmin: true }, resolve: (f) => f.draftNodes as unknown as FlowNode[] }),
-    draftRootNodeId: t.exposeString('draftRootNodeId', { nullable: true, authScopes: { engineerOrAdmin: true } }),
+    // The draft and the version history are the authors' (engineerOrAdmin). They are nullable so an
+    // L1 who selects them loses these fields alone (null, FORBIDDEN at the path), not the flow list.
+    draftNodes: t.field({
+      type: [FlowNodeRef],
+      nullable: true,
+      description: 'Engineers, admins and owners; null for L1 techs.',
+      authScopes: { engineerOrAdmin: true },
+      resolve: (f) => f.draftNodes as unknown as FlowNode[],
+    }),
+    draftRootNodeId: t.exposeString('draftRootNodeId', {
+      nullable: true,
+      description: 'Engineers, admins and owners; null for L1 techs (and while the draft has no root).',
+      authScopes: { engineerOrAdmin: true },
+    }),
     draftIssues: t.field({
       type: [IssueRef],
-      description: 'What would stop the draft from publishing, each naming its node.',
+      nullable: true,
+      description: 'What would stop the draft from publishing, each naming its node. Engineers, admins and owners; null for L1 techs.',
       authScopes: { engineerOrAdmin: true },
       resolve: (f) => flows.draftIssues(f),
     }),
-    versions: t.relation('versions', { query: { orderBy: { version: 'desc' } }, authScopes: { engineerOrAdmin: true } }),
+    versions: t.relation('versions', {
+      query: { orderBy: { version: 'desc' } },
+      nullable: true,
+      description: 'Published versions, newest first. Engineers, admins and owners; null for L1 techs.',
+      authScopes: { engineerOrAdmin: true },
+    }),
     createdBy: t.relation('createdBy', { nullable: true }),
     archivedAt: t.expose('archivedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

@@ -33,8 +33,8 @@ export const HandoffRef = builder.objectRef<Handoff>('Handoff').implement({
   description: 'What engineers receive with an escalation.',
   fields: (t) => ({
     problemStatement: t.exposeString('problemStatement'),
-    customerName: t.exposeString('customerName'),
-    customerContact: t.exposeString('customerContact'),
+    customerName: t.exposeString('customerName', { nullable: true, description: 'Null when the L1 did not get a name.' }),
+    customerContact: t.exposeString('customerContact', { nullable: true, description: 'Null when the L1 did not get a contact.' }),
     reasonCategory: t.exposeString('reasonCategory'),
     reason: t.exposeString('reason', { nullable: true }),
     flowTitle: t.exposeString('flowTitle', { nullable: true }),
@@ -49,8 +49,8 @@ builder.prismaObject('InternalTicket', {
   authScopes: { l1OrAbove: true },
   fields: (t) => ({
     id: t.exposeID('id'),
-    customerName: t.exposeString('customerName'),
-    customerContact: t.exposeString('customerContact'),
+    customerName: t.exposeString('customerName', { nullable: true, description: 'Optional at intake: null when not given.' }),
+    customerContact: t.exposeString('customerContact', { nullable: true, description: 'Optional at intake: null when not given.' }),
     problemStatement: t.exposeString('problemStatement'),
     status: t.field({ type: TicketStatusEnum, resolve: (x, _a, ctx) => tickets.status(ctx, x) }),
     createdBy: t.relation('createdBy', { nullable: true }),

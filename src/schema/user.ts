@@ -13,17 +13,43 @@ export const AccountRoleEnum = builder.enumType('AccountRole', {
   } as const,
 });
 
+/*
+ * Anyone signed in may see who someone is (name, role, coverage): walks, tickets and escalations
+ * show names. How to reach them and the state of their account are the person's own and their
+ * account managers' business: an L1 reading a ticket's `createdBy` or a walk's `handler` gets null
+ * for these (with a FORBIDDEN error at that path), never the address. The SPA shows colleagues by
+ * name only; engineers reach each other through escalations and notifications, not email.
+ */
+const SELF_OR_MANAGER = (u: { id: string }) => ({ self: u.id, accountManager: true });
+
 builder.prismaObject('User', {
   authScopes: { authenticated: true },
   fields: (t) => ({
     id: t.exposeID('id'),
-    email: t.exposeString('email'),
+    email: t.exposeString('email', {
+      nullable: true,
+      authScopes: SELF_OR_MANAGER,
+      description: 'Readable by the user themself and account managers (owner, admin); null for anyone else.',
+    }),
     name: t.exposeString('name'),
     role: t.field({ type: AccountRoleEnum, resolve: (u) => u.role as Role }),
-    isSuperAdmin: t.exposeBoolean('isSuperAdmin'),
+    isSuperAdmin: t.exposeBoolean('isSuperAdmin', {
+      nullable: true,
+      authScopes: SELF_OR_MANAGER,
+      description: 'Readable by the user themself and account managers; null for anyone else.',
+    }),
     canCoverL1: t.exposeBoolean('canCoverL1'),
-    isActive: t.exposeBoolean('isActive'),
-    lastLoginAt: t.expose('lastLoginAt', { type: 'DateTime', nullable: true }),
+    isActive: t.exposeBoolean('isActive', {
+      nullable: true,
+      authScopes: SELF_OR_MANAGER,
+      description: 'Readable by the user themself and account managers; null for anyone else.',
+    }),
+    lastLoginAt: t.expose('lastLoginAt', {
+      type: 'DateTime',
+      nullable: true,
+      authScopes: SELF_OR_MANAGER,
+      description: 'Readable by the user themself and account managers; null for anyone else (and for someone who never signed in).',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     account: t.relation('account'),
   }),

@@ -56,6 +56,17 @@ const IntakeOutcomeEnum = builder.enumType('IntakeOutcome', {
 
 const userOf = (ctx: Context, id: string) => loaders(ctx).user.load(id).then((u) => u!);
 
+/*
+ * A live call is the L1 surface's: while a walk is active its notes, steps, current node, watchers
+ * and handoff are for l1OrCoverage callers (the handler, L1 techs, coverers, owners, admins). An
+ * engineer who reaches the walk through a ticket or the review queue sees that it is in progress
+ * (status, kind, counts, times), not what is being said on it. Once it has ended, every engineer
+ * may read it: escalation transcripts are their work. Denied, each of these fields is null with a
+ * FORBIDDEN error.
+ */
+const LIVE_CALL = (w: WalkView) => (w.status === 'active' ? { l1OrCoverage: true } : true);
+const LIVE_CALL_NOTE = 'While the walk is active: L1 techs and those who cover the desk (owners, admins, engineers with coverage); once it has ended, every engineer too. Null for anyone else.';
+
 export const WalkStepRef = builder.objectRef<StepRow>('WalkStep').implement({
   description: 'One answered node. Question and labels come from the pinned tree, never from the client.',
   fields: (t) => ({
@@ -69,7 +80,7 @@ export const WalkStepRef = builder.objectRef<StepRow>('WalkStep').implement({
     noLabel: t.exposeString('noLabel', { nullable: true }),
     nextNodeId: t.exposeString('nextNodeId', { nullable: true }),
     note: t.exposeString('note', { nullable: true }),
-    actingAs: t.exposeString('actingAs', { nullable: true }),
+    actingAs: t.exposeString('actingAs', { nullable: true, description: '"l1_coverage" when the actor is an engineer covering the L1 desk; null for L1 techs, owners and admins.' }),
     clientStepId: t.exposeString('clientStepId'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     actor: t.prismaField({ type: 'User', resolve: (_q, s, _a, ctx) => userOf(ctx, s.actorId) }),
@@ -84,16 +95,23 @@ export const WalkSessionRef = builder.objectRef<WalkView>('WalkSession').impleme
     status: t.field({ type: WalkStatusEnum, resolve: (w) => w.status }),
     version: t.exposeInt('version', { description: 'Bumped by every change; send it back as expectedVersion.' }),
     title: t.string({ resolve: (w, _a, ctx) => w.titleText ?? walks.title(ctx, w) }),
-    currentNodeId: t.exposeString('currentNodeId', { nullable: true }),
+    currentNodeId: t.exposeString('currentNodeId', { nullable: true, authScopes: LIVE_CALL, description: LIVE_CALL_NOTE }),
     currentNode: t.field({
       type: FlowNodeRef,
       nullable: true,
-      description: 'The node to answer now, from the version this walk pinned.',
+      authScopes: LIVE_CALL,
+      description: `The node to answer now, from the version this walk pinned. ${LIVE_CALL_NOTE}`,
       resolve: async (w, _a, ctx) => (w.currentNodeId ? ((await walks.walkNodes(ctx, w))?.get(w.currentNodeId) ?? null) : null),
     }),
     stepCount: t.exposeInt('stepCount'),
-    steps: t.field({ type: [WalkStepRef], resolve: (w) => w.steps ?? walks.steps(w.id) }),
-    notes: t.field({ type: [WalkNoteRef], resolve: (w) => w.notes }),
+    steps: t.field({
+      type: [WalkStepRef],
+      nullable: true,
+      authScopes: LIVE_CALL,
+      description: LIVE_CALL_NOTE,
+      resolve: (w) => w.steps ?? walks.steps(w.id),
+    }),
+    notes: t.field({ type: [WalkNoteRef], nullable: true, authScopes: LIVE_CALL, description: LIVE_CALL_NOTE, resolve: (w) => w.notes }),
     noteCount: t.int({ resolve: (w) => w.notes.length }),
     ticket: t.prismaField({
       type: 'InternalTicket',
@@ -124,15 +142,17 @@ export const WalkSessionRef = builder.objectRef<WalkView>('WalkSession').impleme
     createdBy: t.prismaField({ type: 'User', resolve: (_q, w, _a, ctx) => w.createdByUser ?? userOf(ctx, w.createdById) }),
     watchers: t.field({
       type: [WalkWatcherRef],
-      description: 'Who is subscribed to this walk right now, each user once, on any instance.',
+      nullable: true,
+      authScopes: LIVE_CALL,
+      description: `Who is subscribed to this walk right now, each user once, on any instance. ${LIVE_CALL_NOTE}`,
       resolve: (w, _a, ctx) => w.watchers ?? ctx.deps.presence.list(w.id),
     }),
-    actingAs: t.exposeString('actingAs', { nullable: true, description: '"l1_coverage" when the handler works the L1 desk as coverage.' }),
+    actingAs: t.exposeString('actingAs', { nullable: true, description: '"l1_coverage" when the handler is an engineer covering the L1 desk (canCoverL1); null for L1 techs, owners and admins.' }),
     helpful: t.exposeBoolean('helpful', { nullable: true }),
     resolutionNotes: t.exposeString('resolutionNotes', { nullable: true }),
     escalationReasonCategory: t.exposeString('escalationReasonCategory', { nullable: true }),
     escalationReason: t.exposeString('escalationReason', { nullable: true }),
-    handoff: t.field({ type: HandoffRef, nullable: true, resolve: (w) => w.handoff }),
+    handoff: t.field({ type: HandoffRef, nullable: true, authScopes: LIVE_CALL, description: LIVE_CALL_NOTE, resolve: (w) => w.handoff }),
     startedAt: t.expose('startedAt', { type: 'DateTime' }),
     lastStepAt: t.expose('lastStepAt', { type: 'DateTime' }),
     resolvedAt: t.expose('resolvedAt', { type: 'DateTime', nullable: true }),
@@ -185,8 +205,8 @@ builder.mutationField('intake', (t) =>
     authScopes: { l1OrCoverage: true },
     args: {
       problemStatement: t.arg.string({ required: true }),
-      customerName: t.arg.string({ required: true }),
-      customerContact: t.arg.string({ required: true }),
+      customerName: t.arg.string({ required: false, description: 'Optional; blank counts as not given.' }),
+      customerContact: t.arg.string({ required: false, description: 'Optional; blank counts as not given.' }),
       flowId: t.arg.id({ required: false }),
       proposalId: t.arg.id({ required: false }),
     },
@@ -287,8 +307,8 @@ builder.mutationField('escalateWithoutWalk', (t) =>
     authScopes: { l1OrCoverage: true },
     args: {
       problemStatement: t.arg.string({ required: true }),
-      customerName: t.arg.string({ required: true }),
-      customerContact: t.arg.string({ required: true }),
+      customerName: t.arg.string({ required: false, description: 'Optional; blank counts as not given.' }),
+      customerContact: t.arg.string({ required: false, description: 'Optional; blank counts as not given.' }),
       reasonCategory: t.arg({ type: EscalationReasonEnum, required: true }),
       reason: t.arg.string({ required: false }),
       notifyUserIds: t.arg.idList({ required: false }),

@@ -121,7 +121,11 @@ export function requireUser(ctx: Context): UserPrincipal {
   return ctx.principal;
 }
 
-/** An engineer working the L1 desk acts "as coverage"; native L1 techs act as themselves. */
+/**
+ * An engineer who covers the L1 desk (canCoverL1) acts "as coverage" there: the seed's rule, so
+ * the audit log can tell coverage work from an engineer's own. L1 techs, owners and admins work
+ * the desk as themselves (null): the desk is part of their role, not a stand-in for it.
+ */
 export function actingAs(p: Principal): 'l1_coverage' | null {
-  return p.kind === 'user' && p.role !== 'l1_tech' ? 'l1_coverage' : null;
+  return p.kind === 'user' && p.role === 'engineer' && p.canCoverL1 ? 'l1_coverage' : null;
 }

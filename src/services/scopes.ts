@@ -13,6 +13,16 @@ export interface Scopes {
   superAdmin: boolean;
 }
 
+/** Scopes that take a parameter: the rule needs something from the object being read. */
+export interface ScopeLoaders {
+  /** The caller is the user with this id (their own contact details and account state). */
+  self: (userId: string) => boolean;
+}
+
+export function scopeLoadersFor(p: Principal): ScopeLoaders {
+  return { self: (userId) => p.kind === 'user' && p.userId === userId };
+}
+
 export function scopesFor(p: Principal): Scopes {
   if (p.kind === 'apiToken') {
     // An API token passes seatReader and nothing else.

@@ -57,8 +57,9 @@ export interface StepRow {
 
 export interface Handoff {
   problemStatement: string;
-  customerName: string;
-  customerContact: string;
+  /** Null when the caller's name or contact was not given (only the problem is required). */
+  customerName: string | null;
+  customerContact: string | null;
   reasonCategory: string;
   reason: string | null;
   flowTitle: string | null;

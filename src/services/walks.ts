@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { afterCommit, sql } from '../db/tenant.ts';
-import { l1Audit } from './audit.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { type Answer, type FlowNode, type NodeInput, normaliseNodes, resolveStep, validateGraph } from './flow-graph.ts';
 import { versionNodes } from './flows.ts';
@@ -123,8 +122,9 @@ export async function title(ctx: Context, w: WalkRow): Promise<string> {
 const intakeInput = z
   .object({
     problemStatement: text(4000, 1),
-    customerName: text(200, 1),
-    customerContact: text(320, 1),
+    // Optional (DESIGN §14): only the problem is needed to start; blank means not given.
+    customerName: text(200).nullable().optional(),
+    customerContact: text(320).nullable().optional(),
     flowId: uuid.nullable().optional(),
     proposalId: uuid.nullable().optional(),
   })
@@ -138,7 +138,13 @@ export type IntakeOutcome = 'flow' | 'proposal' | 'adhoc';
  */
 export async function intake(
   ctx: Context,
-  input: { problemStatement: string; customerName: string; customerContact: string; flowId?: string | null; proposalId?: string | null },
+  input: {
+    problemStatement: string;
+    customerName?: string | null;
+    customerContact?: string | null;
+    flowId?: string | null;
+    proposalId?: string | null;
+  },
 ): Promise<{ outcome: IntakeOutcome; walk: WalkRow }> {
   const p = requireUser(ctx);
   const v = parse(intakeInput, input);
@@ -181,7 +187,19 @@ export async function intake(
      )
      SELECT ${walkColumns('w')}, (SELECT latest_version_id FROM f) AS "flowVersion"
      FROM (SELECT 1) one LEFT JOIN w ON true`,
-    [p.accountId, v.customerName, v.customerContact, v.problemStatement, p.userId, now, kind, v.flowId ?? null, v.proposalId ?? null, rootNodeId, acting],
+    [
+      p.accountId,
+      blankToNull(v.customerName),
+      blankToNull(v.customerContact),
+      v.problemStatement,
+      p.userId,
+      now,
+      kind,
+      v.flowId ?? null,
+      v.proposalId ?? null,
+      rootNodeId,
+      acting,
+    ],
     'walk_intake',
     { commit: true },
   );
@@ -493,7 +511,7 @@ export async function escalate(
   const p = requireUser(ctx);
   const v = parse(escalateInput, input);
   const now = ctx.deps.clock.now();
-  const locked = await sql<WalkRow & { problemStatement: string; customerName: string; customerContact: string; flowTitle: string | null }>(
+  const locked = await sql<WalkRow & { problemStatement: string; customerName: string | null; customerContact: string | null; flowTitle: string | null }>(
     `SELECT ${walkColumns('w')}, t.problem_statement AS "problemStatement", t.customer_name AS "customerName",
        t.customer_contact AS "customerContact", coalesce(f.title, pr.title) AS "flowTitle"
      FROM walk_sessions w
@@ -566,8 +584,9 @@ export async function escalate(
 const noWalkInput = z
   .object({
     problemStatement: text(4000, 1),
-    customerName: text(200, 1),
-    customerContact: text(320, 1),
+    // Optional (DESIGN §14): only the problem is needed to start; blank means not given.
+    customerName: text(200).nullable().optional(),
+    customerContact: text(320).nullable().optional(),
     reasonCategory: z.enum(ESCALATION_REASONS),
     reason: text(4000).nullable().optional(),
     notifyUserIds: recipientsSchema,
@@ -577,13 +596,19 @@ const noWalkInput = z
     path: ['reason'],
   });
 
-/** A call escalated before any walk (for instance when there is no knowledge base yet). */
+/**
+ * A call escalated before any walk (for instance when there is no knowledge base yet). It leaves
+ * what the seed leaves: the escalated ticket, and an ad-hoc walk on it that starts and ends
+ * escalated at once (the L1 its creator and handler, the handoff stored), so the ticket's walks,
+ * the escalation's transcript view and the audit trail read like any other escalation. Ticket,
+ * walk and audit row are written by one statement.
+ */
 export async function escalateWithoutWalk(
   ctx: Context,
   input: {
     problemStatement: string;
-    customerName: string;
-    customerContact: string;
+    customerName?: string | null;
+    customerContact?: string | null;
     reasonCategory: string;
     reason?: string | null;
     notifyUserIds?: string[] | null;
@@ -595,8 +620,8 @@ export async function escalateWithoutWalk(
   const reason = blankToNull(v.reason);
   const handoff: Handoff = {
     problemStatement: v.problemStatement,
-    customerName: v.customerName,
-    customerContact: v.customerContact,
+    customerName: blankToNull(v.customerName),
+    customerContact: blankToNull(v.customerContact),
     reasonCategory: v.reasonCategory,
     reason,
     flowTitle: null,
@@ -605,23 +630,47 @@ export async function escalateWithoutWalk(
     escalatedBy: { id: p.userId, name: p.name },
     escalatedAt: now.toISOString(),
   };
-  const { rows } = await sql<{ id: string }>(
-    `INSERT INTO internal_tickets (account_id, customer_name, customer_contact, problem_statement, status, created_by,
-       escalation_reason_category, escalation_reason, handoff, escalated_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, 'escalated', $5, $6, $7, $8, $9, $9, $9) RETURNING id`,
-    [p.accountId, v.customerName, v.customerContact, v.problemStatement, p.userId, v.reasonCategory, reason, JSON.stringify(handoff), now],
+  const { rows } = await sql<WalkRow>(
+    `WITH t AS (
+       INSERT INTO internal_tickets (account_id, customer_name, customer_contact, problem_statement, status, created_by,
+         escalation_reason_category, escalation_reason, handoff, escalated_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, 'escalated', $5, $6, $7, $8, $9, $9, $9) RETURNING id
+     ), w AS (
+       INSERT INTO walk_sessions (account_id, kind, status, internal_ticket_id, created_by, handler_user_id, acting_as,
+         escalation_reason_category, escalation_reason, handoff, started_at, last_step_at, ended_at)
+       SELECT $1, 'adhoc', 'escalated', t.id, $5, $5, $10, $6, $7, $8, $9, $9, $9 FROM t
+       RETURNING *
+     ), a AS (
+       INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
+       SELECT $1, $5, 'l1.session.escalate_no_walk', 'ticket', w.internal_ticket_id, $10,
+         jsonb_build_object('reasonCategory', $6::text, 'walkId', w.id), $9
+       FROM w
+     )
+     SELECT ${walkColumns('w')} FROM w`,
+    [
+      p.accountId,
+      handoff.customerName,
+      handoff.customerContact,
+      v.problemStatement,
+      p.userId,
+      v.reasonCategory,
+      reason,
+      JSON.stringify(handoff),
+      now,
+      actingAs(ctx.principal),
+    ],
   );
-  const ticketId = rows[0]!.id;
-  await l1Audit(ctx, { action: 'l1.session.escalate_no_walk', entityType: 'ticket', entityId: ticketId, payload: { reasonCategory: v.reasonCategory } });
+  const walk = rows[0]!;
+  const ticketId = walk.internalTicketId!;
   const who = await recipients(v.notifyUserIds);
   enqueueNotifications(ctx, {
     accountId: p.accountId,
     recipientIds: who.ids,
     kind: 'escalation',
-    payload: { ticketId, walkId: null, problemStatement: v.problemStatement, reasonCategory: v.reasonCategory, escalatedBy: p.name },
+    payload: { ticketId, walkId: walk.id, problemStatement: v.problemStatement, reasonCategory: v.reasonCategory, escalatedBy: p.name },
     dedupeKey: `escalation:ticket:${ticketId}`,
   });
-  return { walk: null, ticketId, notified: who.ids.length, warning: who.warning };
+  return { walk, ticketId, notified: who.ids.length, warning: who.warning };
 }
 
 // ---------------------------------------------------------------------------------------------

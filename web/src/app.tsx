@@ -6,7 +6,7 @@ import { type Me, MeContext, MeDoc } from './components/me.tsx';
 import { AppClientContext } from './components/resync.tsx';
 import { ErrorState, Loading } from './components/ui.tsx';
 import { type AuthState, getAuthState, subscribeAuth, useAuth } from './lib/auth.ts';
-import { canUseL1Desk, homePath, isAccountManager, isCoverer, isEngineer, type Principal } from './lib/roles.ts';
+import { canUseL1Desk, homePath, isAccountManager, isEngineer, type Principal, usesCoverageBoard } from './lib/roles.ts';
 import { type AppClient, createAppClient } from './lib/urql.ts';
 import { AcceptInvitePage } from './pages/accept-invite.tsx';
 import { CoveragePage } from './pages/coverage.tsx';
@@ -170,7 +170,7 @@ function AppRoutes({ me }: { me: Me }) {
           <Route
             path="/coverage"
             element={
-              <Guard allow={(p) => canUseL1Desk(p) && (isCoverer(p) || p.role === 'L1_TECH')} me={me} denied="coverage">
+              <Guard allow={(p) => canUseL1Desk(p) && (usesCoverageBoard(p) || p.role === 'L1_TECH')} me={me} denied="coverage">
                 <CoveragePage />
               </Guard>
             }

@@ -1,7 +1,7 @@
 import { type ReactNode, useState } from 'react';
 import { NavLink } from 'react-router-dom';
 import { signOut } from '../lib/auth.ts';
-import { canUseL1Desk, isAccountManager, isCoverer, isEngineer, ROLE_LABELS } from '../lib/roles.ts';
+import { canUseL1Desk, isAccountManager, isEngineer, ROLE_LABELS, usesCoverageBoard } from '../lib/roles.ts';
 import { Bell } from './bell.tsx';
 import { useMe } from './me.tsx';
 import { Avatar } from './ui.tsx';
@@ -43,7 +43,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 </Item>
                 <Item to="/l1/tickets">Tickets</Item>
                 <Item to="/l1/drafts">My drafts</Item>
-                {isCoverer(me) && <Item to="/coverage">Coverage board</Item>}
+                {usesCoverageBoard(me) && <Item to="/coverage">Coverage board</Item>}
               </div>
             )}
             {isEngineer(me) && (

@@ -106,3 +106,18 @@ export function formatDuration(seconds: number): string {
 export function pluralize(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+// Intake needs only the problem (DESIGN §14): who called, and how to reach them, may be unknown.
+export const NO_CUSTOMER = 'No customer given';
+export const NO_CONTACT = 'No contact given';
+
+/** The caller's name, or a placeholder when the L1 did not get one. */
+export function customerLabel(name: string | null | undefined): string {
+  return name?.trim() ? name : NO_CUSTOMER;
+}
+
+/** "Name · contact" with whichever part is known, for list lines. */
+export function customerLine(name: string | null | undefined, contact: string | null | undefined): string {
+  const parts = [name, contact].filter((s): s is string => !!s?.trim());
+  return parts.length ? parts.join(' · ') : NO_CUSTOMER;
+}

@@ -6,7 +6,8 @@ export type Role = 'OWNER' | 'ADMIN' | 'ENGINEER' | 'L1_TECH' | 'VIEWER';
 export interface Principal {
   role: Role;
   canCoverL1: boolean;
-  isSuperAdmin: boolean;
+  /** Null only when read about someone else; `me` always has it. */
+  isSuperAdmin: boolean | null;
 }
 
 /** The L1 desk (`l1OrCoverage`): L1 techs, owners, admins and engineers who cover the desk. */
@@ -14,8 +15,16 @@ export function canUseL1Desk(p: Principal): boolean {
   return p.isSuperAdmin || p.role === 'L1_TECH' || p.role === 'OWNER' || p.role === 'ADMIN' || (p.role === 'ENGINEER' && p.canCoverL1);
 }
 
-/** Someone other than an L1 tech working the desk: their actions are tagged as coverage. */
+/**
+ * An engineer who covers the L1 desk: their desk work is recorded as coverage (`actingAs`
+ * "l1_coverage"), the seed's rule. Owners and admins work the desk as themselves.
+ */
 export function isCoverer(p: Principal): boolean {
+  return p.role === 'ENGINEER' && p.canCoverL1;
+}
+
+/** Who the coverage board is for: those on the desk who watch and take over others' calls (owners, admins, coverers). */
+export function usesCoverageBoard(p: Principal): boolean {
   return canUseL1Desk(p) && p.role !== 'L1_TECH';
 }
 

@@ -7,7 +7,7 @@ import { Avatar, Badge, Card, EmptyState, ErrorState, PageHeader, SkeletonRows }
 import { graphql } from '../gql/index.ts';
 import type { CoverageBoard_LiveSubscription } from '../gql/graphql.ts';
 import { unwrap } from '../lib/errors.ts';
-import { formatIdle, formatTime, humanize, pluralize } from '../lib/format.ts';
+import { customerLabel, formatIdle, formatTime, humanize, pluralize } from '../lib/format.ts';
 import { useDocumentTitle, useNow } from '../lib/hooks.ts';
 
 graphql(`
@@ -168,7 +168,7 @@ export function CoveragePage() {
                       <td>
                         <span className="cell-title">{w.title}</span>
                         <span className="cell-sub">
-                          <Badge tone={w.kind === 'ADHOC' ? 'gray' : 'blue'}>{humanize(w.kind)}</Badge> {w.ticket?.customerName ?? ''}
+                          <Badge tone={w.kind === 'ADHOC' ? 'gray' : 'blue'}>{humanize(w.kind)}</Badge> {customerLabel(w.ticket?.customerName)}
                         </span>
                       </td>
                       <td className="cell-step" data-testid="current-step-cell">

@@ -61,7 +61,7 @@ const RevokeDoc = graphql(`
   }
 `);
 
-type Policy = AdminSecurity_PolicyQuery['me']['account']['sessionPolicy'];
+type Policy = NonNullable<AdminSecurity_PolicyQuery['me']['account']['sessionPolicy']>;
 type Unit = 'minutes' | 'hours' | 'days';
 const UNIT_SECONDS: Record<Unit, number> = { minutes: 60, hours: 3600, days: 86_400 };
 
@@ -173,6 +173,8 @@ export function SecurityPage() {
             <ErrorState error={res.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
           ) : !res.data ? (
             <SkeletonRows rows={2} />
+          ) : !res.data.me.account.sessionPolicy ? (
+            <p className="muted">Only the owner and admins can see the session policy.</p>
           ) : (
             <PolicyForm key={JSON.stringify(res.data.me.account.sessionPolicy)} policy={res.data.me.account.sessionPolicy} editable={owner} />
           )}

@@ -221,9 +221,11 @@ export function UsersPage() {
                     </td>
                     <td>
                       {u.role === 'ENGINEER' ? (
-                        <CoverageToggle user={u} editable={owner && u.isActive} onChange={(canCoverL1) => setCoverage({ userId: u.id, canCoverL1 })} />
+                        <CoverageToggle user={u} editable={owner && u.isActive === true} onChange={(canCoverL1) => setCoverage({ userId: u.id, canCoverL1 })} />
                       ) : (
-                        <span className="muted">{u.role === 'OWNER' || u.role === 'ADMIN' ? 'Always' : '—'}</span>
+                        <span className="muted" title={u.role === 'OWNER' || u.role === 'ADMIN' ? 'Owners and admins work the L1 desk as themselves; their calls are not marked as coverage.' : undefined}>
+                          {u.role === 'OWNER' || u.role === 'ADMIN' ? 'Not needed' : '—'}
+                        </span>
                       )}
                     </td>
                     <td>{u.lastLoginAt ? relativeTime(u.lastLoginAt) : <span className="muted">Never</span>}</td>

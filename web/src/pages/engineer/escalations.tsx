@@ -6,7 +6,7 @@ import { Avatar, Badge, EmptyState, ErrorState, PageHeader, SkeletonRows, Status
 import { graphql } from '../../gql/index.ts';
 import type { Escalations_ListQuery } from '../../gql/graphql.ts';
 import { unwrap } from '../../lib/errors.ts';
-import { formatDateTime, formatTime, humanize, pluralize, relativeTime } from '../../lib/format.ts';
+import { customerLabel, customerLine, formatDateTime, formatTime, humanize, pluralize, relativeTime } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
 
 const ListDoc = graphql(`
@@ -98,7 +98,7 @@ function Handoff({ t }: { t: Ticket }) {
       <dl className="details">
         <dt>Contact</dt>
         <dd>
-          {h.customerName} · {h.customerContact}
+          {customerLine(h.customerName, h.customerContact)}
         </dd>
         <dt>Flow</dt>
         <dd>{h.flowTitle ?? 'No flow (ad hoc or escalated before a walk)'}</dd>
@@ -197,7 +197,7 @@ export function EscalationsPage() {
                       <span className="escalation-title">{t.problemStatement}</span>
                     </button>
                     <div className="muted small">
-                      {t.customerName} · escalated by {t.handoff?.escalatedBy.name ?? 'the desk'} {relativeTime(t.escalatedAt)} ·{' '}
+                      {customerLabel(t.customerName)} · escalated by {t.handoff?.escalatedBy.name ?? 'the desk'} {relativeTime(t.escalatedAt)} ·{' '}
                       <span title={formatDateTime(t.escalatedAt)}>{humanize(t.escalationReasonCategory)}</span>
                       {t.handoff ? ` · ${pluralize(t.handoff.transcript.length, 'step')}` : ''}
                     </div>

@@ -126,7 +126,7 @@ const KINDS: Array<{ value: FlowNodeKind; label: string }> = [
 ];
 
 function fromServer(flow: FlowEditor_FlowFragment): EditNode[] {
-  return flow.draftNodes.map((n) => ({
+  return (flow.draftNodes ?? []).map((n) => ({
     id: n.id,
     kind: n.kind,
     text: n.text,
@@ -281,7 +281,7 @@ function Editor({ flow }: { flow: FlowEditor_FlowFragment }) {
   }, [dirty]);
 
   // Issues shown are the server's: from the last save, or from a refused publish.
-  const issues: Issue[] = publishIssues ?? flow.draftIssues;
+  const issues: Issue[] = publishIssues ?? flow.draftIssues ?? [];
   const { byNode, general } = useMemo(() => issuesByNode(issues), [issues]);
 
   const edit = (fn: (ns: EditNode[]) => EditNode[]) => {

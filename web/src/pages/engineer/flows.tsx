@@ -144,7 +144,7 @@ export function FlowLibraryPage() {
                     <StatusBadge status={f.status} />
                   </td>
                   <td className="num">{f.versionCount}</td>
-                  <td>{f.draftIssues.length ? <span className="text-amber">{f.draftIssues.length} to fix</span> : <span className="muted">Ready</span>}</td>
+                  <td>{f.draftIssues?.length ? <span className="text-amber">{f.draftIssues.length} to fix</span> : <span className="muted">Ready</span>}</td>
                   <td>{relativeTime(f.updatedAt)}</td>
                 </tr>
               ))}

@@ -7,7 +7,7 @@ import { Badge, Card, Dialog, EmptyState, ErrorState, Field, Icon, SkeletonRows,
 import { graphql } from '../../gql/index.ts';
 import type { TicketStatus } from '../../gql/graphql.ts';
 import { unwrap } from '../../lib/errors.ts';
-import { firstName, greeting, humanize, longDate, pluralize, relativeTime } from '../../lib/format.ts';
+import { customerLabel, firstName, greeting, humanize, longDate, pluralize, relativeTime } from '../../lib/format.ts';
 import { useDebounced, useDocumentTitle, useNow } from '../../lib/hooks.ts';
 import { isCoverer, isEngineer } from '../../lib/roles.ts';
 import { EscalateFields, type EscalateValues, escalateValid } from './escalate-form.tsx';
@@ -77,8 +77,8 @@ const FlowsDoc = graphql(`
 const IntakeDoc = graphql(`
   mutation Dashboard_Intake(
     $problemStatement: String!
-    $customerName: String!
-    $customerContact: String!
+    $customerName: String
+    $customerContact: String
     $flowId: ID
     $proposalId: ID
   ) {
@@ -110,8 +110,8 @@ const IntakeDoc = graphql(`
 const EscalateNoWalkDoc = graphql(`
   mutation Dashboard_EscalateWithoutWalk(
     $problemStatement: String!
-    $customerName: String!
-    $customerContact: String!
+    $customerName: String
+    $customerContact: String
     $reasonCategory: EscalationReason!
     $reason: String
   ) {
@@ -126,6 +126,9 @@ const EscalateNoWalkDoc = graphql(`
       ... on EscalationPayload {
         notifiedCount
         warning
+        session {
+          id
+        }
         ticket {
           id
           status
@@ -244,6 +247,7 @@ function IntakeCard() {
   const [customerContact, setCustomerContact] = useState('');
   const [problem, setProblem] = useState('');
   const [target, setTarget] = useState<Target | null>(preset ? { kind: 'proposal', id: preset.id, title: preset.title } : null);
+  const [escalating, setEscalating] = useState(0);
   const [{ fetching }, intake] = useMutation(IntakeDoc);
   const toast = useToast();
   const navigate = useNavigate();
@@ -252,8 +256,8 @@ function IntakeCard() {
     e.preventDefault();
     const r = await intake({
       problemStatement: problem.trim(),
-      customerName: customerName.trim(),
-      customerContact: customerContact.trim(),
+      customerName: customerName.trim() || null,
+      customerContact: customerContact.trim() || null,
       flowId: target?.kind === 'flow' ? target.id : null,
       proposalId: target?.kind === 'proposal' ? target.id : null,
     });
@@ -265,11 +269,12 @@ function IntakeCard() {
     <Card title="New call" className="intake-card">
       <form className="intake-form" onSubmit={submit}>
         <div className="grid-2">
-          <Field label="Customer" htmlFor="customer-name">
-            <input id="customer-name" required maxLength={200} value={customerName} onChange={(e) => setCustomerName(e.target.value)} placeholder="Name or company" />
+          {/* Only the problem is needed to start: with a caller on the line, who they are can come later. */}
+          <Field label="Customer (optional)" htmlFor="customer-name">
+            <input id="customer-name" maxLength={200} value={customerName} onChange={(e) => setCustomerName(e.target.value)} placeholder="Name or company" />
           </Field>
-          <Field label="Contact" htmlFor="customer-contact">
-            <input id="customer-contact" required maxLength={320} value={customerContact} onChange={(e) => setCustomerContact(e.target.value)} placeholder="Email or phone" />
+          <Field label="Contact (optional)" htmlFor="customer-contact">
+            <input id="customer-contact" maxLength={320} value={customerContact} onChange={(e) => setCustomerContact(e.target.value)} placeholder="Email or phone" />
           </Field>
         </div>
         <Field label="Problem" htmlFor="problem">
@@ -281,31 +286,52 @@ function IntakeCard() {
           <div className="field-hint">Without a flow you take timestamped notes (ad hoc).</div>
         </div>
         <div className="form-actions">
+          <button type="button" className="btn btn-secondary" onClick={() => setEscalating((n) => n + 1)}>
+            Escalate without a walk…
+          </button>
           <button type="submit" className="btn btn-primary" disabled={fetching}>
             {fetching ? 'Starting…' : 'Start'}
           </button>
         </div>
       </form>
+      <EscalateWithoutWalkDialog
+        key={escalating}
+        open={escalating > 0}
+        onClose={() => setEscalating(0)}
+        initial={{ problem, customerName, customerContact }}
+      />
     </Card>
   );
 }
 
-function EscalateWithoutWalkDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const [customerName, setCustomerName] = useState('');
-  const [customerContact, setCustomerContact] = useState('');
-  const [problem, setProblem] = useState('');
+interface CallDetails {
+  problem: string;
+  customerName: string;
+  customerContact: string;
+}
+const NO_DETAILS: CallDetails = { problem: '', customerName: '', customerContact: '' };
+
+/**
+ * Hands a call to engineers before any walk (nothing to walk, or plainly not for L1). The server
+ * records it as an escalated ad-hoc walk, which opens afterwards as the call's record.
+ */
+function EscalateWithoutWalkDialog({ open, onClose, initial = NO_DETAILS }: { open: boolean; onClose: () => void; initial?: CallDetails }) {
+  const [customerName, setCustomerName] = useState(initial.customerName);
+  const [customerContact, setCustomerContact] = useState(initial.customerContact);
+  const [problem, setProblem] = useState(initial.problem);
   const [esc, setEsc] = useState<EscalateValues>({ category: 'NO_KB_AVAILABLE', reason: '' });
   const [tried, setTried] = useState(false);
   const [{ fetching }, escalate] = useMutation(EscalateNoWalkDoc);
   const toast = useToast();
+  const navigate = useNavigate();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setTried(true);
     if (!escalateValid(esc)) return;
     const r = await escalate({
       problemStatement: problem.trim(),
-      customerName: customerName.trim(),
-      customerContact: customerContact.trim(),
+      customerName: customerName.trim() || null,
+      customerContact: customerContact.trim() || null,
       reasonCategory: esc.category,
       reason: esc.reason.trim() || null,
     });
@@ -314,20 +340,21 @@ function EscalateWithoutWalkDialog({ open, onClose }: { open: boolean; onClose: 
     if (p.warning) toast.info('Escalated', p.warning);
     else toast.success('Escalated to engineers', `${pluralize(p.notifiedCount, 'person', 'people')} notified.`);
     onClose();
+    if (p.session) navigate(`/l1/walk/${p.session.id}`);
   };
   return (
     <Dialog open={open} title="Escalate without a walk" onClose={onClose}>
       <form className="stack" onSubmit={submit}>
         <div className="grid-2">
-          <Field label="Customer" htmlFor="nw-name">
-            <input id="nw-name" required value={customerName} onChange={(e) => setCustomerName(e.target.value)} />
+          <Field label="Customer (optional)" htmlFor="nw-name">
+            <input id="nw-name" maxLength={200} value={customerName} onChange={(e) => setCustomerName(e.target.value)} />
           </Field>
-          <Field label="Contact" htmlFor="nw-contact">
-            <input id="nw-contact" required value={customerContact} onChange={(e) => setCustomerContact(e.target.value)} />
+          <Field label="Contact (optional)" htmlFor="nw-contact">
+            <input id="nw-contact" maxLength={320} value={customerContact} onChange={(e) => setCustomerContact(e.target.value)} />
           </Field>
         </div>
         <Field label="Problem" htmlFor="nw-problem">
-          <textarea id="nw-problem" required rows={3} value={problem} onChange={(e) => setProblem(e.target.value)} />
+          <textarea id="nw-problem" required rows={3} maxLength={4000} value={problem} onChange={(e) => setProblem(e.target.value)} />
         </Field>
         <EscalateFields value={esc} onChange={setEsc} showErrors={tried} hint="Owners and admins are notified with these details." />
         <div className="dialog-actions">
@@ -379,6 +406,11 @@ function SetupCard() {
               <li>or connect the company knowledge base.</li>
             </ul>
             <p className="muted">Until then, start calls without a flow to take timestamped notes, and escalate what you can’t solve.</p>
+            <div className="setup-actions">
+              <button type="button" className="btn btn-secondary" onClick={() => setEscalating(true)}>
+                Escalate without a walk
+              </button>
+            </div>
           </>
         )}
       </div>
@@ -409,7 +441,7 @@ function ResumeCard() {
                 <div className="list-main">
                   <span className="list-title">{w.title}</span>
                   <span className="list-sub">
-                    {w.ticket?.customerName ?? 'Unknown customer'} · {w.kind === 'ADHOC' ? pluralize(w.noteCount, 'note') : pluralize(w.stepCount, 'step')}
+                    {customerLabel(w.ticket?.customerName)} · {w.kind === 'ADHOC' ? pluralize(w.noteCount, 'note') : pluralize(w.stepCount, 'step')}
                   </span>
                 </div>
                 <span className="list-meta">{relativeTime(w.lastStepAt, now)}</span>
@@ -455,7 +487,7 @@ function QueueCard() {
               <div className="list-main">
                 <span className="list-title">{t.problemStatement}</span>
                 <span className="list-sub">
-                  {t.customerName} · opened by {t.createdBy?.name ?? 'someone'}
+                  {customerLabel(t.customerName)} · opened by {t.createdBy?.name ?? 'someone'}
                 </span>
               </div>
               <StatusBadge status={t.status} />

@@ -61,7 +61,7 @@ export function DraftsPage() {
                   </div>
                   <p className="muted">
                     {humanize(d.source)} · {pluralize(d.nodes.length, 'node')} · {relativeTime(d.createdAt)}
-                    {d.ticket ? ` · from “${d.ticket.problemStatement}” (${d.ticket.customerName})` : ''}
+                    {d.ticket ? ` · from “${d.ticket.problemStatement}”${d.ticket.customerName ? ` (${d.ticket.customerName})` : ''}` : ''}
                   </p>
                   {d.issues.length > 0 && (
                     <p className="field-error">

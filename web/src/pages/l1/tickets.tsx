@@ -4,7 +4,7 @@ import { useQuery } from 'urql';
 import { EmptyState, ErrorState, PageHeader, SkeletonRows, StatusBadge } from '../../components/ui.tsx';
 import { graphql } from '../../gql/index.ts';
 import type { TicketStatus } from '../../gql/graphql.ts';
-import { formatDateTime, humanize, relativeTime } from '../../lib/format.ts';
+import { customerLine, formatDateTime, humanize, relativeTime } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
 
 const QueueDoc = graphql(`
@@ -174,7 +174,7 @@ function Chunk({
                 <span className="cell-title">{t.problemStatement}</span>
               </button>
               <span className="cell-sub">
-                {t.customerName} · {t.customerContact}
+                {customerLine(t.customerName, t.customerContact)}
               </span>
             </td>
             <td>

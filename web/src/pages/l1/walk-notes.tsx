@@ -34,7 +34,7 @@ interface LocalNote {
 }
 
 let seq = 0;
-const toLocal = (notes: ReadonlyArray<{ at: string; content: string }>): LocalNote[] => notes.map((n) => ({ key: `n${seq++}`, at: n.at, content: n.content }));
+const toLocal = (notes: ReadonlyArray<{ at: string; content: string }> | null): LocalNote[] => (notes ?? []).map((n) => ({ key: `n${seq++}`, at: n.at, content: n.content }));
 
 /** Ad-hoc walks: timestamped notes, autosaved ~800 ms after the last keystroke. */
 export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; readOnly: boolean }) {
@@ -52,7 +52,7 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
   latest.current = notes;
 
   // Live state wins whenever we hold no unsaved edits of our own.
-  const serverNotes = JSON.stringify(walk.notes.map((n) => [n.at, n.content]));
+  const serverNotes = JSON.stringify((walk.notes ?? []).map((n) => [n.at, n.content]));
   useEffect(() => {
     if (!dirty.current) setNotes(toLocal(JSON.parse(serverNotes).map(([at, content]: [string, string]) => ({ at, content }))));
   }, [serverNotes]);

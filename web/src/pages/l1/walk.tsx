@@ -7,7 +7,7 @@ import { Avatar, Badge, Card, Dialog, EmptyState, ErrorState, Field, Loading, St
 import { graphql } from '../../gql/index.ts';
 import type { StepAnswer, WalkPage_SessionFragment } from '../../gql/graphql.ts';
 import { type ErrorLike, failureFromError, failureFromResult, unwrap } from '../../lib/errors.ts';
-import { formatDateTime, formatTime, humanize, pluralize } from '../../lib/format.ts';
+import { customerLabel, formatDateTime, formatTime, humanize, pluralize } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
 import { canUseL1Desk } from '../../lib/roles.ts';
 import { EscalateFields, type EscalateValues, escalateValid } from './escalate-form.tsx';
@@ -263,7 +263,7 @@ function CurrentStep({
         <Badge tone={node.kind === 'RESOLUTION' ? 'green' : node.kind === 'ESCALATION' ? 'amber' : node.kind === 'QUESTION' ? 'blue' : 'gray'}>
           {kindLabel[node.kind]}
         </Badge>
-        <span className="muted">Step {walk.steps.length + 1}</span>
+        <span className="muted">Step {(walk.steps?.length ?? 0) + 1}</span>
       </div>
       <p className="step-text" id="current-step-text">
         {node.text}
@@ -332,7 +332,9 @@ function CurrentStep({
 }
 
 function Transcript({ walk }: { walk: Walk }) {
-  if (walk.steps.length === 0) {
+  // Null only for someone who may not read a live call; the walk page is the L1 desk's.
+  const steps = walk.steps ?? [];
+  if (steps.length === 0) {
     return (
       <Card title="Transcript">
         <EmptyState title="No steps yet" icon="steps">
@@ -342,9 +344,9 @@ function Transcript({ walk }: { walk: Walk }) {
     );
   }
   return (
-    <Card title="Transcript" actions={<span className="muted">{pluralize(walk.steps.length, 'step')}</span>}>
+    <Card title="Transcript" actions={<span className="muted">{pluralize(steps.length, 'step')}</span>}>
       <ol className="transcript" data-testid="transcript">
-        {walk.steps.map((s) => (
+        {steps.map((s) => (
           <li key={s.id} className="transcript-step">
             <span className="transcript-seq">{s.seq}</span>
             <div className="transcript-body">
@@ -498,7 +500,7 @@ function EscalateDialog({ open, onClose, walk, defaults }: { open: boolean; onCl
 }
 
 function Watchers({ walk, meId }: { walk: Walk; meId: string }) {
-  const others = walk.watchers.filter((w) => w.userId !== meId);
+  const others = (walk.watchers ?? []).filter((w) => w.userId !== meId);
   if (others.length === 0) return <span className="muted watchers-none">Only you</span>;
   return (
     <div className="watchers" data-testid="watchers" aria-label={`Watching: ${others.map((w) => w.name).join(', ')}`}>
@@ -663,7 +665,7 @@ export function WalkPage() {
         <div>
           <h1>{walk.title}</h1>
           <p className="page-subtitle">
-            {walk.ticket?.customerName ?? 'Customer'} · started {formatDateTime(walk.startedAt)} · {humanize(walk.kind)}
+            {customerLabel(walk.ticket?.customerName)} · started {formatDateTime(walk.startedAt)} · {humanize(walk.kind)}
           </p>
         </div>
         <div className="page-actions">
@@ -733,9 +735,9 @@ export function WalkPage() {
           <Card title="Ticket">
             <dl className="details">
               <dt>Customer</dt>
-              <dd>{walk.ticket?.customerName ?? '—'}</dd>
+              <dd>{walk.ticket?.customerName ?? <span className="muted">Not given</span>}</dd>
               <dt>Contact</dt>
-              <dd>{walk.ticket?.customerContact ?? '—'}</dd>
+              <dd>{walk.ticket?.customerContact ?? <span className="muted">Not given</span>}</dd>
               <dt>Problem</dt>
               <dd className="pre-wrap">{walk.ticket?.problemStatement ?? '—'}</dd>
               <dt>Handler</dt>
