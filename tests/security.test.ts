@@ -110,6 +110,7 @@ describe('what the API tells a stranger (item 4)', () => {
   });
 });
 
+// Each sign-in runs argon2id (64 MiB): a dozen of them take seconds on a busy two-core host.
 describe('sign-in lockout and enumeration (item 6)', () => {
   const Login = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename ... on RateLimited { retryAfterSeconds } } }';
   const login = async (app: TestApp, email: string, password: string, ip: string) => {
@@ -119,7 +120,7 @@ describe('sign-in lockout and enumeration (item 6)', () => {
     return { typename: body.data.login.__typename, ms: performance.now() - t0 };
   };
 
-  it('wrong passwords lock an email only from the address they came from; the owner of the email still signs in', async () => {
+  it('wrong passwords lock an email only from the address they came from; the owner of the email still signs in', { timeout: 90_000 }, async () => {
     const app = await startTestApp({ urls: t.urls, env: { TRUST_PROXY: 'true', LOGIN_MAX_FAILURES_PER_EMAIL: '10' } });
     try {
       const victim = await app.factory.user(accountId, 'owner');
@@ -131,7 +132,7 @@ describe('sign-in lockout and enumeration (item 6)', () => {
     }
   });
 
-  it('slows guesses at one email from many addresses down, doubling each time', async () => {
+  it('slows guesses at one email from many addresses down, doubling each time', { timeout: 90_000 }, async () => {
     // After three failures from anywhere: 1×, 2×, 4×… the base, at most 8 s.
     expect([0, 3, 4, 5, 6, 7, 30].map((n) => LoginLimiter.delayMs(n, 250))).toEqual([0, 0, 250, 500, 1000, 2000, 8000]);
     expect(LoginLimiter.delayMs(10, 0)).toBe(0);
@@ -152,7 +153,7 @@ describe('sign-in lockout and enumeration (item 6)', () => {
     }
   });
 
-  it('answers a deactivated or deleted user’s wrong password as slowly as anyone’s (the hash always runs)', async () => {
+  it('answers a deactivated or deleted user’s wrong password as slowly as anyone’s (the hash always runs)', { timeout: 90_000 }, async () => {
     const active = await t.factory.user(accountId, 'l1_tech');
     const inactive = await t.factory.user(accountId, 'l1_tech', { isActive: false });
     const deleted = await t.factory.user(accountId, 'l1_tech', { deleted: true });
