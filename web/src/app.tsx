@@ -170,7 +170,7 @@ function AppRoutes({ me }: { me: Me }) {
           <Route
             path="/coverage"
             element={
-              <Guard allow={(p) => canUseL1Desk(p) && (isCoverer(p) || p.role === 'L1_TECH')} me={me} denied="coverage">
+              <Guard allow={isCoverer} me={me} denied="coverage">
                 <CoveragePage />
               </Guard>
             }

@@ -14,9 +14,12 @@ export function canUseL1Desk(p: Principal): boolean {
   return p.isSuperAdmin || p.role === 'L1_TECH' || p.role === 'OWNER' || p.role === 'ADMIN' || (p.role === 'ENGINEER' && p.canCoverL1);
 }
 
-/** Someone other than an L1 tech working the desk: their actions are tagged as coverage. */
+/**
+ * Covers the desk: owners, admins, super admins and engineers flagged to cover. They may take over
+ * any call and use the coverage board (the API's rule, src/services/coverage.ts).
+ */
 export function isCoverer(p: Principal): boolean {
-  return canUseL1Desk(p) && p.role !== 'L1_TECH';
+  return p.isSuperAdmin || (canUseL1Desk(p) && p.role !== 'L1_TECH');
 }
 
 /** Authoring, review queue and escalations (`engineerOrAdmin`). */
