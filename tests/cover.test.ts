@@ -349,6 +349,21 @@ describe('escalations reach the engineers', () => {
     await eventually(async () => expect(await recipients(covererWalk)).toEqual([o.id, a.id, e.id].sort()));
   });
 
+  it('reach every engineer of a large team (more than one notification job’s worth)', async () => {
+    const acc = (await t.factory.account({ engineerSeats: null, l1Seats: null })).id;
+    const o = await t.factory.user(acc, 'owner');
+    for (let i = 0; i < 119; i++) await t.factory.user(acc, 'engineer');
+    const tech = await t.factory.token(await t.factory.user(acc, 'l1_tech'));
+    const r = await t.gql.runOk(Intake, { flowId: (await t.factory.publishedFlow(acc, o.id)).flowId }, { token: tech });
+    if (r.intake.__typename !== 'IntakePayload') throw new Error('intake');
+    const walkId = r.intake.session.id;
+    expect((await t.gql.runOk(Escalate, { id: walkId }, { token: tech })).escalateWalk).toMatchObject({ notifiedCount: 120 });
+    await eventually(async () => {
+      const { rows } = await t.system.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE payload->>'walkId' = $1`, [walkId]);
+      expect(rows[0]!.n).toBe(120);
+    }, 15_000);
+  });
+
   it('the escalations feed and the bell update live for an engineer; another account’s feed hears nothing', async () => {
     const engineer = await t.factory.user(accountId, 'engineer', { name: 'Eli Engineer' });
     const engToken = await t.factory.token(engineer);

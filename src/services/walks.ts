@@ -438,12 +438,18 @@ const escalateInput = z
  * committed (a rolled-back escalation notifies nobody). A failed enqueue is retried briefly, then
  * logged with everything needed to replay it.
  */
-function enqueueNotifications(ctx: Context, payload: Parameters<typeof ctx.deps.jobs.send<typeof escalationNotify.payload>>[1]) {
-  if (!payload.recipientIds.length) return;
+function enqueueNotifications(ctx: Context, all: Parameters<typeof ctx.deps.jobs.send<typeof escalationNotify.payload>>[1]) {
+  // A job carries at most 100 recipients; by default every engineer hears, which can be more.
+  for (let i = 0; i < all.recipientIds.length; i += 100) enqueueBatch(ctx, { ...all, recipientIds: all.recipientIds.slice(i, i + 100) }, i / 100);
+}
+
+function enqueueBatch(ctx: Context, payload: Parameters<typeof ctx.deps.jobs.send<typeof escalationNotify.payload>>[1], batch: number) {
+  // The first batch keeps the plain key, so a job enqueued before batching still deduplicates.
+  const singletonKey = batch === 0 ? payload.dedupeKey : `${payload.dedupeKey}:${batch}`;
   afterCommit(async () => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await ctx.deps.jobs.send(escalationNotify, payload, { singletonKey: payload.dedupeKey });
+        await ctx.deps.jobs.send(escalationNotify, payload, { singletonKey });
         return;
       } catch (err) {
         if (attempt >= 3) {
