@@ -102,6 +102,35 @@ describe.runIf(run)('coverage and escalations in Chromium', () => {
       }),
     90_000);
 
+    test(`${width}: a coverer watching a live ad-hoc call is told notes are coming, not that nothing was written`, () =>
+      capture(`cover-adhoc-watch-${width}`, async () => {
+        const l1 = await signIn('l1@demo.local', { viewport });
+        const p = l1.page;
+        await p.goto('/l1');
+        await p.getByLabel('Customer').fill(`Stark ${width}`);
+        await p.getByLabel('Contact').fill('+1 555 0199');
+        await p.getByLabel('Problem').fill(`Teams camera is black (${width})`);
+        await p.getByRole('button', { name: 'Start', exact: true }).click();
+        await p.waitForURL(/\/l1\/walk\/[0-9a-f-]{36}$/);
+        const walkId = p.url().split('/').pop()!;
+
+        const coverer = await signIn('engineer@demo.local', { viewport });
+        const c = coverer.page;
+        await c.goto(`/l1/walk/${walkId}`);
+        const notes = c.locator('.card', { has: c.getByRole('heading', { name: 'Notes' }) });
+        await expect.poll(() => notes.textContent()).toContain('Nothing written yet. Lena Tech’s notes appear here as they are saved.');
+        expect(await notes.textContent()).not.toContain('Nothing was written on this call.');
+        expect(await c.getByTestId('finish-readonly-reason').textContent()).toBe('Lena Tech is handling this call — you are watching');
+        await shot(c, `cover-9-adhoc-watching-${width}`);
+
+        await p.getByLabel('New note').fill('Camera privacy switch was on');
+        await p.getByRole('button', { name: 'Add note' }).click();
+        await expect.poll(() => notes.textContent(), { timeout: 10_000 }).toContain('Camera privacy switch was on');
+        expectNoConsoleErrors(l1, coverer);
+        await closeSessions();
+      }),
+    60_000);
+
     test(`${width}: an engineer’s bell and escalations list update live; the notification opens it; claim, then resolve`, () =>
       capture(`cover-escalation-${width}`, async () => {
         const eng = await signIn('engineer2@demo.local', { viewport });

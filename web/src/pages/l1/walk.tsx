@@ -806,7 +806,8 @@ export function WalkPage() {
       {active && !isHandler && !tookOverFromMe && (
         <div className="banner banner-info takeover-banner" role="status" data-testid="watching-banner">
           <div>
-            <strong>You are watching {walk.handler.name}’s call.</strong> Steps appear here as they happen.
+            <strong>You are watching {walk.handler.name}’s call.</strong>{' '}
+            {walk.kind === 'ADHOC' ? 'Notes appear here as they are saved.' : 'Steps appear here as they happen.'}
             {walk.releasedAt && (
               <span className="banner-sub" data-testid="handed-off">
                 {' '}
