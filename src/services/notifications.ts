@@ -22,6 +22,13 @@ export interface NotificationRow {
 }
 
 const COLUMNS = `id, account_id AS "accountId", recipient_id AS "recipientId", kind, payload, read_at AS "readAt", created_at AS "createdAt"`;
+/** For a statement that writes a notification with its change and hands it back as JSON. */
+export const NOTIFICATION_COLUMNS = COLUMNS;
+export type NotificationJson = Omit<NotificationRow, 'readAt' | 'createdAt'> & { readAt: string | null; createdAt: string };
+
+export function notificationFromJson(n: NotificationJson): NotificationRow {
+  return { ...n, readAt: n.readAt ? new Date(n.readAt) : null, createdAt: new Date(n.createdAt) };
+}
 
 type Queryable = { query: <R extends object>(text: string, values?: unknown[]) => Promise<{ rows: R[] }> };
 

@@ -8,7 +8,7 @@ import { versionNodes } from './flows.ts';
 import { loaders } from './loaders.ts';
 import { escalationNotify } from '../jobs/escalation-notify.ts';
 import { COVERER_SQL, isCoverer, worksL1Desk } from './coverage.ts';
-import { notifyNow } from './notifications.ts';
+import { NOTIFICATION_COLUMNS, notificationFromJson, type NotificationJson, notifyNow, publishNotifications } from './notifications.ts';
 import { publishEscalation } from './tickets.ts';
 import { actingAs, requireUser, type UserPrincipal } from './principal.ts';
 import { blankToNull, parse, text, uuid } from './validation.ts';
@@ -709,7 +709,7 @@ export async function takeOver(ctx: Context, input: { sessionId: string; expecte
   const acting = actingAs(ctx.principal);
   const covers = isCoverer(p);
   const idleSince = new Date(now.getTime() - idleMs(ctx));
-  const { rows } = await sql<WalkRow & { previousHandler: string; previousCovers: boolean }>(
+  const { rows } = await sql<WalkRow & { previousHandler: string; previousCovers: boolean; notification: NotificationJson | null }>(
     `WITH cur AS (
        SELECT id, handler_user_id, created_by, version, status, last_step_at, released_at FROM walk_sessions WHERE id = $1 FOR UPDATE
      ), h AS (
@@ -726,23 +726,32 @@ export async function takeOver(ctx: Context, input: { sessionId: string; expecte
      ), a AS (
        INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
        SELECT w.account_id, $2, 'l1.session.takeover', 'walk_session', w.id, $4, jsonb_build_object('from', w.previous_handler), $5 FROM w
+     ), n AS (
+       -- The technician whose call it was hears about it (their notifications open the walk).
+       INSERT INTO notifications (account_id, recipient_id, kind, payload, dedupe_key, created_at)
+       SELECT w.account_id, w.previous_handler, 'walk_taken_over',
+         jsonb_build_object('walkId', w.id, 'ticketId', w.internal_ticket_id, 'by', $8::text, 'byId', $2::uuid,
+           'canAskBack', w.taken_from_user_id IS NOT DISTINCT FROM w.previous_handler),
+         'walk:' || w.id || ':v' || w.version, $5
+       FROM w JOIN users u ON u.id = w.previous_handler AND u.is_active AND u.deleted_at IS NULL
+       ON CONFLICT (recipient_id, dedupe_key) DO NOTHING
+       RETURNING ${NOTIFICATION_COLUMNS}
      )
-     SELECT ${walkColumns('w')}, w.previous_handler AS "previousHandler", w.previous_covers AS "previousCovers" FROM w`,
-    [v.sessionId, p.userId, v.expectedVersion ?? null, acting, now, covers, idleSince],
+     SELECT ${walkColumns('w')}, w.previous_handler AS "previousHandler", w.previous_covers AS "previousCovers",
+       (SELECT row_to_json(n) FROM n) AS notification
+     FROM w`,
+    [v.sessionId, p.userId, v.expectedVersion ?? null, acting, now, covers, idleSince, p.name],
   );
   if (!rows[0]) {
     const refused = await takeOverRefusal(ctx, p, v.sessionId, v.expectedVersion, covers, idleSince);
     if (refused instanceof Error) throw refused;
     return refused;
   }
-  const { previousHandler, previousCovers: _c, ...walk } = rows[0];
-  await notifyNow(ctx, {
-    recipientIds: [previousHandler],
-    kind: 'walk_taken_over',
-    payload: { walkId: walk.id, ticketId: walk.internalTicketId, by: p.name, byId: p.userId, canAskBack: walk.takenFromId === previousHandler },
-    dedupeKey: `walk:${walk.id}:v${walk.version}`,
+  const { previousHandler: _p, previousCovers: _c, notification, ...walk } = rows[0];
+  afterCommit(() => {
+    if (notification) publishNotifications(ctx.deps.events, [notificationFromJson(notification)]);
+    publishWalk(ctx.deps.events, walk as WalkRow, 'handover');
   });
-  afterCommit(() => publishWalk(ctx.deps.events, walk as WalkRow, 'handover'));
   return walk as WalkRow;
 }
 
