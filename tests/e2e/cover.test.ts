@@ -45,6 +45,15 @@ describe.runIf(run)('coverage and escalations in Chromium', () => {
         expect(await p.getByRole('button', { name: /Take (it back|over)/ }).count()).toBe(0);
         await shot(p, `cover-2-l1-taken-${width}`);
 
+        // Her notification says so and opens the walk.
+        await p.goto('/l1');
+        await p.getByRole('button', { name: /^Notifications/ }).click();
+        const note = p.getByRole('dialog', { name: 'Notifications' }).getByRole('button', { name: /Your call was taken over/ }).first();
+        await expect.poll(() => note.textContent()).toContain('Erin Engineer took over your call. You can ask for it back.');
+        await note.click();
+        await p.waitForURL(`**/l1/walk/${walkId}`);
+        await expect.poll(() => p.getByTestId('takeover-banner').isVisible()).toBe(true);
+
         await p.getByRole('button', { name: 'Ask for the call back' }).click();
         await expect.poll(() => p.getByTestId('asked-back').textContent()).toContain('You asked for it back');
 
