@@ -315,6 +315,26 @@ describe('a coverer’s takeover', () => {
   });
 });
 
+describe('another account', () => {
+  it('finds none of these walks or escalations: every new mutation answers NOT_FOUND and changes nothing', async () => {
+    const w = await startWalk();
+    await t.gql.runOk(TakeOver, { id: w.id }, { token: tokens.coverer });
+    const esc = await startWalk();
+    await t.gql.runOk(Escalate, { id: esc.id }, { token: tokens.l1 });
+    const other = (await t.factory.account()).id;
+    const outsider = await t.factory.token(await t.factory.user(other, 'owner'));
+    expect((await t.gql.runOk(AskBack, { id: w.id }, { token: outsider })).requestWalkBack).toMatchObject({ __typename: 'NotFoundError' });
+    expect((await t.gql.runOk(HandBack, { id: w.id, to: l1.id }, { token: outsider })).handBackWalk).toMatchObject({ __typename: 'NotFoundError' });
+    expect((await t.gql.runOk(Release, { id: w.id }, { token: outsider })).releaseWalk).toMatchObject({ __typename: 'NotFoundError' });
+    expect((await t.gql.runOk(ResolveEsc, { id: esc.ticketId, notes: 'x' }, { token: outsider })).resolveEscalation).toEqual({ __typename: 'NotFoundError', entity: 'Ticket' });
+    expect((await t.gql.runOk(ReleaseEsc, { id: esc.ticketId }, { token: outsider })).releaseEscalation).toEqual({ __typename: 'NotFoundError', entity: 'Ticket' });
+    const { rows } = await t.system.query('SELECT handler_user_id, version, released_at, handback_requested_at FROM walk_sessions WHERE id = $1', [w.id]);
+    expect(rows).toEqual([{ handler_user_id: coverer.id, version: 2, released_at: null, handback_requested_at: null }]);
+    const tk = await t.system.query('SELECT status FROM internal_tickets WHERE id = $1', [esc.ticketId]);
+    expect(tk.rows).toEqual([{ status: 'escalated' }]);
+  });
+});
+
 describe('escalations reach the engineers', () => {
   it('notify every active engineer, owner and admin by default — never L1s, viewers, inactive or deleted users, or the escalating coverer', async () => {
     const acc = (await t.factory.account({ engineerSeats: null, l1Seats: null })).id;
