@@ -343,7 +343,7 @@ builder.mutationField('takeOverWalk', (t) =>
   t.field({
     type: WalkSessionRef,
     description:
-      'Become the walk’s handler. A coverer (owner, admin, engineer who covers the desk) may take any call, and keeps it until they hand it back; an L1 tech may take a peer’s call once it is handed off to the desk or idle for TAKEOVER_IDLE_MINUTES, never a coverer’s. Send expectedVersion to take it from someone who already took it over; of two concurrent takeovers one wins and the other gets a ConflictError naming the winner.',
+      'Become the walk’s handler. A coverer (owner, admin, engineer who covers the desk) may take any call, and keeps it until they hand it back; an L1 tech may take a peer’s call once it is handed off to the desk or has had no step for a while (10 minutes by default), never a coverer’s. Send expectedVersion to take it from someone who already took it over; of two concurrent takeovers one wins and the other gets a ConflictError naming the winner.',
     authScopes: { l1OrCoverage: true },
     args: { sessionId: t.arg.id({ required: true }), expectedVersion: t.arg.int({ required: false }) },
     errors: { types: walkErrors },
