@@ -36,6 +36,9 @@ const schema = z.object({
   REDIS_URL: z.string().url().optional(),
   ABANDON_AFTER_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
   SWEEP_CRON: z.string().min(9).default('0 * * * *'),
+  // An L1 tech may take a peer's live walk once it has had no step for this long (the mid-shift
+  // hand-off: the peer went on a break or to another call without handing it off first).
+  TAKEOVER_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(10),
   JOBS_ENABLED: bool.default(true),
   JOBS_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   JOBS_CRON_MONITOR_SECONDS: z.coerce.number().int().min(1).max(45).default(30),

@@ -109,6 +109,21 @@ async function freshWalk(kind: 'flow' | 'adhoc' = 'flow') {
   return r.json.data!.intake as { session: { id: string }; ticket: { id: string } };
 }
 
+/** A walk the owner (a coverer) took over from the L1 who started it. */
+async function takenWalk(): Promise<string> {
+  const id = (await freshWalk()).session.id;
+  await gql(`mutation($s: ID!) { takeOverWalk(sessionId: $s) { __typename } }`, { s: id }, tokens.owner);
+  return id;
+}
+
+/** An escalated ticket the engineer claimed. */
+async function claimedEscalation(): Promise<string> {
+  const w = await freshWalk();
+  await gql(`mutation($s: ID!) { escalateWalk(sessionId: $s, reasonCategory: NO_KB_AVAILABLE, notifyUserIds: []) { __typename } }`, { s: w.session.id }, tokens.l1);
+  await gql(`mutation($t: ID!) { claimEscalation(ticketId: $t) { __typename } }`, { t: w.ticket.id }, tokens.engineer);
+  return w.ticket.id;
+}
+
 const TABLES = [
   'accounts', 'billing_plans', 'users', 'invites', 'auth_sessions', 'api_tokens', 'flows', 'flow_versions',
   'flow_proposals', 'internal_tickets', 'walk_sessions', 'walk_steps', 'notifications', 'audit_logs',
@@ -195,6 +210,27 @@ const CASES: Case[] = [
     token: () => tokens.owner,
   },
   {
+    mutation: 'requestWalkBack',
+    op: `mutation($s: ID!) { requestWalkBack(sessionId: $s) { __typename } }`,
+    args: { s: 'id' },
+    setup: async () => ({ vars: { s: await takenWalk() } }),
+    token: () => tokens.l1,
+  },
+  {
+    mutation: 'handBackWalk',
+    op: `mutation($s: ID!, $to: ID) { handBackWalk(sessionId: $s, toUserId: $to) { __typename } }`,
+    args: { s: 'id', to: 'id' },
+    setup: async () => ({ vars: { s: await takenWalk(), to: null } }),
+    token: () => tokens.owner,
+  },
+  {
+    mutation: 'releaseWalk',
+    op: `mutation($s: ID!) { releaseWalk(sessionId: $s) { __typename } }`,
+    args: { s: 'id' },
+    setup: async () => ({ vars: { s: (await freshWalk()).session.id } }),
+    token: () => tokens.l1,
+  },
+  {
     mutation: 'createFlow',
     op: `mutation($t: String!, $d: String) { createFlow(title: $t, description: $d) { __typename ... on Flow { title description } } }`,
     args: { t: 'string', d: 'string' },
@@ -269,6 +305,21 @@ const CASES: Case[] = [
     op: `mutation($t: ID!) { claimEscalation(ticketId: $t) { __typename } }`,
     args: { t: 'id' },
     setup: async () => ({ vars: { t: (await freshWalk()).ticket.id } }),
+    token: () => tokens.engineer,
+  },
+  {
+    mutation: 'resolveEscalation',
+    op: `mutation($t: ID!, $n: String!) { resolveEscalation(ticketId: $t, resolutionNotes: $n) { __typename ... on InternalTicket { resolutionNotes } } }`,
+    args: { t: 'id', n: 'string' },
+    setup: async () => ({ vars: { t: await claimedEscalation(), n: 'Replaced the mailbox licence' } }),
+    readBack: { n: async (d) => d.resolveEscalation.resolutionNotes },
+    token: () => tokens.engineer,
+  },
+  {
+    mutation: 'releaseEscalation',
+    op: `mutation($t: ID!) { releaseEscalation(ticketId: $t) { __typename } }`,
+    args: { t: 'id' },
+    setup: async () => ({ vars: { t: await claimedEscalation() } }),
     token: () => tokens.engineer,
   },
   {

@@ -98,6 +98,9 @@ export const MATRIX: Record<string, MatrixEntry> = {
     allow: L1,
   },
   'mutation.takeOverWalk': { op: 'mutation($id: ID!) { takeOverWalk(sessionId: $id) { __typename } }', vars: id, allow: L1 },
+  'mutation.requestWalkBack': { op: 'mutation($id: ID!) { requestWalkBack(sessionId: $id) { __typename } }', vars: id, allow: L1 },
+  'mutation.handBackWalk': { op: 'mutation($id: ID!) { handBackWalk(sessionId: $id) { __typename } }', vars: id, allow: L1 },
+  'mutation.releaseWalk': { op: 'mutation($id: ID!) { releaseWalk(sessionId: $id) { __typename } }', vars: id, allow: L1 },
   'mutation.createProposalFromWalk': {
     op: 'mutation($id: ID!) { createProposalFromWalk(sessionId: $id) { __typename } }',
     vars: id,
@@ -117,6 +120,12 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'mutation.approveProposal': { op: 'mutation($id: ID!) { approveProposal(proposalId: $id) { __typename } }', vars: id, allow: ENGINEERS },
   'mutation.rejectProposal': { op: 'mutation($id: ID!) { rejectProposal(proposalId: $id) { __typename } }', vars: id, allow: ENGINEERS },
   'mutation.claimEscalation': { op: 'mutation($id: ID!) { claimEscalation(ticketId: $id) { __typename } }', vars: id, allow: ENGINEERS },
+  'mutation.resolveEscalation': {
+    op: 'mutation($id: ID!) { resolveEscalation(ticketId: $id, resolutionNotes: "x") { __typename } }',
+    vars: id,
+    allow: ENGINEERS,
+  },
+  'mutation.releaseEscalation': { op: 'mutation($id: ID!) { releaseEscalation(ticketId: $id) { __typename } }', vars: id, allow: ENGINEERS },
 
   // notifications
   'query.notifications': { op: '{ notifications { id } }', allow: USERS },
@@ -126,6 +135,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   // live
   'subscription.walkSession': { kind: 'subscription', op: 'subscription($id: ID!) { walkSession(id: $id) { id } }', vars: id, allow: L1 },
   'subscription.activeWalks': { kind: 'subscription', op: 'subscription { activeWalks { change } }', allow: L1 },
+  'subscription.escalations': { kind: 'subscription', op: 'subscription { escalations { change } }', allow: ENGINEERS },
   'subscription.notifications': { kind: 'subscription', op: 'subscription { notifications { id } }', allow: USERS },
 };
 

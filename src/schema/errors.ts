@@ -47,6 +47,11 @@ const ConflictReasonEnum = builder.enumType('ConflictReason', {
     TAKEOVER_LOST: { value: 'takeover_lost' },
     STATE_CHANGED: { value: 'state_changed' },
     LAST_OWNER: { value: 'last_owner' },
+    TAKEN_BY_COVERER: { value: 'taken_by_coverer' },
+    PEER_STILL_HANDLING: { value: 'peer_still_handling' },
+    NOT_TAKEN_FROM_YOU: { value: 'not_taken_from_you' },
+    NOT_ASSIGNEE: { value: 'not_assignee' },
+    ESCALATION_CLOSED: { value: 'escalation_closed' },
   } as const,
 });
 

@@ -1,4 +1,7 @@
+import { GraphQLError } from 'graphql';
 import { ConflictError, NotFoundError, ValidationError } from '../services/errors.ts';
+import * as live from '../services/live.ts';
+import { loaders } from '../services/loaders.ts';
 import * as tickets from '../services/tickets.ts';
 import type { Handoff, WalkNote } from '../services/walk-rows.ts';
 import { builder } from './builder.ts';
@@ -125,6 +128,53 @@ builder.mutationField('claimEscalation', (t) =>
     args: { ticketId: t.arg.id({ required: true }) },
     errors: { types: [ValidationError, NotFoundError, ConflictError] },
     resolve: (_q, _r, args, ctx) => tickets.claim(ctx, { ticketId: String(args.ticketId) }),
+  }),
+);
+
+builder.mutationField('resolveEscalation', (t) =>
+  t.prismaField({
+    type: 'InternalTicket',
+    description: 'Resolves an escalation I claimed (an owner or admin may resolve anyone’s), with what fixed it.',
+    authScopes: { engineerOrAdmin: true },
+    args: { ticketId: t.arg.id({ required: true }), resolutionNotes: t.arg.string({ required: true }) },
+    errors: { types: [ValidationError, NotFoundError, ConflictError] },
+    resolve: (_q, _r, args, ctx) => tickets.resolveEscalation(ctx, { ticketId: String(args.ticketId), resolutionNotes: args.resolutionNotes }),
+  }),
+);
+
+builder.mutationField('releaseEscalation', (t) =>
+  t.prismaField({
+    type: 'InternalTicket',
+    description: 'Puts an escalation I claimed back in the queue, unclaimed (an owner or admin may release anyone’s).',
+    authScopes: { engineerOrAdmin: true },
+    args: { ticketId: t.arg.id({ required: true }) },
+    errors: { types: [ValidationError, NotFoundError, ConflictError] },
+    resolve: (_q, _r, args, ctx) => tickets.releaseEscalation(ctx, { ticketId: String(args.ticketId) }),
+  }),
+);
+
+const EscalationChangeEnum = builder.enumType('EscalationChange', {
+  values: { ESCALATED: { value: 'escalated' }, CLAIMED: { value: 'claimed' }, RELEASED: { value: 'released' }, RESOLVED: { value: 'resolved' } } as const,
+});
+
+const EscalationEventRef = builder.objectRef<tickets.EscalationEvent>('EscalationEvent').implement({
+  description: 'A change in the engineers’ escalations queue.',
+  fields: (t) => ({
+    change: t.field({ type: EscalationChangeEnum, resolve: (e) => e.change }),
+    ticket: t.prismaField({ type: 'InternalTicket', nullable: true, resolve: (_q, e, _a, ctx) => loaders(ctx).ticket.load(e.ticketId) }),
+  }),
+});
+
+builder.subscriptionField('escalations', (t) =>
+  t.field({
+    type: EscalationEventRef,
+    description: 'The account’s escalations as they are raised, claimed, released and resolved.',
+    authScopes: { engineerOrAdmin: true },
+    subscribe: (_r, _a, ctx) => live.liveEscalations(ctx),
+    resolve: (e) => {
+      if (e === live.RESUBSCRIBE) throw new GraphQLError('This subscription fell behind; subscribe again to catch up', { extensions: { code: 'RESUBSCRIBE' } });
+      return e;
+    },
   }),
 );
 

@@ -157,8 +157,49 @@ export const WalkSessionRef = builder.objectRef<WalkView>('WalkSession').impleme
     lastStepAt: t.expose('lastStepAt', { type: 'DateTime' }),
     resolvedAt: t.expose('resolvedAt', { type: 'DateTime', nullable: true }),
     endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
+    takenFrom: t.prismaField({
+      type: 'User',
+      nullable: true,
+      description: 'The technician a coverer took this call from: they may ask for it back, and it goes back to them by default.',
+      resolve: (_q, w, _a, ctx) => (w.takenFromId ? userOf(ctx, w.takenFromId) : null),
+    }),
+    handBackRequestedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the technician it was taken from asked for it back (cleared once it changes hands).',
+      resolve: (w) => w.handbackRequestedAt ?? null,
+    }),
+    releasedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the handler handed it off to the desk: any L1 tech may pick it up.',
+      resolve: (w) => w.releasedAt ?? null,
+    }),
+    canTakeOver: t.boolean({
+      description: 'May I take this call over now? Coverers may take any call; an L1 tech a peer’s call once it is handed off or idle.',
+      resolve: async (w, _a, ctx) => (await ruleOf(ctx, w)).allowed,
+    }),
+    takeOverOpensAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'For an L1 tech: when a peer’s call opens up for takeover by going idle.',
+      resolve: async (w, _a, ctx) => (await ruleOf(ctx, w)).opensAt,
+    }),
+    takeOverBlockedReason: t.string({
+      nullable: true,
+      description: 'Why I may not take this call over now, in plain words (null when I may).',
+      resolve: async (w, _a, ctx) => (await ruleOf(ctx, w)).reason,
+    }),
   }),
 });
+
+// The three takeover fields share one evaluation per walk object.
+const rules = new WeakMap<object, Promise<walks.TakeOverRule>>();
+function ruleOf(ctx: Context, w: WalkView): Promise<walks.TakeOverRule> {
+  let r = rules.get(w);
+  if (!r) rules.set(w, (r = walks.takeOverRule(ctx, w)));
+  return r;
+}
 
 builder.queryField('walkSession', (t) =>
   t.field({
@@ -285,7 +326,7 @@ builder.mutationField('escalateWalk', (t) =>
   t.field({
     type: EscalationPayload,
     description:
-      'Hands the call to engineers with the transcript, notes and reason. Notifies the chosen people, or every active owner and admin when notifyUserIds is omitted; an empty list notifies nobody.',
+      'Hands the call to engineers with the transcript, notes and reason. Notifies the chosen people, or by default every active engineer and whoever covers the desk (owners, admins), never the person escalating; an empty list notifies nobody.',
     authScopes: { l1OrCoverage: true },
     args: {
       sessionId: t.arg.id({ required: true }),
@@ -322,11 +363,46 @@ builder.mutationField('takeOverWalk', (t) =>
   t.field({
     type: WalkSessionRef,
     description:
-      'Become the walk’s handler. Send expectedVersion to take it from someone who already took it over; of two concurrent takeovers one wins and the other gets a ConflictError naming the winner.',
+      'Become the walk’s handler. A coverer (owner, admin, engineer who covers the desk) may take any call, and keeps it until they hand it back; an L1 tech may take a peer’s call once it is handed off to the desk or has had no step for a while (10 minutes by default), never a coverer’s. Send expectedVersion to take it from someone who already took it over; of two concurrent takeovers one wins and the other gets a ConflictError naming the winner.',
     authScopes: { l1OrCoverage: true },
     args: { sessionId: t.arg.id({ required: true }), expectedVersion: t.arg.int({ required: false }) },
     errors: { types: walkErrors },
     resolve: (_r, args, ctx) => walks.takeOver(ctx, { ...args, sessionId: String(args.sessionId) }),
+  }),
+);
+
+builder.mutationField('requestWalkBack', (t) =>
+  t.field({
+    type: WalkSessionRef,
+    description: 'Asks the coverer who took over my call to hand it back. They see the request live; asking again changes nothing.',
+    authScopes: { l1OrCoverage: true },
+    args: { sessionId: t.arg.id({ required: true }) },
+    errors: { types: walkErrors },
+    resolve: (_r, args, ctx) => walks.requestWalkBack(ctx, { sessionId: String(args.sessionId) }),
+  }),
+);
+
+builder.mutationField('handBackWalk', (t) =>
+  t.field({
+    type: WalkSessionRef,
+    description:
+      'The handler gives the call to someone else on the desk: by default back to the technician it was taken from, who becomes the handler.',
+    authScopes: { l1OrCoverage: true },
+    args: { sessionId: t.arg.id({ required: true }), toUserId: t.arg.id({ required: false }) },
+    errors: { types: walkErrors },
+    resolve: (_r, args, ctx) =>
+      walks.handBack(ctx, { sessionId: String(args.sessionId), toUserId: args.toUserId ? String(args.toUserId) : null }),
+  }),
+);
+
+builder.mutationField('releaseWalk', (t) =>
+  t.field({
+    type: WalkSessionRef,
+    description: 'The handler hands the call off to the desk: any L1 tech may pick it up at once. The handler keeps it until someone does.',
+    authScopes: { l1OrCoverage: true },
+    args: { sessionId: t.arg.id({ required: true }) },
+    errors: { types: walkErrors },
+    resolve: (_r, args, ctx) => walks.release(ctx, { sessionId: String(args.sessionId) }),
   }),
 );
 
@@ -337,7 +413,7 @@ builder.subscriptionField('walkSession', (t) =>
   t.field({
     type: WalkSessionRef,
     description:
-      'The walk’s full state at once, then after every committed change (step, notes, handler, status, watchers), in version order. Another account’s id ends with NOT_FOUND.',
+      'The walk’s full state at once, then after every committed change (step, notes, handler, hand-off and hand-back requests, status, watchers), in version order. Another account’s id ends with NOT_FOUND.',
     authScopes: { l1OrCoverage: true },
     args: { id: t.arg.id({ required: true }) },
     subscribe: (_r, args, ctx) => live.liveWalk(ctx, String(args.id)),
@@ -354,6 +430,8 @@ const WalkChangeEnum = builder.enumType('WalkChange', {
     STEPPED: { value: 'stepped' },
     NOTES: { value: 'notes' },
     HANDOVER: { value: 'handover' },
+    RELEASED: { value: 'released', description: 'Handed off to the desk by its handler.' },
+    HANDBACK_REQUESTED: { value: 'handback_requested', description: 'The technician it was taken from asked for it back.' },
     RESOLVED: { value: 'resolved' },
     ESCALATED: { value: 'escalated' },
     ABANDONED: { value: 'abandoned' },

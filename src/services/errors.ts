@@ -39,7 +39,17 @@ export type ConflictReason =
   | 'not_current_node'
   | 'takeover_lost'
   | 'state_changed'
-  | 'last_owner';
+  | 'last_owner'
+  /** An L1 tech may not take a call a coverer took over: they ask for it back. */
+  | 'taken_by_coverer'
+  /** A peer's call that is neither handed off nor idle long enough. */
+  | 'peer_still_handling'
+  /** Asking for a call back that was not taken from you. */
+  | 'not_taken_from_you'
+  /** Resolving or releasing an escalation someone else claimed (or nobody has). */
+  | 'not_assignee'
+  /** The escalation was already resolved. */
+  | 'escalation_closed';
 
 export class ConflictError extends AppError {
   readonly code = 'conflict';

@@ -210,6 +210,8 @@ export const topics = {
   walk: (walkId: string) => `walk:${walkId}`,
   accountWalks: (accountId: string) => `account:${accountId}:walks`,
   userNotifications: (userId: string) => `user:${userId}:notifications`,
+  /** Escalations raised, claimed, released and resolved: the engineers' queue. */
+  accountEscalations: (accountId: string) => `account:${accountId}:escalations`,
   /** Role, coverage, activation or session changes: sockets re-check or close. */
   userAuth: (userId: string) => `user:${userId}:auth`,
   accountAuth: (accountId: string) => `account:${accountId}:auth`,

@@ -6,6 +6,7 @@ import type { Notification, User } from '../generated/prisma/client.ts';
 import { type Delivery, OVERFLOW, topics } from './events.ts';
 import { loaders } from './loaders.ts';
 import type { NotificationRow } from './notifications.ts';
+import type { EscalationEvent } from './tickets.ts';
 import type { Watcher, WatchersEvent } from './presence.ts';
 import { requireUser } from './principal.ts';
 import { fromWireStep, fromWireWalk, type WalkChange, type WalkEvent } from './walk-events.ts';
@@ -225,6 +226,31 @@ export async function liveNotifications(ctx: Context): Promise<AsyncIterable<Not
           readAt: n.readAt ? new Date(n.readAt) : null,
           createdAt: new Date(n.createdAt),
         };
+      }
+    } finally {
+      stream.close();
+    }
+  }
+  return endable(run(), () => stream.close());
+}
+
+/**
+ * `escalations` live: the account's escalations as they are raised, claimed, released and
+ * resolved, so the engineers' queue updates without a reload. Each event names the ticket; its
+ * fields are read when the event is delivered, under the subscriber's own tenant.
+ */
+export async function liveEscalations(ctx: Context): Promise<AsyncIterable<EscalationEvent | typeof RESUBSCRIBE>> {
+  const p = requireUser(ctx);
+  const stream = await ctx.deps.events.subscribe<EscalationEvent>([topics.accountEscalations(p.accountId)], BUFFER_SIZE);
+  async function* run(): AsyncGenerator<EscalationEvent | typeof RESUBSCRIBE> {
+    try {
+      for await (const ev of stream) {
+        if (ev === OVERFLOW) {
+          yield RESUBSCRIBE;
+          return;
+        }
+        if (ev.accountId !== p.accountId) continue;
+        yield ev;
       }
     } finally {
       stream.close();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Context } from '../context.ts';
-import { sql } from '../db/tenant.ts';
+import { afterCommit, sql } from '../db/tenant.ts';
 import type { EventBus } from './events.ts';
 import { topics } from './events.ts';
 import { requireUser } from './principal.ts';
@@ -22,6 +22,13 @@ export interface NotificationRow {
 }
 
 const COLUMNS = `id, account_id AS "accountId", recipient_id AS "recipientId", kind, payload, read_at AS "readAt", created_at AS "createdAt"`;
+/** For a statement that writes a notification with its change and hands it back as JSON. */
+export const NOTIFICATION_COLUMNS = COLUMNS;
+export type NotificationJson = Omit<NotificationRow, 'readAt' | 'createdAt'> & { readAt: string | null; createdAt: string };
+
+export function notificationFromJson(n: NotificationJson): NotificationRow {
+  return { ...n, readAt: n.readAt ? new Date(n.readAt) : null, createdAt: new Date(n.createdAt) };
+}
 
 type Queryable = { query: <R extends object>(text: string, values?: unknown[]) => Promise<{ rows: R[] }> };
 
@@ -43,6 +50,20 @@ export async function createMany(
     [a.accountId, a.recipientIds, a.kind, JSON.stringify(a.payload), a.dedupeKey, a.now],
   );
   return rows;
+}
+
+/**
+ * Notifications written in the current request transaction (a takeover, a request to hand a call
+ * back): they land exactly when the change does, and are pushed live once it commits.
+ */
+export async function notifyNow(
+  ctx: Context,
+  a: { recipientIds: string[]; kind: string; payload: Record<string, unknown>; dedupeKey: string },
+): Promise<void> {
+  const p = requireUser(ctx);
+  const db: Queryable = { query: (text, values) => sql(text, values) as never };
+  const rows = await createMany(db, { ...a, accountId: p.accountId, now: ctx.deps.clock.now() });
+  if (rows.length) afterCommit(() => publishNotifications(ctx.deps.events, rows));
 }
 
 export function publishNotifications(events: EventBus, rows: NotificationRow[]): void {

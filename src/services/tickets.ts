@@ -1,14 +1,31 @@
 import { z } from 'zod';
 import type { Context } from '../context.ts';
-import { sql } from '../db/tenant.ts';
+import { afterCommit, sql } from '../db/tenant.ts';
 import { audit } from './audit.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { type EventBus, topics } from './events.ts';
 import { loaders } from './loaders.ts';
-import { requireUser } from './principal.ts';
-import { parse, uuid } from './validation.ts';
+import { requireUser, type UserPrincipal } from './principal.ts';
+import { parse, text, uuid } from './validation.ts';
 
 // Input schemas are built once: zod compiles each on its first parse.
 const ticketIdInput = z.object({ ticketId: uuid });
+const resolveEscalationInput = z.object({ ticketId: uuid, resolutionNotes: text(20_000, 1) });
+
+export type EscalationChange = 'escalated' | 'claimed' | 'released' | 'resolved';
+
+export interface EscalationEvent {
+  change: EscalationChange;
+  accountId: string;
+  ticketId: string;
+  publishedAt: number;
+}
+
+/** The engineers' queue changed: published after commit to the account's escalations topic. */
+export function publishEscalation(events: EventBus, accountId: string, ticketId: string, change: EscalationChange): void {
+  const ev: EscalationEvent = { change, accountId, ticketId, publishedAt: Date.now() };
+  events.publish(topics.accountEscalations(accountId), ev);
+}
 
 type Query = { include?: object; select?: object };
 
@@ -122,7 +139,76 @@ export async function claim(ctx: Context, input: { ticketId: string }) {
     where: { id: ticketId },
     data: { assignedEngineerId: p.userId, updatedAt: ctx.deps.clock.now() },
   });
-  if (!t.assigned_engineer_id) await audit(ctx, { action: 'ticket.claim', entityType: 'ticket', entityId: ticketId });
+  if (!t.assigned_engineer_id) {
+    await audit(ctx, { action: 'ticket.claim', entityType: 'ticket', entityId: ticketId });
+    afterCommit(() => publishEscalation(ctx.deps.events, p.accountId, ticketId, 'claimed'));
+  }
+  return ticket;
+}
+
+const managesAccount = (p: UserPrincipal) => p.isSuperAdmin || p.role === 'owner' || p.role === 'admin';
+
+/**
+ * The escalation as the caller may finish it: escalated, and claimed by them (an owner or admin
+ * may act on anyone's). Locked, so a resolve and a release cannot both win.
+ */
+async function claimedEscalation(ctx: Context, p: UserPrincipal, ticketId: string, verb: 'resolve' | 'release') {
+  const { rows } = await sql<{ status: string; assigned_engineer_id: string | null; name: string | null }>(
+    `SELECT t.status, t.assigned_engineer_id, u.name FROM internal_tickets t LEFT JOIN users u ON u.id = t.assigned_engineer_id
+     WHERE t.id = $1 FOR UPDATE OF t`,
+    [ticketId],
+  );
+  const t = rows[0];
+  if (!t) throw new NotFoundError('Ticket');
+  if (t.status === 'resolved') throw new ConflictError('escalation_closed', 'This escalation is already resolved');
+  if (t.status !== 'escalated') throw ValidationError.of('ticketId', `only escalated tickets can be ${verb}d (this one is ${t.status})`);
+  if (t.assigned_engineer_id !== p.userId && !managesAccount(p)) {
+    throw new ConflictError(
+      'not_assignee',
+      t.assigned_engineer_id
+        ? `${t.name} claimed this escalation; only they or an admin can ${verb} it`
+        : `Claim this escalation before you ${verb} it`,
+    );
+  }
+  return t;
+}
+
+/** The engineer who claimed an escalation resolves it with notes: the ticket is resolved. */
+export async function resolveEscalation(ctx: Context, input: { ticketId: string; resolutionNotes: string }) {
+  const p = requireUser(ctx);
+  const v = parse(resolveEscalationInput, input);
+  const t = await claimedEscalation(ctx, p, v.ticketId, 'resolve');
+  const now = ctx.deps.clock.now();
+  const ticket = await ctx.deps.prisma.internalTicket.update({
+    where: { id: v.ticketId },
+    data: { status: 'resolved', resolutionNotes: v.resolutionNotes, resolvedAt: now, updatedAt: now, assignedEngineerId: t.assigned_engineer_id ?? p.userId },
+  });
+  await audit(ctx, {
+    action: 'ticket.resolve',
+    entityType: 'ticket',
+    entityId: v.ticketId,
+    payload: { assignedEngineerId: ticket.assignedEngineerId, onBehalfOf: t.assigned_engineer_id && t.assigned_engineer_id !== p.userId ? t.assigned_engineer_id : null },
+  });
+  afterCommit(() => publishEscalation(ctx.deps.events, p.accountId, v.ticketId, 'resolved'));
+  return ticket;
+}
+
+/** The claimer hands an escalation back to the queue, unclaimed. Releasing an unclaimed one changes nothing. */
+export async function releaseEscalation(ctx: Context, input: { ticketId: string }) {
+  const p = requireUser(ctx);
+  const { ticketId } = parse(ticketIdInput, input);
+  const { rows } = await sql<{ assigned_engineer_id: string | null; status: string }>(
+    'SELECT assigned_engineer_id, status FROM internal_tickets WHERE id = $1',
+    [ticketId],
+  );
+  if (rows[0] && rows[0].status === 'escalated' && !rows[0].assigned_engineer_id) return get(ctx, {}, { ticketId });
+  const t = await claimedEscalation(ctx, p, ticketId, 'release');
+  const ticket = await ctx.deps.prisma.internalTicket.update({
+    where: { id: ticketId },
+    data: { assignedEngineerId: null, updatedAt: ctx.deps.clock.now() },
+  });
+  await audit(ctx, { action: 'ticket.release', entityType: 'ticket', entityId: ticketId, payload: { from: t.assigned_engineer_id } });
+  afterCommit(() => publishEscalation(ctx.deps.events, p.accountId, ticketId, 'released'));
   return ticket;
 }
 

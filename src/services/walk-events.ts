@@ -7,7 +7,16 @@ import type { StepRow, WalkRow } from './walk-rows.ts';
  * Small: the walk's scalar state (notes only when they changed) and the new step, if any. Every
  * event carries the walk's `version`, so a subscriber can order them and notice a gap.
  */
-export type WalkChange = 'started' | 'stepped' | 'notes' | 'handover' | 'resolved' | 'escalated' | 'abandoned';
+export type WalkChange =
+  | 'started'
+  | 'stepped'
+  | 'notes'
+  | 'handover'
+  | 'released'
+  | 'handback_requested'
+  | 'resolved'
+  | 'escalated'
+  | 'abandoned';
 
 export interface WalkEvent {
   change: WalkChange;
@@ -31,6 +40,8 @@ export function toWireWalk(w: WalkRow, withNotes: boolean): WireWalk {
     lastStepAt: w.lastStepAt.toISOString(),
     resolvedAt: iso(w.resolvedAt),
     endedAt: iso(w.endedAt),
+    handbackRequestedAt: iso(w.handbackRequestedAt ?? null),
+    releasedAt: iso(w.releasedAt ?? null),
     ...(withNotes ? { notes } : {}),
   } as WireWalk;
 }
@@ -43,6 +54,8 @@ export function fromWireWalk(w: WireWalk, previousNotes: WalkRow['notes'] = []):
     lastStepAt: new Date(w.lastStepAt),
     resolvedAt: w.resolvedAt ? new Date(w.resolvedAt) : null,
     endedAt: w.endedAt ? new Date(w.endedAt) : null,
+    handbackRequestedAt: w.handbackRequestedAt ? new Date(w.handbackRequestedAt) : null,
+    releasedAt: w.releasedAt ? new Date(w.releasedAt) : null,
   } as WalkRow;
 }
 

@@ -35,6 +35,11 @@ export interface WalkRow {
   lastStepAt: Date;
   resolvedAt: Date | null;
   endedAt: Date | null;
+  /** The technician a coverer took this walk from: they may ask for it back. */
+  takenFromId?: string | null;
+  handbackRequestedAt?: Date | null;
+  /** Put back on the desk by its handler: any L1 may pick it up. */
+  releasedAt?: Date | null;
 }
 
 export interface StepRow {
@@ -105,6 +110,9 @@ export function walkColumns(a: string): string {
     `${a}.last_step_at AS "lastStepAt"`,
     `${a}.resolved_at AS "resolvedAt"`,
     `${a}.ended_at AS "endedAt"`,
+    `${a}.taken_from_user_id AS "takenFromId"`,
+    `${a}.handback_requested_at AS "handbackRequestedAt"`,
+    `${a}.released_at AS "releasedAt"`,
   ].join(', ');
 }
 

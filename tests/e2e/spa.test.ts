@@ -90,6 +90,8 @@ describe.runIf(run)('SPA in Chromium', () => {
       await expect.poll(() => board.getByTestId('transcript').locator('.answer-pill').allTextContents()).toEqual(['It opens', 'Shows disconnected']);
 
       await board.getByRole('button', { name: 'Take over' }).click();
+      // Taking a call from someone is confirmed first (issue 18, item 8).
+      await board.getByRole('dialog', { name: 'Take over this call?' }).getByRole('button', { name: 'Take over the call' }).click();
       await expect.poll(() => board.getByTestId('coverage-banner').isVisible()).toBe(true);
       await expect.poll(() => board.getByRole('button', { name: 'Continue' }).isEnabled()).toBe(true);
 
@@ -139,16 +141,17 @@ describe.runIf(run)('SPA in Chromium', () => {
       await expect.poll(() => item.textContent()).toContain('Outlook crashes at start for the whole finance team');
       await shot(owner.page, '3-bell');
       await item.click();
-      await owner.page.waitForURL('**/engineer/escalations');
+      // The notification opens its escalation (issue 18, item 9).
+      await owner.page.waitForURL('**/engineer/escalations?ticket=*');
       const card = owner.page.getByTestId('escalation').filter({ hasText: 'Outlook crashes at start for the whole finance team' });
       await expect.poll(() => card.count()).toBe(1);
       expect(await card.textContent()).toContain('Luis Tech');
       expect(await card.textContent()).toContain('Needs admin access');
-      await card.getByRole('button', { name: 'Handoff' }).click();
+      // Opened from its notification, the escalation shows its handoff already.
       await expect.poll(() => card.locator('.handoff').textContent()).toContain("It won't open");
       await expect.poll(bellCount).toBe(before);
 
-      // An engineer who was not notified finds it in the queue too, and claims it.
+      // Another engineer (engineers are notified too) finds it in the queue, and claims it.
       const engineer = await signIn('engineer2@demo.local');
       await engineer.page.goto('/engineer/escalations');
       const theirs = engineer.page.getByTestId('escalation').filter({ hasText: 'Outlook crashes at start for the whole finance team' });

@@ -170,7 +170,7 @@ function AppRoutes({ me }: { me: Me }) {
           <Route
             path="/coverage"
             element={
-              <Guard allow={(p) => canUseL1Desk(p) && (usesCoverageBoard(p) || p.role === 'L1_TECH')} me={me} denied="coverage">
+              <Guard allow={usesCoverageBoard} me={me} denied="coverage">
                 <CoveragePage />
               </Guard>
             }

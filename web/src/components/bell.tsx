@@ -4,6 +4,8 @@ import { useMutation, useQuery, useSubscription } from 'urql';
 import { graphql } from '../gql/index.ts';
 import { humanize, relativeTime } from '../lib/format.ts';
 import { unwrap } from '../lib/errors.ts';
+import { canUseL1Desk } from '../lib/roles.ts';
+import { useMe } from './me.tsx';
 import { useResync } from './resync.tsx';
 import { useToast } from './toasts.tsx';
 import { EmptyState, SkeletonRows } from './ui.tsx';
@@ -53,27 +55,47 @@ const MarkReadDoc = graphql(`
   }
 `);
 
-interface EscalationPayload {
+interface NotificationPayload {
   ticketId?: string;
+  walkId?: string;
   problemStatement?: string;
   reasonCategory?: string;
   escalatedBy?: string;
+  /** Who took, asked for or handed back a call. */
+  by?: string;
+  canAskBack?: boolean;
 }
 
-function describe(kind: string, payload: unknown): { title: string; text: string; href: string | null } {
-  const p = (payload ?? {}) as EscalationPayload;
-  if (kind === 'escalation') {
-    return {
-      title: 'New escalation',
-      text: `${p.escalatedBy ?? 'Someone'} escalated “${p.problemStatement ?? 'a call'}”${p.reasonCategory ? ` · ${humanize(p.reasonCategory)}` : ''}`,
-      href: '/engineer/escalations',
-    };
+/** What a notification says, and the item it opens (escalations for engineers, walks for the desk). */
+function describe(kind: string, payload: unknown, can: { escalations: boolean; walks: boolean }): { title: string; text: string; href: string | null } {
+  const p = (payload ?? {}) as NotificationPayload;
+  const walk = p.walkId && can.walks ? `/l1/walk/${p.walkId}` : null;
+  switch (kind) {
+    case 'escalation':
+      return {
+        title: 'New escalation',
+        text: `${p.escalatedBy ?? 'Someone'} escalated “${p.problemStatement ?? 'a call'}”${p.reasonCategory ? ` · ${humanize(p.reasonCategory)}` : ''}`,
+        href: can.escalations ? `/engineer/escalations${p.ticketId ? `?ticket=${p.ticketId}` : ''}` : null,
+      };
+    case 'walk_taken_over':
+      return {
+        title: 'Your call was taken over',
+        text: `${p.by ?? 'A coverer'} took over your call.${p.canAskBack ? ' You can ask for it back.' : ''}`,
+        href: walk,
+      };
+    case 'walk_handback_requested':
+      return { title: 'Call back requested', text: `${p.by ?? 'The technician'} asked for their call back.`, href: walk };
+    case 'walk_handed_back':
+      return { title: 'A call is yours again', text: `${p.by ?? 'A coverer'} handed the call back to you.`, href: walk };
+    default:
+      return { title: humanize(kind), text: '', href: null };
   }
-  return { title: humanize(kind), text: '', href: null };
 }
 
 /** The header bell: a live unread count and the latest notifications. */
 export function Bell({ canOpenEscalations }: { canOpenEscalations: boolean }) {
+  const me = useMe();
+  const can = { escalations: canOpenEscalations, walks: canUseL1Desk(me) };
   const [open, setOpen] = useState(false);
   const [unread, refetchUnread] = useQuery({ query: UnreadDoc });
   const [list] = useQuery({ query: ListDoc, pause: !open });
@@ -141,7 +163,7 @@ export function Bell({ canOpenEscalations }: { canOpenEscalations: boolean }) {
             ) : (
               <ul className="notif-list">
                 {list.data.notifications.map((n) => {
-                  const d = describe(n.kind, n.payload);
+                  const d = describe(n.kind, n.payload, can);
                   return (
                     <li key={n.id}>
                       <button
@@ -150,7 +172,7 @@ export function Bell({ canOpenEscalations }: { canOpenEscalations: boolean }) {
                         onClick={() => {
                           if (!n.readAt) void mark([n.id]);
                           setOpen(false);
-                          if (d.href && canOpenEscalations) navigate(d.href);
+                          if (d.href) navigate(d.href);
                         }}
                       >
                         <span className="notif-title">{d.title}</span>

@@ -31,6 +31,11 @@ const CONFLICT_TITLES: Record<string, string> = {
   WALK_NOT_ACTIVE: 'This walk has ended',
   STATE_CHANGED: 'This walk changed',
   LAST_OWNER: 'The account needs an owner',
+  TAKEN_BY_COVERER: 'A coverer is handling this call',
+  PEER_STILL_HANDLING: 'A colleague is still on this call',
+  NOT_TAKEN_FROM_YOU: 'This call wasn’t taken from you',
+  NOT_ASSIGNEE: 'Someone else has this escalation',
+  ESCALATION_CLOSED: 'This escalation is already resolved',
 };
 
 export function titleFor(code: string): string {

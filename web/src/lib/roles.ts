@@ -23,9 +23,12 @@ export function isCoverer(p: Principal): boolean {
   return p.role === 'ENGINEER' && p.canCoverL1;
 }
 
-/** Who the coverage board is for: those on the desk who watch and take over others' calls (owners, admins, coverers). */
+/**
+ * Covers the desk in the takeover sense: owners, admins, super admins and engineers flagged to
+ * cover may take over any call and use the coverage board (the API's rule, src/services/coverage.ts).
+ */
 export function usesCoverageBoard(p: Principal): boolean {
-  return canUseL1Desk(p) && p.role !== 'L1_TECH';
+  return !!p.isSuperAdmin || (canUseL1Desk(p) && p.role !== 'L1_TECH');
 }
 
 /** Authoring, review queue and escalations (`engineerOrAdmin`). */

@@ -23,6 +23,7 @@ const EMBEDDED = [
   'CreateInvitesPayload',
   'CreatedApiToken',
   'CreatedInvite',
+  'EscalationEvent',
   'EscalationPayload',
   // A node id is unique only inside its own tree.
   'FlowNode',
@@ -81,6 +82,11 @@ const updates: UpdatesConfig = {
     escalateWithoutWalk: onSuccess('escalateWithoutWalk', ['EscalationPayload'], 'l1Queue', 'escalations'),
     takeOverWalk: onSuccess('takeOverWalk', ['WalkSession'], 'myActiveWalks'),
     claimEscalation: onSuccess('claimEscalation', ['InternalTicket'], 'escalations'),
+    resolveEscalation: onSuccess('resolveEscalation', ['InternalTicket'], 'escalations', 'l1Queue'),
+    releaseEscalation: onSuccess('releaseEscalation', ['InternalTicket'], 'escalations'),
+    requestWalkBack: onSuccess('requestWalkBack', ['WalkSession'], 'myActiveWalks'),
+    handBackWalk: onSuccess('handBackWalk', ['WalkSession'], 'myActiveWalks'),
+    releaseWalk: onSuccess('releaseWalk', ['WalkSession'], 'myActiveWalks'),
     createFlow: onSuccess('createFlow', ['Flow'], 'flows'),
     publishFlow: onSuccess('publishFlow', ['Flow'], 'flows', 'onboarding'),
     archiveFlow: onSuccess('archiveFlow', ['Flow'], 'flows', 'onboarding'),
@@ -114,13 +120,23 @@ const updates: UpdatesConfig = {
       if (ENDED.has(ev.change) && has) cache.link('Query', 'activeWalks', keys.filter((k) => k !== key));
       else if (!ENDED.has(ev.change) && !has) cache.link('Query', 'activeWalks', [key, ...keys]);
     },
+    // The engineers' queue changed (raised, claimed, released, resolved): lists refetch.
+    escalations(result, _args, cache) {
+      if (result.escalations) invalidate(cache, 'escalations');
+    },
     notifications(result, _args, cache) {
       if (!result.notifications) return;
       cache.updateQuery({ query: UnreadCountDoc }, (data) =>
         data ? { unreadNotificationCount: data.unreadNotificationCount + 1 } : data,
       );
       const kind = (result.notifications as { kind?: string }).kind;
-      invalidate(cache, 'notifications', ...(kind === 'escalation' ? ['escalations', 'l1Queue'] : []));
+      invalidate(
+        cache,
+        'notifications',
+        ...(kind === 'escalation' ? ['escalations', 'l1Queue'] : []),
+        // A call taken from me or handed back to me: "my walks" changed.
+        ...(kind === 'walk_taken_over' || kind === 'walk_handed_back' ? ['myActiveWalks'] : []),
+      );
     },
   },
 };

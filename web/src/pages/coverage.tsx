@@ -1,7 +1,9 @@
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { useMe } from '../components/me.tsx';
 import { useResync } from '../components/resync.tsx';
+import { TakeOverDialog } from '../components/takeover-dialog.tsx';
 import { useToast } from '../components/toasts.tsx';
 import { Avatar, Badge, Card, EmptyState, ErrorState, PageHeader, SkeletonRows } from '../components/ui.tsx';
 import { graphql } from '../gql/index.ts';
@@ -22,7 +24,13 @@ graphql(`
     stepCount
     noteCount
     actingAs
+    handBackRequestedAt
+    releasedAt
     handler {
+      id
+      name
+    }
+    takenFrom {
       id
       name
     }
@@ -81,7 +89,9 @@ const CHANGE_TEXT: Record<string, string> = {
   STARTED: 'started',
   STEPPED: 'answered a step on',
   NOTES: 'updated notes on',
-  HANDOVER: 'took over',
+  HANDOVER: 'is now handling',
+  RELEASED: 'handed off to the desk',
+  HANDBACK_REQUESTED: 'was asked to hand back',
   RESOLVED: 'resolved',
   ESCALATED: 'escalated',
   ABANDONED: 'abandoned (idle)',
@@ -106,10 +116,12 @@ export function CoveragePage() {
   // The feed has no replay: after a reconnect, reload the list.
   useResync(() => refetch({ requestPolicy: 'network-only' }));
 
+  const [confirm, setConfirm] = useState<{ id: string; version: number; handler: string; customer: string | null } | null>(null);
   const walks = [...(res.data?.activeWalks ?? [])].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
 
   const doTakeOver = async (id: string, version: number) => {
     const r = await takeOver({ sessionId: id, expectedVersion: version });
+    setConfirm(null);
     if (unwrap(r.data?.takeOverWalk, r.error, 'WalkSession', toast.failure)) navigate(`/l1/walk/${id}`);
   };
 
@@ -139,7 +151,7 @@ export function CoveragePage() {
             <table className="table" data-testid="coverage-table">
               <thead>
                 <tr>
-                  <th>Who</th>
+                  <th>Handling</th>
                   <th>Call</th>
                   <th>Current step</th>
                   <th className="num">Idle</th>
@@ -160,6 +172,17 @@ export function CoveragePage() {
                             {w.actingAs === 'l1_coverage' && (
                               <Badge tone="violet" title="Handled as L1 coverage">
                                 coverage
+                              </Badge>
+                            )}
+                            {w.takenFrom && <span className="cell-sub">taken over from {w.takenFrom.id === me.id ? 'you' : w.takenFrom.name}</span>}
+                            {w.handBackRequestedAt && (
+                              <Badge tone="amber" title={`${w.takenFrom?.name ?? 'The technician'} asked for this call back`}>
+                                asked back
+                              </Badge>
+                            )}
+                            {w.releasedAt && (
+                              <Badge tone="blue" title="Handed off to the desk: any L1 tech may pick it up">
+                                handed off
                               </Badge>
                             )}
                           </span>
@@ -191,7 +214,12 @@ export function CoveragePage() {
                           Watch
                         </Link>
                         {!mine && (
-                          <button type="button" className="btn btn-primary btn-sm" disabled={taking} onClick={() => void doTakeOver(w.id, w.version)}>
+                          <button
+                            type="button"
+                            className="btn btn-primary btn-sm"
+                            disabled={taking}
+                            onClick={() => setConfirm({ id: w.id, version: w.version, handler: w.handler.name, customer: w.ticket?.customerName ?? null })}
+                          >
                             Take over
                           </button>
                         )}
@@ -203,6 +231,15 @@ export function CoveragePage() {
             </table>
           )}
         </div>
+        <TakeOverDialog
+          open={!!confirm}
+          handlerName={confirm?.handler ?? ''}
+          customer={confirm?.customer}
+          coverer
+          busy={taking}
+          onConfirm={() => confirm && void doTakeOver(confirm.id, confirm.version)}
+          onClose={() => setConfirm(null)}
+        />
         <Card title="Live activity">
           {!feed.data?.length ? (
             <p className="muted small">Changes on the desk appear here as they happen.</p>

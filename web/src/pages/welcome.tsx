@@ -12,6 +12,12 @@ const AREAS: Record<string, string> = {
   admin: 'the admin screens',
 };
 
+/** Why an area is closed, where that helps the person decide what to do next. */
+const WHY: Record<string, string> = {
+  coverage:
+    'The coverage board is for owners, admins and engineers who cover the desk. To pick up a colleague’s call, open it from Tickets once they hand it off.',
+};
+
 /** Home for people without a desk (viewers), and where a refused route lands. */
 export function WelcomePage() {
   useDocumentTitle('Home');
@@ -25,6 +31,7 @@ export function WelcomePage() {
       {denied && (
         <div className="banner banner-warning" role="alert" data-testid="no-access">
           You don’t have access to {AREAS[denied] ?? 'that page'}. Your role is {ROLE_LABELS[me.role]}.
+          {denied && WHY[denied] ? ` ${WHY[denied]}` : ''}
         </div>
       )}
       <Card title="Your access">

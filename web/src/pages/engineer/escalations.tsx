@@ -1,13 +1,16 @@
-import { useEffect, useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { useMutation, useQuery, useSubscription } from 'urql';
 import { useMe } from '../../components/me.tsx';
 import { useToast } from '../../components/toasts.tsx';
-import { Avatar, Badge, EmptyState, ErrorState, PageHeader, SkeletonRows, StatusBadge } from '../../components/ui.tsx';
+import { useResync } from '../../components/resync.tsx';
+import { Avatar, Badge, Dialog, EmptyState, ErrorState, Field, PageHeader, SkeletonRows, StatusBadge } from '../../components/ui.tsx';
 import { graphql } from '../../gql/index.ts';
 import type { Escalations_ListQuery } from '../../gql/graphql.ts';
 import { unwrap } from '../../lib/errors.ts';
 import { customerLabel, customerLine, formatDateTime, formatTime, humanize, pluralize, relativeTime } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
+import { isAccountManager } from '../../lib/roles.ts';
 
 const ListDoc = graphql(`
   query Escalations_List($unclaimedOnly: Boolean) {
@@ -88,6 +91,60 @@ const ClaimDoc = graphql(`
   }
 `);
 
+const ResolveDoc = graphql(`
+  mutation Escalations_Resolve($ticketId: ID!, $resolutionNotes: String!) {
+    resolveEscalation(ticketId: $ticketId, resolutionNotes: $resolutionNotes) {
+      __typename
+      ... on InternalTicket {
+        id
+        status
+        resolutionNotes
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on ConflictError {
+        reason
+      }
+    }
+  }
+`);
+
+const ReleaseDoc = graphql(`
+  mutation Escalations_Release($ticketId: ID!) {
+    releaseEscalation(ticketId: $ticketId) {
+      __typename
+      ... on InternalTicket {
+        id
+        status
+        assignedEngineer {
+          id
+          name
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on ConflictError {
+        reason
+      }
+    }
+  }
+`);
+
+const LiveDoc = graphql(`
+  subscription Escalations_Live {
+    escalations {
+      change
+      ticket {
+        id
+      }
+    }
+  }
+`);
+
 type Ticket = Extract<Escalations_ListQuery['escalations'], { __typename: 'TicketPage' }>['nodes'][number];
 
 function Handoff({ t }: { t: Ticket }) {
@@ -145,23 +202,78 @@ function Handoff({ t }: { t: Ticket }) {
   );
 }
 
+function ResolveEscalationDialog({ ticket, onClose }: { ticket: Ticket | null; onClose: () => void }) {
+  const [notes, setNotes] = useState('');
+  const [tried, setTried] = useState(false);
+  const [{ fetching }, resolve] = useMutation(ResolveDoc);
+  const toast = useToast();
+  useEffect(() => {
+    if (ticket) {
+      setNotes('');
+      setTried(false);
+    }
+  }, [ticket]);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setTried(true);
+    if (!ticket || !notes.trim()) return;
+    const r = await resolve({ ticketId: ticket.id, resolutionNotes: notes.trim() });
+    if (unwrap(r.data?.resolveEscalation, r.error, 'InternalTicket', toast.failure)) {
+      toast.success('Escalation resolved', 'The ticket is resolved with your notes.');
+      onClose();
+    }
+  };
+  return (
+    <Dialog open={!!ticket} title="Resolve this escalation" onClose={onClose}>
+      <form className="stack" onSubmit={submit}>
+        <p className="muted small clamp-2">{ticket?.problemStatement}</p>
+        <Field label="Resolution notes" htmlFor="escalation-notes" error={tried && !notes.trim() ? 'Say briefly what fixed it.' : null}>
+          <textarea id="escalation-notes" rows={4} value={notes} onChange={(e) => setNotes(e.target.value)} placeholder="What fixed it?" />
+        </Field>
+        <div className="dialog-actions">
+          <button type="button" className="btn btn-secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={fetching}>
+            {fetching ? 'Resolving…' : 'Resolve ticket'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
 export function EscalationsPage() {
   useDocumentTitle('Escalations');
   const me = useMe();
   const toast = useToast();
   const [unclaimedOnly, setUnclaimedOnly] = useState(false);
-  const [open, setOpen] = useState<string | null>(null);
+  // A notification opens its escalation: ?ticket=<id> expands it, scrolls to it and marks it.
+  const [params] = useSearchParams();
+  const focus = params.get('ticket');
+  const [open, setOpen] = useState<string | null>(focus);
+  const [resolving, setResolving] = useState<Ticket | null>(null);
   const [res, refetch] = useQuery({ query: ListDoc, variables: { unclaimedOnly } });
   const [{ fetching: claiming }, claim] = useMutation(ClaimDoc);
+  const [{ fetching: releasing }, release] = useMutation(ReleaseDoc);
+  // Live: every raise, claim, release and resolve invalidates the list (lib/urql.ts), which refetches.
+  const [live] = useSubscription({ query: LiveDoc });
+  // The feed has no replay: after a reconnect, reload the list.
+  useResync(() => refetch({ requestPolicy: 'network-only' }));
+  const scrolled = useRef<string | null>(null);
 
-  // Escalations reach owners and admins through the bell (which refreshes this list); everyone
-  // else sees new ones within half a minute.
   useEffect(() => {
-    const t = setInterval(() => refetch({ requestPolicy: 'network-only' }), 30_000);
-    return () => clearInterval(t);
-  }, [refetch]);
+    if (focus) setOpen(focus);
+  }, [focus]);
 
   const page = res.data?.escalations.__typename === 'TicketPage' ? res.data.escalations : null;
+  const focusShown = !!focus && !!page?.nodes.some((n) => n.id === focus);
+  useEffect(() => {
+    if (!focus || !focusShown || scrolled.current === focus) return;
+    scrolled.current = focus;
+    document.querySelector(`[data-ticket-id="${CSS.escape(focus)}"]`)?.scrollIntoView({ block: 'center' });
+  }, [focus, focusShown]);
+  const mayFinish = (t: Ticket) => t.assignedEngineer?.id === me.id || isAccountManager(me);
 
   return (
     <div className="page">
@@ -169,10 +281,16 @@ export function EscalationsPage() {
         title="Escalations"
         subtitle="Calls the desk handed to engineers, newest first, each with its handoff package."
         actions={
-          <label className="switch">
-            <input type="checkbox" checked={unclaimedOnly} onChange={(e) => setUnclaimedOnly(e.target.checked)} />
-            <span>Unclaimed only</span>
-          </label>
+          <>
+            <span className="live-indicator" title={live.error ? 'Live updates paused' : 'Live'}>
+              <span className={`dot ${live.error ? 'dot-off' : 'dot-live'}`} aria-hidden="true" />
+              {live.error ? 'Reconnecting…' : 'Live'}
+            </span>
+            <label className="switch">
+              <input type="checkbox" checked={unclaimedOnly} onChange={(e) => setUnclaimedOnly(e.target.checked)} />
+              <span>Unclaimed only</span>
+            </label>
+          </>
         }
       />
       {res.error && !res.data ? (
@@ -190,7 +308,12 @@ export function EscalationsPage() {
           {page.nodes.map((t) => {
             const expanded = open === t.id;
             return (
-              <article key={t.id} className="card escalation" data-testid="escalation">
+              <article
+                key={t.id}
+                className={`card escalation ${t.id === focus ? 'escalation-focus' : ''}`}
+                data-testid="escalation"
+                data-ticket-id={t.id}
+              >
                 <div className="escalation-head">
                   <div className="escalation-main">
                     <button type="button" className="row-toggle" aria-expanded={expanded} onClick={() => setOpen(expanded ? null : t.id)}>
@@ -205,10 +328,32 @@ export function EscalationsPage() {
                   <div className="escalation-side">
                     <StatusBadge status={t.status} />
                     {t.assignedEngineer ? (
-                      <span className="inline-person" title={`Claimed by ${t.assignedEngineer.name}`}>
-                        <Avatar name={t.assignedEngineer.name} seed={t.assignedEngineer.id} size="sm" />
-                        {t.assignedEngineer.id === me.id ? 'You' : t.assignedEngineer.name}
-                      </span>
+                      <>
+                        <span className="inline-person" title={`Claimed by ${t.assignedEngineer.name}`}>
+                          <Avatar name={t.assignedEngineer.name} seed={t.assignedEngineer.id} size="sm" />
+                          {t.assignedEngineer.id === me.id ? 'You' : t.assignedEngineer.name}
+                        </span>
+                        {mayFinish(t) && (
+                          <>
+                            <button type="button" className="btn btn-primary btn-sm" onClick={() => setResolving(t)}>
+                              Resolve…
+                            </button>
+                            <button
+                              type="button"
+                              className="btn btn-secondary btn-sm"
+                              disabled={releasing}
+                              onClick={async () => {
+                                const r = await release({ ticketId: t.id });
+                                if (unwrap(r.data?.releaseEscalation, r.error, 'InternalTicket', toast.failure)) {
+                                  toast.success('Released', 'The escalation is back in the queue, unclaimed.');
+                                }
+                              }}
+                            >
+                              Release
+                            </button>
+                          </>
+                        )}
+                      </>
                     ) : (
                       <>
                         <Badge tone="amber">Unclaimed</Badge>
@@ -236,6 +381,7 @@ export function EscalationsPage() {
           })}
         </div>
       )}
+      <ResolveEscalationDialog ticket={resolving} onClose={() => setResolving(null)} />
     </div>
   );
 }

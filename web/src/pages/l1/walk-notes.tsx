@@ -140,7 +140,11 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
     >
       {notes.length === 0 ? (
         <EmptyState title="No notes yet" icon="note">
-          {readOnly ? 'Nothing was written on this call.' : 'Write what you check and what the customer tells you; each note is timestamped.'}
+          {!readOnly
+            ? 'Write what you check and what the customer tells you; each note is timestamped.'
+            : walk.status === 'ACTIVE'
+              ? `Nothing written yet. ${walk.handler.name}’s notes appear here as they are saved.`
+              : 'Nothing was written on this call.'}
         </EmptyState>
       ) : (
         <ol className="notes">

@@ -8,8 +8,9 @@ import { graphql } from '../../gql/index.ts';
 import type { StepAnswer, WalkPage_SessionFragment } from '../../gql/graphql.ts';
 import { type ErrorLike, failureFromError, failureFromResult, unwrap } from '../../lib/errors.ts';
 import { customerLabel, formatDateTime, formatTime, humanize, pluralize } from '../../lib/format.ts';
-import { useDocumentTitle } from '../../lib/hooks.ts';
-import { canUseL1Desk } from '../../lib/roles.ts';
+import { useDocumentTitle, useNow } from '../../lib/hooks.ts';
+import { canUseL1Desk, usesCoverageBoard } from '../../lib/roles.ts';
+import { TakeOverDialog } from '../../components/takeover-dialog.tsx';
 import { EscalateFields, type EscalateValues, escalateValid } from './escalate-form.tsx';
 import { WalkNotes } from './walk-notes.tsx';
 
@@ -36,6 +37,15 @@ graphql(`
       id
       name
     }
+    takenFrom {
+      id
+      name
+    }
+    handBackRequestedAt
+    releasedAt
+    canTakeOver
+    takeOverOpensAt
+    takeOverBlockedReason
     currentNode {
       id
       kind
@@ -193,6 +203,54 @@ const TakeOverDoc = graphql(`
   }
 `);
 
+const AskBackDoc = graphql(`
+  mutation WalkPage_AskBack($sessionId: ID!) {
+    requestWalkBack(sessionId: $sessionId) {
+      __typename
+      ...WalkPage_Session
+      ... on Error {
+        code
+        message
+      }
+      ... on ConflictError {
+        reason
+      }
+    }
+  }
+`);
+
+const HandBackDoc = graphql(`
+  mutation WalkPage_HandBack($sessionId: ID!, $toUserId: ID) {
+    handBackWalk(sessionId: $sessionId, toUserId: $toUserId) {
+      __typename
+      ...WalkPage_Session
+      ... on Error {
+        code
+        message
+      }
+      ... on ConflictError {
+        reason
+      }
+    }
+  }
+`);
+
+const ReleaseDoc = graphql(`
+  mutation WalkPage_Release($sessionId: ID!) {
+    releaseWalk(sessionId: $sessionId) {
+      __typename
+      ...WalkPage_Session
+      ... on Error {
+        code
+        message
+      }
+      ... on ConflictError {
+        reason
+      }
+    }
+  }
+`);
+
 type Walk = WalkPage_SessionFragment;
 
 interface PendingStep {
@@ -233,9 +291,11 @@ function CurrentStep({
   onEscalate,
   note,
   setNote,
+  readOnlyReason,
 }: {
   walk: Walk;
   readOnly: boolean;
+  readOnlyReason: string | null;
   busy: boolean;
   failed: boolean;
   onAnswer: (a: StepAnswer) => void;
@@ -319,6 +379,11 @@ function CurrentStep({
         )}
         {busy && <span className="muted saving-hint">Saving…</span>}
       </div>
+      {readOnly && readOnlyReason && (
+        <p className="muted small readonly-reason" data-testid="readonly-reason">
+          {readOnlyReason}
+        </p>
+      )}
       {failed && !busy && (
         <div className="banner banner-error inline-banner" role="alert">
           Your answer was not saved.
@@ -502,14 +567,22 @@ function EscalateDialog({ open, onClose, walk, defaults }: { open: boolean; onCl
 function Watchers({ walk, meId }: { walk: Walk; meId: string }) {
   const others = (walk.watchers ?? []).filter((w) => w.userId !== meId);
   if (others.length === 0) return <span className="muted watchers-none">Only you</span>;
+  // The handler has the walk open too: they are handling it, not watching it.
+  const doing = (w: { userId: string }) => (w.userId === walk.handler.id ? 'is handling' : 'is watching');
   return (
     <div className="watchers" data-testid="watchers" aria-label={`Watching: ${others.map((w) => w.name).join(', ')}`}>
       <div className="avatar-stack">
         {others.slice(0, 5).map((w) => (
-          <Avatar key={w.userId} name={w.name} seed={w.userId} size="sm" title={`${w.name} (${humanize(w.role)}) is watching`} />
+          <Avatar key={w.userId} name={w.name} seed={w.userId} size="sm" title={`${w.name} (${humanize(w.role)}) ${doing(w)}`} />
         ))}
       </div>
-      <span className="muted">{others.length === 1 ? `${others[0]!.name} is watching` : `${others.length} watching`}</span>
+      <span className="muted">
+        {others.length === 1
+          ? `${others[0]!.name} ${doing(others[0]!)}`
+          : others.some((w) => w.userId === walk.handler.id)
+            ? `${walk.handler.name} is handling · ${others.length - 1} watching`
+            : `${others.length} watching`}
+      </span>
     </div>
   );
 }
@@ -522,6 +595,11 @@ export function WalkPage() {
   const [live] = useSubscription({ query: LiveDoc, variables: { id } });
   const [, recordStep] = useMutation(RecordStepDoc);
   const [{ fetching: takingOver }, takeOver] = useMutation(TakeOverDoc);
+  const [{ fetching: asking }, askBack] = useMutation(AskBackDoc);
+  const [{ fetching: handingBack }, handBack] = useMutation(HandBackDoc);
+  const [{ fetching: releasing }, releaseWalk] = useMutation(ReleaseDoc);
+  const [confirmTakeOver, setConfirmTakeOver] = useState(false);
+  const now = useNow(5000);
   const noteKey = `l1.walk-note.${id}`;
   const [note, setNoteState] = useState(() => sessionStorage.getItem(noteKey) ?? '');
   const [busy, setBusy] = useState(false);
@@ -529,6 +607,7 @@ export function WalkPage() {
   const [dialog, setDialog] = useState<'resolve' | 'escalate' | null>(null);
   const pending = useRef<PendingStep | null>(null);
   const wasHandler = useRef(false);
+  const handedOn = useRef(false);
 
   const result = res.data?.walkSession;
   const walk = result?.__typename === 'WalkSession' ? result : null;
@@ -540,7 +619,8 @@ export function WalkPage() {
     else sessionStorage.removeItem(noteKey);
   };
 
-  if (walk && walk.handler.id === me.id) wasHandler.current = true;
+  if (walk && walk.handler.id === me.id && !handedOn.current) wasHandler.current = true;
+  if (walk && walk.handler.id === me.id) handedOn.current = false;
   const isHandler = !!walk && walk.handler.id === me.id;
   const active = walk?.status === 'ACTIVE';
   const readOnly = !walk || !active || !isHandler;
@@ -644,11 +724,34 @@ export function WalkPage() {
 
   const doTakeOver = async () => {
     const r = await takeOver({ sessionId: walk.id, expectedVersion: walk.version });
+    setConfirmTakeOver(false);
     if (unwrap(r.data?.takeOverWalk, r.error, 'WalkSession', toast.failure)) toast.success('You are handling this call now');
     else refetch({ requestPolicy: 'network-only' });
   };
+  const doAskBack = async () => {
+    const r = await askBack({ sessionId: walk.id });
+    if (unwrap(r.data?.requestWalkBack, r.error, 'WalkSession', toast.failure)) toast.success('Asked for the call back', `${walk.handler.name} can hand it back to you.`);
+  };
+  const doHandBack = async () => {
+    const to = walk.takenFrom?.name ?? 'them';
+    const r = await handBack({ sessionId: walk.id, toUserId: null });
+    if (unwrap(r.data?.handBackWalk, r.error, 'WalkSession', toast.failure)) {
+      // Given away, not taken: from here on this page shows me as a watcher.
+      wasHandler.current = false;
+      handedOn.current = true;
+      toast.success('Call handed back', `${to} is handling it again.`);
+    }
+  };
+  const doRelease = async () => {
+    const r = await releaseWalk({ sessionId: walk.id });
+    if (unwrap(r.data?.releaseWalk, r.error, 'WalkSession', toast.failure)) toast.success('Handed off to the desk', 'A colleague can pick this call up; it stays yours until they do.');
+  };
 
   const tookOverFromMe = !isHandler && (wasHandler.current || walk.createdBy.id === me.id);
+  const canAskBack = !isHandler && walk.takenFrom?.id === me.id;
+  // An idle call opens up for takeover while the page is open, with no event to say so.
+  const mayTakeOver = walk.canTakeOver || (!!walk.takeOverOpensAt && now >= Date.parse(walk.takeOverOpensAt));
+  const readOnlyReason = !active ? null : isHandler ? null : `${walk.handler.name} is handling this call — you are watching`;
   const node = walk.currentNode;
   const resolveDefaults = node?.kind === 'RESOLUTION' ? node.text : '';
   const escalateDefaults: EscalateValues =
@@ -683,10 +786,21 @@ export function WalkPage() {
         <div className="banner banner-warning takeover-banner" role="alert" data-testid="takeover-banner">
           <div>
             <strong>{walk.handler.name} took over this call.</strong> You can follow along; the controls are read-only.
+            {canAskBack && walk.handBackRequestedAt && (
+              <span className="banner-sub" data-testid="asked-back">
+                {' '}
+                You asked for it back; {walk.handler.name} can hand it to you.
+              </span>
+            )}
           </div>
-          {canUseL1Desk(me) && (
-            <button type="button" className="btn btn-secondary btn-sm" disabled={takingOver} onClick={() => void doTakeOver()}>
-              Take it back
+          {canAskBack && !walk.handBackRequestedAt && (
+            <button type="button" className="btn btn-secondary btn-sm" disabled={asking} onClick={() => void doAskBack()}>
+              {asking ? 'Asking…' : 'Ask for the call back'}
+            </button>
+          )}
+          {!canAskBack && mayTakeOver && (
+            <button type="button" className="btn btn-secondary btn-sm" disabled={takingOver} onClick={() => setConfirmTakeOver(true)}>
+              Take over
             </button>
           )}
         </div>
@@ -694,18 +808,63 @@ export function WalkPage() {
       {active && !isHandler && !tookOverFromMe && (
         <div className="banner banner-info takeover-banner" role="status" data-testid="watching-banner">
           <div>
-            <strong>You are watching {walk.handler.name}’s call.</strong> Steps appear here as they happen.
+            <strong>You are watching {walk.handler.name}’s call.</strong>{' '}
+            {walk.kind === 'ADHOC' ? 'Notes appear here as they are saved.' : 'Steps appear here as they happen.'}
+            {walk.releasedAt && (
+              <span className="banner-sub" data-testid="handed-off">
+                {' '}
+                {walk.handler.name} handed it off to the desk: you can pick it up.
+              </span>
+            )}
+            {!mayTakeOver && walk.takeOverBlockedReason && canUseL1Desk(me) && (
+              <span className="banner-sub" data-testid="takeover-blocked">
+                {' '}
+                {walk.takeOverBlockedReason}
+              </span>
+            )}
           </div>
-          {canUseL1Desk(me) && (
-            <button type="button" className="btn btn-primary btn-sm" disabled={takingOver} onClick={() => void doTakeOver()}>
+          {canUseL1Desk(me) && mayTakeOver && (
+            <button type="button" className="btn btn-primary btn-sm" disabled={takingOver} onClick={() => setConfirmTakeOver(true)}>
               {takingOver ? 'Taking over…' : 'Take over'}
             </button>
           )}
         </div>
       )}
+      {active && isHandler && walk.takenFrom && (
+        <div
+          className={`banner ${walk.handBackRequestedAt ? 'banner-warning' : 'banner-coverage'} handback-banner`}
+          role={walk.handBackRequestedAt ? 'alert' : 'note'}
+          data-testid="handback-banner"
+        >
+          <div>
+            {walk.handBackRequestedAt ? (
+              <>
+                <strong>{walk.takenFrom.name} asked for this call back.</strong> Hand it back when you are done.
+              </>
+            ) : (
+              <>You took this call over from {walk.takenFrom.name}. It stays yours until you hand it back.</>
+            )}
+          </div>
+          <button
+            type="button"
+            className={`btn btn-sm ${walk.handBackRequestedAt ? 'btn-primary' : 'btn-secondary'}`}
+            disabled={handingBack}
+            onClick={() => void doHandBack()}
+          >
+            {handingBack ? 'Handing back…' : `Hand back to ${walk.takenFrom.name}`}
+          </button>
+        </div>
+      )}
       {active && isHandler && walk.actingAs === 'l1_coverage' && (
         <div className="banner banner-coverage" role="note" data-testid="coverage-banner">
           <strong>You are covering the L1 desk.</strong> Your steps on this call are recorded as coverage.
+        </div>
+      )}
+      {active && isHandler && walk.releasedAt && (
+        <div className="banner banner-info" role="status" data-testid="released-banner">
+          <div>
+            <strong>You handed this call off to the desk.</strong> A colleague can pick it up; it stays yours until they do.
+          </div>
         </div>
       )}
 
@@ -727,6 +886,7 @@ export function WalkPage() {
                 onEscalate={() => setDialog('escalate')}
                 note={note}
                 setNote={setNote}
+                readOnlyReason={readOnlyReason}
               />
             ))}
           {walk.kind === 'ADHOC' && !active ? <WalkNotes walk={walk} readOnly /> : walk.kind !== 'ADHOC' && <Transcript walk={walk} />}
@@ -758,6 +918,16 @@ export function WalkPage() {
                 <button type="button" className="btn btn-secondary btn-block" disabled={readOnly} onClick={() => setDialog('escalate')}>
                   Escalate…
                 </button>
+                {isHandler && !walk.releasedAt && (
+                  <button type="button" className="btn btn-ghost btn-block" disabled={releasing} onClick={() => void doRelease()}>
+                    Hand off to the desk
+                  </button>
+                )}
+                {readOnlyReason && (
+                  <p className="muted small" data-testid="finish-readonly-reason">
+                    {readOnlyReason}
+                  </p>
+                )}
                 {walk.kind !== 'ADHOC' && (
                   <p className="muted small">
                     Keys: <Kbd>Y</Kbd> / <Kbd>N</Kbd> answer, <Kbd>Enter</Kbd> continues.
@@ -768,6 +938,15 @@ export function WalkPage() {
           )}
         </aside>
       </div>
+      <TakeOverDialog
+        open={confirmTakeOver}
+        handlerName={walk.handler.name}
+        customer={walk.ticket?.customerName}
+        coverer={usesCoverageBoard(me)}
+        busy={takingOver}
+        onConfirm={() => void doTakeOver()}
+        onClose={() => setConfirmTakeOver(false)}
+      />
       <ResolveDialog open={dialog === 'resolve'} onClose={() => setDialog(null)} walk={walk} defaultNotes={resolveDefaults} />
       <EscalateDialog key={`${dialog}-${node?.id}`} open={dialog === 'escalate'} onClose={() => setDialog(null)} walk={walk} defaults={escalateDefaults} />
     </div>
