@@ -92,9 +92,12 @@ export const WalkSessionRef = builder.objectRef<WalkView>('WalkSession').impleme
       resolve: async (w, _a, ctx) => (w.currentNodeId ? ((await walks.walkNodes(ctx, w))?.get(w.currentNodeId) ?? null) : null),
     }),
     stepCount: t.exposeInt('stepCount'),
-    steps: t.field({ type: [WalkStepRef], resolve: (w) => w.steps ?? walks.steps(w.id) }),
-    notes: t.field({ type: [WalkNoteRef], resolve: (w) => w.notes }),
-    noteCount: t.int({ resolve: (w) => w.notes.length }),
+    steps: t.field({ type: [WalkStepRef], resolve: (w, _a, ctx) => w.steps ?? loaders(ctx).steps.load(w.id) }),
+    notes: t.field({ type: [WalkNoteRef], resolve: (w, _a, ctx) => (w.notesNotCarried ? loaders(ctx).walkNotes.load(w.id) : w.notes) }),
+    noteCount: t.int({
+      resolve: async (w, _a, ctx) =>
+        w.notesNotCarried ? (w.notesNotCarried.count ?? (await loaders(ctx).walkNotes.load(w.id)).length) : w.notes.length,
+    }),
     ticket: t.prismaField({
       type: 'InternalTicket',
       nullable: true,

@@ -88,6 +88,13 @@ const ClaimDoc = graphql(`
   }
 `);
 
+/** What the handoff holds: an ad-hoc call has notes, not steps ("0 steps" said nothing true). */
+function handoffSize(h: { transcript: readonly unknown[]; notes: readonly unknown[] }): string {
+  if (h.transcript.length === 0 && h.notes.length > 0) return pluralize(h.notes.length, 'note');
+  if (h.transcript.length === 0) return 'escalated before any step';
+  return pluralize(h.transcript.length, 'step');
+}
+
 type Ticket = Extract<Escalations_ListQuery['escalations'], { __typename: 'TicketPage' }>['nodes'][number];
 
 function Handoff({ t }: { t: Ticket }) {
@@ -199,7 +206,7 @@ export function EscalationsPage() {
                     <div className="muted small">
                       {t.customerName} · escalated by {t.handoff?.escalatedBy.name ?? 'the desk'} {relativeTime(t.escalatedAt)} ·{' '}
                       <span title={formatDateTime(t.escalatedAt)}>{humanize(t.escalationReasonCategory)}</span>
-                      {t.handoff ? ` · ${pluralize(t.handoff.transcript.length, 'step')}` : ''}
+                      {t.handoff ? ` · ${handoffSize(t.handoff)}` : ''}
                     </div>
                   </div>
                   <div className="escalation-side">
