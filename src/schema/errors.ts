@@ -47,6 +47,7 @@ const ConflictReasonEnum = builder.enumType('ConflictReason', {
     TAKEOVER_LOST: { value: 'takeover_lost' },
     STATE_CHANGED: { value: 'state_changed' },
     LAST_OWNER: { value: 'last_owner' },
+    NOTHING_CHANGED: { value: 'nothing_changed', description: 'Publishing a draft identical to the latest version; currentVersion names it.' },
   } as const,
 });
 

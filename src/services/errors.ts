@@ -39,7 +39,8 @@ export type ConflictReason =
   | 'not_current_node'
   | 'takeover_lost'
   | 'state_changed'
-  | 'last_owner';
+  | 'last_owner'
+  | 'nothing_changed';
 
 export class ConflictError extends AppError {
   readonly code = 'conflict';
