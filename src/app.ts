@@ -11,7 +11,7 @@ import { createPools, createPrismaClients, type Deps } from './deps.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { Jwt } from './lib/jwt.ts';
 import type { Logger } from './logger.ts';
-import { serveGraphiQL, wantsGraphiQL } from './server/graphiql.ts';
+import { ASSETS_PREFIX, serveGraphiQL, serveGraphiQLAsset, wantsGraphiQL } from './server/graphiql.ts';
 import { createGraphQL, type Yoga } from './server/graphql.ts';
 import { attachWebSockets, type SocketServer } from './server/ws.ts';
 import { EventBus } from './services/events.ts';
@@ -131,6 +131,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       }
     }
     if (pathname === '/graphql' && wantsGraphiQL(req)) return serveGraphiQL(req, res, deps);
+    if (pathname.startsWith(ASSETS_PREFIX)) return serveGraphiQLAsset(req, res, pathname);
     if (pathname === '/graphql') {
       return yoga(req, res);
     }
