@@ -12,6 +12,14 @@ const AREAS: Record<string, string> = {
   admin: 'the admin screens',
 };
 
+/** Who each refused area is for, so the refusal says why and whom to ask. */
+const AREA_FOR: Record<string, string> = {
+  l1: 'L1 technicians, and owners, admins and engineers who cover the desk',
+  coverage: 'the people who cover the L1 desk',
+  engineer: 'engineers, admins and owners',
+  admin: 'owners and admins',
+};
+
 /** Home for people without a desk (viewers), and where a refused route lands. */
 export function WelcomePage() {
   useDocumentTitle('Home');
@@ -24,7 +32,8 @@ export function WelcomePage() {
       <PageHeader title={`${greeting(new Date().getHours())}, ${firstName(me.name)}`} subtitle={longDate(new Date())} />
       {denied && (
         <div className="banner banner-warning" role="alert" data-testid="no-access">
-          You don’t have access to {AREAS[denied] ?? 'that page'}. Your role is {ROLE_LABELS[me.role]}.
+          You don’t have access to {AREAS[denied] ?? 'that page'}
+          {AREA_FOR[denied] ? `: it is for ${AREA_FOR[denied]}` : ''}. Your role is {ROLE_LABELS[me.role]}; an owner or admin can change it.
         </div>
       )}
       <Card title="Your access">

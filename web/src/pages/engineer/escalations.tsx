@@ -1,3 +1,4 @@
+import { ClampedText } from '../../components/clamped-text.tsx';
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useMe } from '../../components/me.tsx';
@@ -103,6 +104,10 @@ function Handoff({ t }: { t: Ticket }) {
   return (
     <div className="handoff">
       <dl className="details">
+        <dt>Problem</dt>
+        <dd>
+          <ClampedText text={h.problemStatement} lines={6} />
+        </dd>
         <dt>Contact</dt>
         <dd>
           {h.customerName} · {h.customerContact}

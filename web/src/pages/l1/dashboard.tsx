@@ -1,3 +1,4 @@
+import { CharLimit, LIMITS, overBy } from '../../components/char-limit.tsx';
 import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
@@ -273,7 +274,17 @@ function IntakeCard() {
           </Field>
         </div>
         <Field label="Problem" htmlFor="problem">
-          <textarea id="problem" required rows={3} maxLength={4000} value={problem} onChange={(e) => setProblem(e.target.value)} placeholder="What is the customer reporting?" />
+          <textarea
+            id="problem"
+            required
+            rows={3}
+            value={problem}
+            aria-describedby="problem-count"
+            aria-invalid={overBy(problem, LIMITS.problemStatement) > 0 || undefined}
+            onChange={(e) => setProblem(e.target.value)}
+            placeholder="What is the customer reporting?"
+          />
+          <CharLimit id="problem-count" value={problem} max={LIMITS.problemStatement} showFrom={LIMITS.problemStatement * 0.8} />
         </Field>
         <div className="field">
           <label htmlFor="flow-search">Flow (optional)</label>
@@ -281,7 +292,7 @@ function IntakeCard() {
           <div className="field-hint">Without a flow you take timestamped notes (ad hoc).</div>
         </div>
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={fetching}>
+          <button type="submit" className="btn btn-primary" disabled={fetching || overBy(problem, LIMITS.problemStatement) > 0}>
             {fetching ? 'Starting…' : 'Start'}
           </button>
         </div>
