@@ -389,4 +389,19 @@ describe.runIf(run)('issue 18 in Chromium (helper spa)', () => {
       await closeSessions();
     }),
   30_000);
+
+  test('a step note over 4 000 characters is kept, counted and holds the answer until it is shortened', () =>
+    capture('step-note', async () => {
+      const l1 = await signIn('l1b@demo.local', { viewport: VIEWPORTS.phone });
+      const { page } = l1;
+      await spa.startWalk(page, 'Soylent', 'Outlook will not open');
+      await paste(page, 'Note for this step (optional)', 'z'.repeat(4100));
+      await expect.poll(() => page.getByTestId('step-note-count').textContent()).toBe('Too long by 100 characters: at most 4,000. Shorten it before saving.');
+      expect(await page.getByRole('button', { name: 'It opens' }).isDisabled()).toBe(true);
+      await page.getByLabel('Note for this step (optional)').fill('z'.repeat(4000));
+      await expect.poll(() => page.getByTestId('step-note-count').textContent()).toBe('4,000 / 4,000');
+      await expect.poll(() => page.getByRole('button', { name: 'It opens' }).isEnabled()).toBe(true);
+      await closeSessions();
+    }),
+  30_000);
 });

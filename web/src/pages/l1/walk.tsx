@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useMutation, useQuery, useSubscription } from 'urql';
+import { CharLimit, LIMITS, overBy } from '../../components/char-limit.tsx';
 import { ClampedText } from '../../components/clamped-text.tsx';
 import { useMe } from '../../components/me.tsx';
 import { useToast } from '../../components/toasts.tsx';
@@ -307,6 +308,8 @@ function CurrentStep({
     );
   }
   const terminal = node.kind === 'RESOLUTION' || node.kind === 'ESCALATION';
+  // A note over the limit would be refused with the answer: say so before, and hold the answer.
+  const noteOver = overBy(note, LIMITS.stepNote) > 0;
   const kindLabel: Record<string, string> = { QUESTION: 'Question', INSTRUCTION: 'Instruction', RESOLUTION: 'Resolution', ESCALATION: 'Escalate' };
   return (
     <section className={`card step-card step-${node.kind.toLowerCase()}`} aria-labelledby="current-step-text" data-testid="current-step">
@@ -328,23 +331,26 @@ function CurrentStep({
             value={note}
             disabled={readOnly}
             placeholder="What did the customer say or see?"
+            aria-describedby="step-note-count"
+            aria-invalid={overBy(note, LIMITS.stepNote) > 0 || undefined}
             onChange={(e) => setNote(e.target.value)}
           />
+          <CharLimit id="step-note-count" value={note} max={LIMITS.stepNote} showFrom={LIMITS.stepNote * 0.8} />
         </div>
       )}
       <div className="step-actions" role="group" aria-label="Answer">
         {node.kind === 'QUESTION' && (
           <>
-            <button type="button" className="btn btn-answer btn-yes" disabled={readOnly || busy} onClick={() => onAnswer('YES')}>
+            <button type="button" className="btn btn-answer btn-yes" disabled={readOnly || busy || noteOver} onClick={() => onAnswer('YES')}>
               {node.yesLabel} <Kbd>Y</Kbd>
             </button>
-            <button type="button" className="btn btn-answer btn-no" disabled={readOnly || busy} onClick={() => onAnswer('NO')}>
+            <button type="button" className="btn btn-answer btn-no" disabled={readOnly || busy || noteOver} onClick={() => onAnswer('NO')}>
               {node.noLabel} <Kbd>N</Kbd>
             </button>
           </>
         )}
         {node.kind === 'INSTRUCTION' && (
-          <button type="button" className="btn btn-answer btn-continue" disabled={readOnly || busy} onClick={() => onAnswer('CONTINUE')}>
+          <button type="button" className="btn btn-answer btn-continue" disabled={readOnly || busy || noteOver} onClick={() => onAnswer('CONTINUE')}>
             Continue <Kbd>Enter</Kbd>
           </button>
         )}
