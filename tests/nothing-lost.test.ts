@@ -144,7 +144,7 @@ describe('drafts from call notes', () => {
     for (const n of p.nodes) expect(n.text.length).toBeLessThanOrEqual(2000);
   });
 
-  it('approving with the title cleared titles the flow with the problem shortened to one line, never 4 000 characters', async () => {
+  it('approving without a title titles the flow with the problem shortened to one line, never 4 000 characters; a blank title is refused', async () => {
     const problem = `Teams calls drop after exactly five minutes for the whole sales floor ${'while the caller keeps explaining the history of the issue '.repeat(60)}`.slice(0, 4000);
     const w = await adhoc(problem);
     await t.gql.runOk(Notes, { sessionId: w.session.id, notes: [note('Updated the Teams client')] }, { token: l1Token });
@@ -153,7 +153,7 @@ describe('drafts from call notes', () => {
     if (made.createProposalFromWalk.__typename !== 'FlowProposal') throw new Error(JSON.stringify(made.createProposalFromWalk));
     expect(made.createProposalFromWalk.title.length).toBeLessThanOrEqual(80);
 
-    for (const title of [null, '', '   ']) {
+    for (const title of [null, undefined]) {
       const again = await adhoc(problem);
       await t.gql.runOk(Notes, { sessionId: again.session.id, notes: [note('Updated the Teams client')] }, { token: l1Token });
       await t.gql.runOk(Resolve, { id: again.session.id, notes: 'Fixed' }, { token: l1Token });
@@ -165,8 +165,12 @@ describe('drafts from call notes', () => {
       expect(flowTitle.length).toBeLessThanOrEqual(80);
       expect(flowTitle).toMatch(/^Teams calls drop after exactly five minutes for the whole sales floor\b.*…$/);
     }
-    // A title the reviewer typed is kept as typed.
-    const typed = await t.gql.runOk(Approve, { id: made.createProposalFromWalk.id, title: '  Teams calls drop  ' }, { token: engToken });
+    // A title sent blank is refused, naming the field; a title the reviewer typed is kept as typed.
+    for (const blank of ['', '   ']) {
+      const refused = await t.gql.runOk(Approve, { id: made.createProposalFromWalk.id, title: blank }, { token: engToken });
+      expect(refused.approveProposal).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['title'], message: 'must not be empty' }] });
+    }
+    const typed = await t.gql.runOk(Approve, { id: made.createProposalFromWalk.id, title: 'Teams calls drop' }, { token: engToken });
     expect(typed.approveProposal).toMatchObject({ approvedFlow: { title: 'Teams calls drop' } });
   });
 });

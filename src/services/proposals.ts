@@ -10,8 +10,8 @@ import { blankToNull, parse, text, uuid } from './validation.ts';
 
 // Input schemas are built once: zod compiles each on its first parse.
 const sessionIdInput = z.object({ sessionId: uuid });
-// A blank title means "keep the draft's" (see approve), so blank is not refused here.
-const approveInput = z.object({ proposalId: uuid, title: text(200).nullable().optional() });
+// No title (null) keeps the draft's, shortened (see approve); a title sent blank is refused.
+const approveInput = z.object({ proposalId: uuid, title: text(200, 1).nullable().optional() });
 const rejectInput = z.object({ proposalId: uuid, note: text(2000).nullable().optional() });
 
 type Query = { include?: object; select?: object };
@@ -182,7 +182,7 @@ export async function approve(ctx: Context, input: { proposalId: string; title?:
       accountId: p.accountId,
       // A cleared title falls back to the draft's, shortened to one line: a draft made from a call
       // is titled with its problem statement, which may run to thousands of characters.
-      title: blankToNull(v.title)?.trim() ?? (shortTitle(draft.title) || 'Untitled flow'),
+      title: blankToNull(v.title) ?? (shortTitle(draft.title) || 'Untitled flow'),
       description: 'Published from an approved proposal.',
       draftNodes: nodes,
       draftRootNodeId: draft.root_node_id,
