@@ -366,6 +366,13 @@ describe.runIf(run)('issue 18 in Chromium (helper spa)', () => {
         await page.getByRole('button', { name: 'Turn these notes into a draft' }).click();
         await expect.poll(() => page.getByTestId('draft-made').textContent()).toContain(`Draft “Shared mailbox missing (${name})” is ready for review.`);
         expectNoConsoleErrors(l1);
+
+        // The engineers' queue counts an ad-hoc escalation's notes, not "0 steps".
+        const engineer = await signIn('engineer2@demo.local', { viewport });
+        await engineer.page.goto('/engineer/escalations');
+        const card = engineer.page.getByTestId('escalation').filter({ hasText: `Shared mailbox missing (${name})` });
+        await expect.poll(() => card.textContent()).toContain('1 note');
+        expect(await card.textContent()).not.toContain('0 steps');
         await closeSessions();
       }),
     60_000);
