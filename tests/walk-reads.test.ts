@@ -57,6 +57,8 @@ const Board = graphql(`
       handler { id name }
       createdBy { id name }
       ticket { id customerName problemStatement }
+      flow { id title }
+      flowVersion { version }
     }
   }
 `);
