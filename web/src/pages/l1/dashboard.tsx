@@ -338,14 +338,23 @@ function EscalateWithoutWalkDialog({ open, onClose }: { open: boolean; onClose: 
           </Field>
         </div>
         <Field label="Problem" htmlFor="nw-problem">
-          <textarea id="nw-problem" required rows={3} value={problem} onChange={(e) => setProblem(e.target.value)} />
+          <textarea
+            id="nw-problem"
+            required
+            rows={3}
+            value={problem}
+            aria-describedby="nw-problem-count"
+            aria-invalid={overBy(problem, LIMITS.problemStatement) > 0 || undefined}
+            onChange={(e) => setProblem(e.target.value)}
+          />
+          <CharLimit id="nw-problem-count" value={problem} max={LIMITS.problemStatement} showFrom={LIMITS.problemStatement * 0.8} />
         </Field>
         <EscalateFields value={esc} onChange={setEsc} showErrors={tried} hint="Owners and admins are notified with these details." />
         <div className="dialog-actions">
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-warning" disabled={fetching}>
+          <button type="submit" className="btn btn-warning" disabled={fetching || overBy(problem, LIMITS.problemStatement) > 0}>
             {fetching ? 'Escalating…' : 'Escalate'}
           </button>
         </div>
