@@ -1,6 +1,6 @@
-import { ClampedText } from '../../components/clamped-text.tsx';
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { ClampedText } from '../../components/clamped-text.tsx';
 import { useMe } from '../../components/me.tsx';
 import { useToast } from '../../components/toasts.tsx';
 import { Avatar, Badge, EmptyState, ErrorState, PageHeader, SkeletonRows, StatusBadge } from '../../components/ui.tsx';

@@ -1,7 +1,7 @@
-import { CharLimit, LIMITS, overBy } from '../../components/char-limit.tsx';
 import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
+import { CharLimit, LIMITS, overBy } from '../../components/char-limit.tsx';
 import { useMe } from '../../components/me.tsx';
 import { useToast } from '../../components/toasts.tsx';
 import { Badge, Card, Dialog, EmptyState, ErrorState, Field, Icon, SkeletonRows, StatusBadge } from '../../components/ui.tsx';
