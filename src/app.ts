@@ -11,7 +11,8 @@ import { createPools, createPrismaClients, type Deps } from './deps.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { Jwt } from './lib/jwt.ts';
 import type { Logger } from './logger.ts';
-import { serveGraphiQL, wantsGraphiQL } from './server/graphiql.ts';
+import { SECURITY_HEADERS } from './server/headers.ts';
+import { ASSETS_PREFIX, serveGraphiQL, serveGraphiQLAsset, wantsGraphiQL } from './server/graphiql.ts';
 import { createGraphQL, type Yoga } from './server/graphql.ts';
 import { attachWebSockets, type SocketServer } from './server/ws.ts';
 import { EventBus } from './services/events.ts';
@@ -49,31 +50,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(text);
 }
-
-/**
- * Sent with every response. The SPA loads nothing but its own files (no inline script, no CDN), so
- * an injected script tag or a foreign origin is refused; no page may frame ours (clickjacking on
- * "Take over" or "Deactivate"); types are never sniffed; invite links (secrets in the path) never
- * leak through Referer. GraphiQL's own page sets its policy itself (src/server/graphiql.ts).
- */
-export const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; '),
-  'x-frame-options': 'DENY',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-};
 
 const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>L1 Workspace</title></head>
 <body style="font-family:system-ui;margin:3rem"><h1>L1 Workspace</h1>
@@ -160,6 +136,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       }
     }
     if (pathname === '/graphql' && wantsGraphiQL(req)) return serveGraphiQL(req, res, deps);
+    if (pathname.startsWith(ASSETS_PREFIX)) return serveGraphiQLAsset(req, res, pathname);
     if (pathname === '/graphql') {
       return yoga(req, res);
     }

@@ -156,6 +156,10 @@ describe('authoring flows', () => {
     await t.gql.runOk(SaveDraft, { flowId: id, nodes: toInput(), root: 'opens' }, { token: engToken });
     const v1 = await t.gql.runOk(Publish, { flowId: id }, { token: engToken });
     expect(v1.publishFlow).toMatchObject({ status: 'PUBLISHED', latestVersion: { version: 1 } });
+    // Only a changed draft makes a new version (an unchanged one is refused: see nothing-lost.test.ts).
+    const changed = toInput();
+    changed[0] = { ...changed[0]!, text: `${changed[0]!.text} (v2)` };
+    await t.gql.runOk(SaveDraft, { flowId: id, nodes: changed, root: 'opens' }, { token: engToken });
     const v2 = await t.gql.runOk(Publish, { flowId: id }, { token: engToken });
     expect(v2.publishFlow).toMatchObject({ latestVersion: { version: 2 } });
     const draftOnly = await newFlow(`${title} draft`);

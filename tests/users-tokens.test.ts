@@ -255,16 +255,37 @@ describe('GraphiQL', () => {
   const page = (cookie?: string) =>
     fetch(`${t.url}/graphql`, { headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) } });
 
-  it('is served to owners and admins, and is a 404 for everyone else', async () => {
-    expect((await page()).status).toBe(404);
-    expect((await page('l1_refresh=forged')).status).toBe(404);
-    expect((await page(await cookieFor('l1_tech'))).status).toBe(404);
-    expect((await page(await cookieFor('engineer'))).status).toBe(404);
+  it('is served to owners and admins from our own files; everyone else is told why, with a way back', async () => {
+    for (const cookie of [undefined, 'l1_refresh=forged']) {
+      const res = await page(cookie);
+      expect(res.status).toBe(403);
+      const html = await res.text();
+      expect(html).toContain('GraphiQL is for owners and admins — sign in as one');
+      expect(html).toContain('You are not signed in');
+      expect(html).toContain('href="/sign-in"');
+    }
+    for (const role of ['l1_tech', 'engineer'] as const) {
+      const res = await page(await cookieFor(role));
+      expect(res.status, role).toBe(403);
+      expect(await res.text()).toMatch(role === 'engineer' ? /You are signed in as .*, an engineer\./ : /You are signed in as .*, an L1 technician\./);
+    }
     for (const role of ['owner', 'admin'] as const) {
       const res = await page(await cookieFor(role));
       expect(res.status, role).toBe(200);
-      expect(await res.text()).toMatch(/GraphiQL/i);
+      const html = await res.text();
+      expect(html).toMatch(/GraphiQL/i);
+      // No CDN and no inline script: every script is a file of ours (the CSP is script-src 'self').
+      expect(html).not.toMatch(/https?:\/\//);
+      expect(html).not.toMatch(/<script>/);
+      for (const src of [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]!)) {
+        expect(src).toMatch(/^\/graphql\/assets\//);
+        const asset = await fetch(`${t.url}${src}`);
+        expect(asset.status, src).toBe(200);
+        expect(asset.headers.get('content-type')).toContain('javascript');
+      }
     }
+    expect((await fetch(`${t.url}/graphql/assets/graphiql.css`)).headers.get('content-type')).toContain('text/css');
+    expect((await fetch(`${t.url}/graphql/assets/package.json`)).status).toBe(404);
   });
 
   it('refuses introspection to everyone but account managers, as `npm start` runs (no NODE_ENV)', async () => {

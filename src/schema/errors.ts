@@ -52,6 +52,7 @@ const ConflictReasonEnum = builder.enumType('ConflictReason', {
     NOT_TAKEN_FROM_YOU: { value: 'not_taken_from_you' },
     NOT_ASSIGNEE: { value: 'not_assignee' },
     ESCALATION_CLOSED: { value: 'escalation_closed' },
+    NOTHING_CHANGED: { value: 'nothing_changed', description: 'Publishing a draft identical to the latest version; currentVersion names it.' },
   } as const,
 });
 

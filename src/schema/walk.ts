@@ -109,10 +109,19 @@ export const WalkSessionRef = builder.objectRef<WalkView>('WalkSession').impleme
       nullable: true,
       authScopes: LIVE_CALL,
       description: LIVE_CALL_NOTE,
-      resolve: (w) => w.steps ?? walks.steps(w.id),
+      resolve: (w, _a, ctx) => w.steps ?? loaders(ctx).steps.load(w.id),
     }),
-    notes: t.field({ type: [WalkNoteRef], nullable: true, authScopes: LIVE_CALL, description: LIVE_CALL_NOTE, resolve: (w) => w.notes }),
-    noteCount: t.int({ resolve: (w) => w.notes.length }),
+    notes: t.field({
+      type: [WalkNoteRef],
+      nullable: true,
+      authScopes: LIVE_CALL,
+      description: LIVE_CALL_NOTE,
+      resolve: (w, _a, ctx) => (w.notesNotCarried ? loaders(ctx).walkNotes.load(w.id) : w.notes),
+    }),
+    noteCount: t.int({
+      resolve: async (w, _a, ctx) =>
+        w.notesNotCarried ? (w.notesNotCarried.count ?? (await loaders(ctx).walkNotes.load(w.id)).length) : w.notes.length,
+    }),
     ticket: t.prismaField({
       type: 'InternalTicket',
       nullable: true,

@@ -49,7 +49,10 @@ export type ConflictReason =
   /** Resolving or releasing an escalation someone else claimed (or nobody has). */
   | 'not_assignee'
   /** The escalation was already resolved. */
-  | 'escalation_closed';
+  | 'escalation_closed'
+  /** Publishing a draft identical to the latest version. */
+
+  | 'nothing_changed';
 
 export class ConflictError extends AppError {
   readonly code = 'conflict';

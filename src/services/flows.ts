@@ -1,8 +1,9 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { sql } from '../db/tenant.ts';
 import { audit } from './audit.ts';
-import { NotFoundError, ValidationError } from './errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { type FlowNode, LIMITS, NodeCache, nodeInputSchema, type NodeInput, normaliseNodes, validateGraph } from './flow-graph.ts';
 import { requireUser } from './principal.ts';
 import { scopesFor } from './scopes.ts';
@@ -54,8 +55,16 @@ export async function create(ctx: Context, input: { title: string; description?:
 }
 
 async function lockFlow(flowId: string) {
-  const { rows } = await sql<{ id: string; status: string; latest_version_no: number; draft_nodes: FlowNode[]; draft_root_node_id: string | null; title: string }>(
-    'SELECT id, status, latest_version_no, draft_nodes, draft_root_node_id, title FROM flows WHERE id = $1 FOR UPDATE',
+  const { rows } = await sql<{
+    id: string;
+    status: string;
+    latest_version_no: number;
+    latest_version_id: string | null;
+    draft_nodes: FlowNode[];
+    draft_root_node_id: string | null;
+    title: string;
+  }>(
+    'SELECT id, status, latest_version_no, latest_version_id, draft_nodes, draft_root_node_id, title FROM flows WHERE id = $1 FOR UPDATE',
     [flowId],
   );
   if (!rows[0]) throw new NotFoundError('Flow');
@@ -96,6 +105,20 @@ export async function publish(ctx: Context, input: { flowId: string }) {
   const nodes = normaliseNodes(flow.draft_nodes as NodeInput[]);
   const issues = validateGraph(nodes, flow.draft_root_node_id);
   if (issues.length) throw new ValidationError(issues);
+  if (flow.latest_version_id) {
+    // A second identical version would only add a row to the history and a walk pinned to it
+    // would look different from one pinned to its twin: refuse, naming the version it matches.
+    const { rows } = await sql<{ nodes: unknown; root_node_id: string }>('SELECT nodes, root_node_id FROM flow_versions WHERE id = $1', [flow.latest_version_id]);
+    const latest = rows[0];
+    // As stored (jsonb drops undefined keys and orders keys its own way; the comparison ignores order).
+    if (latest && latest.root_node_id === flow.draft_root_node_id && isDeepStrictEqual(latest.nodes, JSON.parse(JSON.stringify(nodes)))) {
+      throw new ConflictError(
+        'nothing_changed',
+        `Nothing changed since version ${flow.latest_version_no}: edit the draft before publishing it again.`,
+        flow.latest_version_no,
+      );
+    }
+  }
   const version = flow.latest_version_no + 1;
   const v = await ctx.deps.prisma.flowVersion.create({
     data: { accountId: p.accountId, flowId, version, nodes, rootNodeId: flow.draft_root_node_id!, publishedById: p.userId, publishedAt: ctx.deps.clock.now() },

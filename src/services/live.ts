@@ -23,6 +23,11 @@ export type WalkView = WalkRow & {
   handlerUser?: User;
   createdByUser?: User;
   titleText?: string;
+  /**
+   * Set on a feed event that did not carry the notes: `noteCount` comes from the event and `notes`
+   * are read when asked for, never shown as an empty list.
+   */
+  notesNotCarried?: { count: number };
 };
 
 /** Yielded instead of a state when the subscriber must resubscribe (it fell too far behind). */
@@ -192,7 +197,9 @@ export async function liveAccountWalks(ctx: Context): Promise<AsyncIterable<Feed
           return;
         }
         if (ev.change === 'watchers') continue;
-        yield { change: ev.change, session: fromWireWalk(ev.walk) };
+        const session: WalkView = fromWireWalk(ev.walk);
+        if (!ev.walk.notes) session.notesNotCarried = { count: ev.walk.noteCount };
+        yield { change: ev.change, session };
       }
     } finally {
       stream.close();

@@ -3,7 +3,7 @@ import type { Context } from '../context.ts';
 import { currentTx, type TxState } from '../db/tenant.ts';
 import type { FlowProposal, InternalTicket, User } from '../generated/prisma/client.ts';
 import { sql } from '../db/tenant.ts';
-import { walkColumns, type WalkRow } from './walk-rows.ts';
+import { STEP_COLUMNS, type StepRow, walkColumns, type WalkNote, type WalkRow } from './walk-rows.ts';
 
 /**
  * Batched reads for one transaction: lists of walks resolve their users, tickets and proposals in
@@ -17,6 +17,12 @@ export interface Loaders {
   proposal: DataLoader<string, FlowProposal | null>;
   /** A ticket's walks, newest first. */
   walksByTicket: DataLoader<string, WalkRow[]>;
+  /** A flow's title by flow id (walk titles on the coverage board and the dashboard). */
+  flowTitle: DataLoader<string, string | null>;
+  /** A walk's steps in order. */
+  steps: DataLoader<string, StepRow[]>;
+  /** A walk's notes, for live feed events that did not carry them. */
+  walkNotes: DataLoader<string, WalkNote[]>;
 }
 
 export type TicketWithWalking = InternalTicket & { walking: boolean };
@@ -51,6 +57,22 @@ export function loaders(ctx: Context): Loaders {
         [[...ids]],
       );
       return ids.map((id) => rows.filter((r) => r.internalTicketId === id));
+    }),
+    flowTitle: new DataLoader(async (ids) => {
+      const { rows } = await sql<{ id: string; title: string }>('SELECT id, title FROM flows WHERE id = ANY($1::uuid[])', [[...ids]]);
+      const m = new Map(rows.map((r) => [r.id, r.title]));
+      return ids.map((id) => m.get(id) ?? null);
+    }),
+    steps: new DataLoader(async (ids) => {
+      const { rows } = await sql<StepRow>(`SELECT ${STEP_COLUMNS} FROM walk_steps WHERE session_id = ANY($1::uuid[]) ORDER BY session_id, seq`, [[...ids]]);
+      const m = new Map<string, StepRow[]>(ids.map((id) => [id, []]));
+      for (const r of rows) m.get(r.sessionId)?.push(r);
+      return ids.map((id) => m.get(id)!);
+    }),
+    walkNotes: new DataLoader(async (ids) => {
+      const { rows } = await sql<{ id: string; notes: WalkNote[] }>('SELECT id, notes FROM walk_sessions WHERE id = ANY($1::uuid[])', [[...ids]]);
+      const m = new Map(rows.map((r) => [r.id, r.notes]));
+      return ids.map((id) => m.get(id) ?? []);
     }),
   };
   byTx.set(tx, l);

@@ -4,11 +4,13 @@ import { sql } from '../db/tenant.ts';
 import { audit } from './audit.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { type FlowNode, LIMITS, type NodeInput, nodeInputSchema, normaliseNodes, validateGraph } from './flow-graph.ts';
+import { shortTitle } from '../lib/short-title.ts';
 import { requireUser } from './principal.ts';
 import { blankToNull, parse, text, uuid } from './validation.ts';
 
 // Input schemas are built once: zod compiles each on its first parse.
 const sessionIdInput = z.object({ sessionId: uuid });
+// No title (null) keeps the draft's, shortened (see approve); a title sent blank is refused.
 const approveInput = z.object({ proposalId: uuid, title: text(200, 1).nullable().optional() });
 const rejectInput = z.object({ proposalId: uuid, note: text(2000).nullable().optional() });
 
@@ -47,8 +49,10 @@ export async function create(ctx: Context, input: { title: string; nodes: NodeIn
 }
 
 /**
- * After a resolved ad-hoc walk, its creator turns the notes into a draft tree linked to the ticket:
- * one instruction per note, ending in a resolution with the resolution notes.
+ * After an ad-hoc walk ends (resolved or escalated), its creator turns the notes into a draft tree
+ * linked to the ticket: one instruction per note, ending in a resolution with the resolution notes,
+ * or for an escalated call in an escalation with its reason (what the desk could not fix is worth
+ * a tree too: the next call gets the checks and hands over sooner).
  */
 export async function createFromWalk(ctx: Context, input: { sessionId: string }) {
   const p = requireUser(ctx);
@@ -59,10 +63,11 @@ export async function createFromWalk(ctx: Context, input: { sessionId: string })
     created_by: string;
     notes: Array<{ at: string; content: string }>;
     resolution_notes: string | null;
+    escalation_reason: string | null;
     internal_ticket_id: string | null;
     problem_statement: string | null;
   }>(
-    `SELECT w.kind, w.status, w.created_by, w.notes, w.resolution_notes, w.internal_ticket_id, t.problem_statement
+    `SELECT w.kind, w.status, w.created_by, w.notes, w.resolution_notes, w.escalation_reason, w.internal_ticket_id, t.problem_statement
      FROM walk_sessions w LEFT JOIN internal_tickets t ON t.id = w.internal_ticket_id WHERE w.id = $1`,
     [sessionId],
   );
@@ -70,19 +75,34 @@ export async function createFromWalk(ctx: Context, input: { sessionId: string })
   if (!w) throw new NotFoundError('Walk');
   if (w.created_by !== p.userId) throw new ConflictError('state_changed', 'only the technician who took this call can turn it into a draft');
   if (w.kind !== 'adhoc') throw ValidationError.of('sessionId', 'only ad-hoc walks are turned into drafts');
-  if (w.status !== 'resolved') throw new ConflictError('walk_not_active', 'resolve the walk before turning it into a draft');
+  if (w.status !== 'resolved' && w.status !== 'escalated') {
+    throw new ConflictError('walk_not_active', 'Resolve or escalate the call before turning its notes into a draft.');
+  }
   const existing = await ctx.deps.prisma.flowProposal.findUnique({ where: { sourceWalkId: sessionId } });
   if (existing) return existing;
-  const steps = w.notes.map((n) => n.content.trim()).filter(Boolean).slice(0, LIMITS.maxNodes - 1);
-  if (!steps.length) throw ValidationError.of('sessionId', 'this walk has no notes to turn into a draft');
+  // Nothing is cut: a note longer than a node's text becomes several steps, and the ending's
+  // text (resolution notes run to 20 000 characters) continues in steps before it.
+  const ending =
+    w.status === 'escalated'
+      ? w.escalation_reason?.trim()
+        ? `Escalate to an engineer: ${w.escalation_reason.trim()}`
+        : 'Escalate to an engineer.'
+      : w.resolution_notes?.trim() || 'Resolved.';
+  const endingParts = splitText(ending, LIMITS.textLength);
+  const steps = [...w.notes.flatMap((n) => splitText(n.content.trim(), LIMITS.textLength)), ...endingParts.slice(0, -1)];
+  if (!w.notes.some((n) => n.content.trim())) throw ValidationError.of('sessionId', 'this walk has no notes to turn into a draft');
+  if (steps.length > LIMITS.maxNodes - 1) {
+    throw ValidationError.of('sessionId', `These notes make ${steps.length} steps; a draft holds at most ${LIMITS.maxNodes - 1}. Create the draft by hand instead.`);
+  }
+  const endId = w.status === 'escalated' ? 'escalate' : 'resolved';
   const nodes: FlowNode[] = steps.map((content, i) => ({
     id: `step-${i + 1}`,
     kind: 'instruction',
-    text: content.slice(0, LIMITS.textLength),
-    next: i + 1 < steps.length ? `step-${i + 2}` : 'resolved',
+    text: content,
+    next: i + 1 < steps.length ? `step-${i + 2}` : endId,
   }));
-  nodes.push({ id: 'resolved', kind: 'resolution', text: (w.resolution_notes?.trim() || 'Resolved.').slice(0, LIMITS.textLength) });
-  const title = (w.problem_statement?.trim() || 'Draft from call notes').slice(0, 200);
+  nodes.push({ id: endId, kind: w.status === 'escalated' ? 'escalation' : 'resolution', text: endingParts.at(-1)! });
+  const title = w.problem_statement?.trim() ? shortTitle(w.problem_statement) : 'Draft from call notes';
   const proposal = await ctx.deps.prisma.flowProposal.create({
     data: {
       accountId: p.accountId,
@@ -98,6 +118,22 @@ export async function createFromWalk(ctx: Context, input: { sessionId: string })
   });
   await audit(ctx, { action: 'proposal.create_from_walk', entityType: 'proposal', entityId: proposal.id, payload: { sessionId } });
   return proposal;
+}
+
+/** Text in pieces of at most `max` characters, cut at whitespace where there is some; blank gives none. */
+function splitText(text: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = text.trim();
+  while (rest.length > max) {
+    const space = rest.lastIndexOf(' ', max);
+    let cut = space > max / 2 ? space : max;
+    // Never split a surrogate pair.
+    if (/[\uD800-\uDBFF]/.test(rest[cut - 1]!)) cut -= 1;
+    out.push(rest.slice(0, cut).trim());
+    rest = rest.slice(cut).trim();
+  }
+  if (rest) out.push(rest);
+  return out;
 }
 
 /** Drafts awaiting review: those a helpful walk validated first, then newest. */
@@ -144,7 +180,9 @@ export async function approve(ctx: Context, input: { proposalId: string; title?:
   const flow = await prisma.flow.create({
     data: {
       accountId: p.accountId,
-      title: blankToNull(v.title) ?? draft.title,
+      // A cleared title falls back to the draft's, shortened to one line: a draft made from a call
+      // is titled with its problem statement, which may run to thousands of characters.
+      title: blankToNull(v.title) ?? (shortTitle(draft.title) || 'Untitled flow'),
       description: 'Published from an approved proposal.',
       draftNodes: nodes,
       draftRootNodeId: draft.root_node_id,

@@ -27,7 +27,11 @@ export interface WalkEvent {
 }
 
 type Wire<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
-export type WireWalk = Omit<Wire<WalkRow>, 'notes'> & { notes?: WalkRow['notes'] };
+/**
+ * Notes ride only on the events that change them; `noteCount` rides on every event, so a board that
+ * shows "2 notes" still says 2 after a hand-over or a step.
+ */
+export type WireWalk = Omit<Wire<WalkRow>, 'notes'> & { notes?: WalkRow['notes']; noteCount: number };
 export type WireStep = Wire<StepRow>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -36,6 +40,7 @@ export function toWireWalk(w: WalkRow, withNotes: boolean): WireWalk {
   const { notes, ...rest } = w;
   return {
     ...rest,
+    noteCount: notes.length,
     startedAt: w.startedAt.toISOString(),
     lastStepAt: w.lastStepAt.toISOString(),
     resolvedAt: iso(w.resolvedAt),
@@ -47,8 +52,9 @@ export function toWireWalk(w: WalkRow, withNotes: boolean): WireWalk {
 }
 
 export function fromWireWalk(w: WireWalk, previousNotes: WalkRow['notes'] = []): WalkRow {
+  const { noteCount: _count, ...rest } = w;
   return {
-    ...w,
+    ...rest,
     notes: w.notes ?? previousNotes,
     startedAt: new Date(w.startedAt),
     lastStepAt: new Date(w.lastStepAt),

@@ -10,6 +10,7 @@ import { COVERER_SQL, isCoverer, worksL1Desk } from './coverage.ts';
 import { NOTIFICATION_COLUMNS, notificationFromJson, type NotificationJson, notifyNow, publishNotifications } from './notifications.ts';
 import { publishEscalation } from './tickets.ts';
 import { actingAs, requireUser, type UserPrincipal } from './principal.ts';
+import { shortTitle } from '../lib/short-title.ts';
 import { blankToNull, parse, text, uuid } from './validation.ts';
 import { publishWalk } from './walk-events.ts';
 import { type Handoff, STEP_COLUMNS, type StepRow, walkColumns, type WalkRow } from './walk-rows.ts';
@@ -109,14 +110,16 @@ export async function activeInAccount(): Promise<WalkRow[]> {
   return rows;
 }
 
-/** The title a walk shows: its flow's or proposal's, or the ticket's problem for ad-hoc notes. */
+/**
+ * The title a walk shows: its flow's or proposal's, or for ad-hoc notes the ticket's problem,
+ * shortened (a board of calls all titled "Ad-hoc notes" cannot be told apart). Batched: a list of
+ * walks costs one query per kind of title, not one per walk.
+ */
 export async function title(ctx: Context, w: WalkRow): Promise<string> {
-  if (w.flowId) {
-    const { rows } = await sql<{ title: string }>('SELECT title FROM flows WHERE id = $1', [w.flowId]);
-    return rows[0]?.title ?? 'Flow';
-  }
+  if (w.flowId) return (await loaders(ctx).flowTitle.load(w.flowId)) ?? 'Flow';
   if (w.proposalId) return (await loaders(ctx).proposal.load(w.proposalId))?.title ?? 'Proposal';
-  return 'Ad-hoc notes';
+  const ticket = w.internalTicketId ? await loaders(ctx).ticket.load(w.internalTicketId) : null;
+  return ticket?.problemStatement.trim() ? shortTitle(ticket.problemStatement) : 'Ad-hoc notes';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -89,8 +89,8 @@ describe.runIf(run)('coverage and escalations in Chromium', () => {
         expect(await p.getByRole('link', { name: 'Coverage board' }).count()).toBe(0);
         await p.goto('/coverage');
         await p.waitForURL('**/welcome?denied=coverage');
-        await expect.poll(() => p.getByTestId('no-access').textContent(), SLOW).toContain('You don’t have access to the coverage board. Your role is L1 tech.');
-        expect(await p.getByTestId('no-access').textContent()).toContain('for owners, admins and engineers who cover the desk');
+        await expect.poll(() => p.getByTestId('no-access').textContent(), SLOW).toContain('You don’t have access to the coverage board: it is for owners, admins and engineers who cover the desk. Your role is L1 tech;');
+        expect(await p.getByTestId('no-access').textContent()).toContain('open it from Tickets once they hand it off');
         await shot(p, `cover-5-l1-no-coverage-${width}`);
 
         // A peer's live call: watching, no takeover, and the reason in plain words.

@@ -1,5 +1,5 @@
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
-import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { createBrowserRouter, Navigate, Route, RouterProvider, Routes, useLocation } from 'react-router-dom';
 import { Provider, useQuery } from 'urql';
 import { Layout } from './components/layout.tsx';
 import { type Me, MeContext, MeDoc } from './components/me.tsx';
@@ -47,17 +47,24 @@ subscribeAuth(() => {
   }
 });
 
-export function App() {
+function Root() {
   const auth = useAuth();
   return (
-    <BrowserRouter>
-      <Routes>
-        <Route path="/sign-in" element={<SignInPage auth={auth} />} />
-        <Route path="/invite/:token" element={<AcceptInvitePage />} />
-        <Route path="*" element={<Authed auth={auth} />} />
-      </Routes>
-    </BrowserRouter>
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage auth={auth} />} />
+      <Route path="/invite/:token" element={<AcceptInvitePage />} />
+      <Route path="*" element={<Authed auth={auth} />} />
+    </Routes>
   );
+}
+
+// A data router (one splat route around the app's own <Routes>), so a page with unsaved edits can
+// hold in-app navigation with useBlocker; BrowserRouter does not support blockers.
+let router: ReturnType<typeof createBrowserRouter> | undefined;
+
+export function App() {
+  router ??= createBrowserRouter([{ path: '*', element: <Root /> }]);
+  return <RouterProvider router={router} />;
 }
 
 export function Splash() {

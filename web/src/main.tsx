@@ -5,6 +5,7 @@ import { ToastProvider } from './components/toasts.tsx';
 import { bootstrapAuth } from './lib/auth.ts';
 import './styles.css';
 import './styles-cover.css';
+import './styles-spa.css';
 
 bootstrapAuth();
 

@@ -1,5 +1,5 @@
-import { type ReactNode, useState } from 'react';
-import { NavLink } from 'react-router-dom';
+import { type ReactNode, useEffect, useState } from 'react';
+import { NavLink, useLocation } from 'react-router-dom';
 import { signOut } from '../lib/auth.ts';
 import { canUseL1Desk, isAccountManager, isEngineer, ROLE_LABELS, usesCoverageBoard } from '../lib/roles.ts';
 import { Bell } from './bell.tsx';
@@ -18,12 +18,25 @@ function Item({ to, children, end }: { to: string; children: ReactNode; end?: bo
 export function Layout({ children }: { children: ReactNode }) {
   const me = useMe();
   const [signingOut, setSigningOut] = useState(false);
+  // On a phone the sidebar is a menu behind a button: stacked above the page it pushed an owner's
+  // content 688 px down. It closes when a page is chosen, and on Escape.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const { pathname } = useLocation();
+  useEffect(() => setMenuOpen(false), [pathname]);
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setMenuOpen(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [menuOpen]);
   return (
-    <div className="app">
+    <div className={`app ${menuOpen ? 'nav-open' : ''}`}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <aside className="sidebar">
+      <aside className="sidebar" id="main-menu">
         <div className="sidebar-inner">
           <div className="brand">
             <span className="brand-mark" aria-hidden="true">
@@ -34,7 +47,13 @@ export function Layout({ children }: { children: ReactNode }) {
               <div className="brand-account">{me.account.name}</div>
             </div>
           </div>
-          <nav aria-label="Main">
+          <nav
+            aria-label="Main"
+            onClick={(e) => {
+              // A chosen link closes the menu even when the page stays (a blocked leave, the same page).
+              if ((e.target as HTMLElement).closest('a')) setMenuOpen(false);
+            }}
+          >
             {canUseL1Desk(me) && (
               <div className="nav-section">
                 <div className="nav-heading">Desk</div>
@@ -78,6 +97,16 @@ export function Layout({ children }: { children: ReactNode }) {
       </aside>
       <div className="main-column">
         <header className="topbar">
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="main-menu"
+            onClick={() => setMenuOpen((o) => !o)}
+          >
+            <span className="menu-icon" aria-hidden="true" />
+            Menu
+          </button>
           <div className="topbar-spacer" />
           <Bell canOpenEscalations={isEngineer(me)} />
           <div className="user-chip">

@@ -12,10 +12,17 @@ const AREAS: Record<string, string> = {
   admin: 'the admin screens',
 };
 
-/** Why an area is closed, where that helps the person decide what to do next. */
+/** Who each refused area is for, so the refusal says why and whom to ask. */
+const AREA_FOR: Record<string, string> = {
+  l1: 'L1 technicians, and owners, admins and engineers who cover the desk',
+  coverage: 'owners, admins and engineers who cover the desk',
+  engineer: 'engineers, admins and owners',
+  admin: 'owners and admins',
+};
+
+/** What to do instead, where that helps the person decide what to do next. */
 const WHY: Record<string, string> = {
-  coverage:
-    'The coverage board is for owners, admins and engineers who cover the desk. To pick up a colleague’s call, open it from Tickets once they hand it off.',
+  coverage: 'To pick up a colleague’s call, open it from Tickets once they hand it off.',
 };
 
 /** Home for people without a desk (viewers), and where a refused route lands. */
@@ -30,8 +37,9 @@ export function WelcomePage() {
       <PageHeader title={`${greeting(new Date().getHours())}, ${firstName(me.name)}`} subtitle={longDate(new Date())} />
       {denied && (
         <div className="banner banner-warning" role="alert" data-testid="no-access">
-          You don’t have access to {AREAS[denied] ?? 'that page'}. Your role is {ROLE_LABELS[me.role]}.
-          {denied && WHY[denied] ? ` ${WHY[denied]}` : ''}
+          You don’t have access to {AREAS[denied] ?? 'that page'}
+          {AREA_FOR[denied] ? `: it is for ${AREA_FOR[denied]}` : ''}. Your role is {ROLE_LABELS[me.role]}; an owner or admin can change it.
+          {WHY[denied] ? ` ${WHY[denied]}` : ''}
         </div>
       )}
       <Card title="Your access">

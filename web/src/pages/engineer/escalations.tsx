@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useMutation, useQuery, useSubscription } from 'urql';
+import { ClampedText } from '../../components/clamped-text.tsx';
 import { useMe } from '../../components/me.tsx';
 import { useToast } from '../../components/toasts.tsx';
 import { useResync } from '../../components/resync.tsx';
@@ -145,6 +146,13 @@ const LiveDoc = graphql(`
   }
 `);
 
+/** What the handoff holds: an ad-hoc call has notes, not steps ("0 steps" said nothing true). */
+function handoffSize(h: { transcript: readonly unknown[]; notes: readonly unknown[] }): string {
+  if (h.transcript.length === 0 && h.notes.length > 0) return pluralize(h.notes.length, 'note');
+  if (h.transcript.length === 0) return 'escalated before any step';
+  return pluralize(h.transcript.length, 'step');
+}
+
 type Ticket = Extract<Escalations_ListQuery['escalations'], { __typename: 'TicketPage' }>['nodes'][number];
 
 function Handoff({ t }: { t: Ticket }) {
@@ -153,6 +161,10 @@ function Handoff({ t }: { t: Ticket }) {
   return (
     <div className="handoff">
       <dl className="details">
+        <dt>Problem</dt>
+        <dd>
+          <ClampedText text={h.problemStatement} lines={6} />
+        </dd>
         <dt>Contact</dt>
         <dd>
           {customerLine(h.customerName, h.customerContact)}
@@ -322,7 +334,7 @@ export function EscalationsPage() {
                     <div className="muted small">
                       {customerLabel(t.customerName)} · escalated by {t.handoff?.escalatedBy.name ?? 'the desk'} {relativeTime(t.escalatedAt)} ·{' '}
                       <span title={formatDateTime(t.escalatedAt)}>{humanize(t.escalationReasonCategory)}</span>
-                      {t.handoff ? ` · ${pluralize(t.handoff.transcript.length, 'step')}` : ''}
+                      {t.handoff ? ` · ${handoffSize(t.handoff)}` : ''}
                     </div>
                   </div>
                   <div className="escalation-side">

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useBlocker, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import { useToast } from '../../components/toasts.tsx';
-import { Badge, Card, EmptyState, ErrorState, Loading, StatusBadge } from '../../components/ui.tsx';
+import { Badge, Card, Dialog, EmptyState, ErrorState, Loading, StatusBadge } from '../../components/ui.tsx';
 import { graphql } from '../../gql/index.ts';
 import type { FlowEditor_FlowFragment, FlowNodeKind } from '../../gql/graphql.ts';
 import { issuesByNode, unwrap } from '../../lib/errors.ts';
@@ -279,6 +279,8 @@ function Editor({ flow }: { flow: FlowEditor_FlowFragment }) {
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
+  // The browser asks on reload or close (above); a link inside the app asks here.
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
 
   // Issues shown are the server's: from the last save, or from a refused publish.
   const issues: Issue[] = publishIssues ?? flow.draftIssues ?? [];
@@ -341,8 +343,40 @@ function Editor({ flow }: { flow: FlowEditor_FlowFragment }) {
     setTimeout(() => document.getElementById(`node-${id}-text`)?.focus(), 0);
   };
 
+  const leaveDialog = (
+    <Dialog
+      open={blocker.state === 'blocked'}
+      title="Leave without saving?"
+      onClose={() => blocker.reset?.()}
+      footer={
+        <>
+          <button type="button" className="btn btn-ghost" onClick={() => blocker.reset?.()}>
+            Stay and keep editing
+          </button>
+          <button type="button" className="btn btn-secondary" onClick={() => blocker.proceed?.()}>
+            Discard changes
+          </button>
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={saving}
+            onClick={async () => {
+              if (await doSave()) blocker.proceed?.();
+              else blocker.reset?.();
+            }}
+          >
+            Save draft and leave
+          </button>
+        </>
+      }
+    >
+      <p>This flow has changes that are not saved yet. They are lost if you leave now.</p>
+    </Dialog>
+  );
+
   return (
     <div className="page flow-editor">
+      {leaveDialog}
       <nav className="breadcrumbs" aria-label="Breadcrumb">
         <Link to="/engineer/flows">Flow library</Link>
         <span aria-hidden="true">/</span>

@@ -111,7 +111,7 @@ export function TreePreview({ nodes, rootId }: { nodes: Node[]; rootId: string |
     seen.add(id);
     return (
       <li key={`${id}-${depth}-${label}`}>
-        {prefix} <Badge tone={n.kind === 'RESOLUTION' ? 'green' : n.kind === 'ESCALATION' ? 'amber' : n.kind === 'QUESTION' ? 'blue' : 'gray'}>{humanize(n.kind)}</Badge> {n.text}
+        {prefix} <Badge tone={n.kind === 'RESOLUTION' ? 'green' : n.kind === 'ESCALATION' ? 'amber' : n.kind === 'QUESTION' ? 'blue' : 'gray'}>{humanize(n.kind)}</Badge> <span className="tree-text">{n.text}</span>
         {n.kind === 'QUESTION' && (
           <ul>
             {render(n.yesNext, n.yesLabel ?? 'Yes', depth + 1)}

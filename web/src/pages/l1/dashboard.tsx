@@ -1,6 +1,7 @@
 import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
+import { CharLimit, LIMITS, overBy } from '../../components/char-limit.tsx';
 import { useMe } from '../../components/me.tsx';
 import { useToast } from '../../components/toasts.tsx';
 import { Badge, Card, Dialog, EmptyState, ErrorState, Field, Icon, SkeletonRows, StatusBadge } from '../../components/ui.tsx';
@@ -278,7 +279,17 @@ function IntakeCard() {
           </Field>
         </div>
         <Field label="Problem" htmlFor="problem">
-          <textarea id="problem" required rows={3} maxLength={4000} value={problem} onChange={(e) => setProblem(e.target.value)} placeholder="What is the customer reporting?" />
+          <textarea
+            id="problem"
+            required
+            rows={3}
+            value={problem}
+            aria-describedby="problem-count"
+            aria-invalid={overBy(problem, LIMITS.problemStatement) > 0 || undefined}
+            onChange={(e) => setProblem(e.target.value)}
+            placeholder="What is the customer reporting?"
+          />
+          <CharLimit id="problem-count" value={problem} max={LIMITS.problemStatement} showFrom={LIMITS.problemStatement * 0.8} />
         </Field>
         <div className="field">
           <label htmlFor="flow-search">Flow (optional)</label>
@@ -289,7 +300,7 @@ function IntakeCard() {
           <button type="button" className="btn btn-secondary" onClick={() => setEscalating((n) => n + 1)}>
             Escalate without a walk…
           </button>
-          <button type="submit" className="btn btn-primary" disabled={fetching}>
+          <button type="submit" className="btn btn-primary" disabled={fetching || overBy(problem, LIMITS.problemStatement) > 0}>
             {fetching ? 'Starting…' : 'Start'}
           </button>
         </div>
@@ -354,14 +365,23 @@ function EscalateWithoutWalkDialog({ open, onClose, initial = NO_DETAILS }: { op
           </Field>
         </div>
         <Field label="Problem" htmlFor="nw-problem">
-          <textarea id="nw-problem" required rows={3} maxLength={4000} value={problem} onChange={(e) => setProblem(e.target.value)} />
+          <textarea
+            id="nw-problem"
+            required
+            rows={3}
+            value={problem}
+            aria-describedby="nw-problem-count"
+            aria-invalid={overBy(problem, LIMITS.problemStatement) > 0 || undefined}
+            onChange={(e) => setProblem(e.target.value)}
+          />
+          <CharLimit id="nw-problem-count" value={problem} max={LIMITS.problemStatement} showFrom={LIMITS.problemStatement * 0.8} />
         </Field>
-        <EscalateFields value={esc} onChange={setEsc} showErrors={tried} hint="Owners and admins are notified with these details." />
+        <EscalateFields value={esc} onChange={setEsc} showErrors={tried} hint="The account’s engineers are notified with these details." />
         <div className="dialog-actions">
           <button type="button" className="btn btn-secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-warning" disabled={fetching}>
+          <button type="submit" className="btn btn-warning" disabled={fetching || overBy(problem, LIMITS.problemStatement) > 0}>
             {fetching ? 'Escalating…' : 'Escalate'}
           </button>
         </div>

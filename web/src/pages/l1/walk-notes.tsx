@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useMutation } from 'urql';
+import { CharLimit, LIMITS, overBy } from '../../components/char-limit.tsx';
 import { useToast } from '../../components/toasts.tsx';
 import { Card, EmptyState } from '../../components/ui.tsx';
 import { graphql } from '../../gql/index.ts';
@@ -25,7 +26,7 @@ const SaveNotesDoc = graphql(`
 
 export const AUTOSAVE_MS = 800;
 
-type Status = 'saved' | 'unsaved' | 'saving' | 'failed';
+type Status = 'saved' | 'unsaved' | 'saving' | 'failed' | 'too-long';
 
 interface LocalNote {
   key: string;
@@ -36,18 +37,53 @@ interface LocalNote {
 let seq = 0;
 const toLocal = (notes: ReadonlyArray<{ at: string; content: string }> | null): LocalNote[] => (notes ?? []).map((n) => ({ key: `n${seq++}`, at: n.at, content: n.content }));
 
+/**
+ * What is typed but not yet on the server, kept in this browser per walk: a reload, a crash or a
+ * lost connection gives it back instead of losing it. Cleared once the server has it all.
+ */
+interface Kept {
+  notes: Array<{ at: string; content: string }> | null;
+  draft: string;
+}
+const keptKey = (walkId: string) => `l1.walk-notes.${walkId}`;
+
+function readKept(walkId: string): Kept | null {
+  try {
+    const raw = localStorage.getItem(keptKey(walkId));
+    const v = raw ? (JSON.parse(raw) as Kept) : null;
+    return v && (typeof v.draft === 'string' || Array.isArray(v.notes)) ? { notes: Array.isArray(v.notes) ? v.notes : null, draft: v.draft ?? '' } : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeKept(walkId: string, kept: Kept | null) {
+  try {
+    if (!kept || (!kept.notes && !kept.draft)) localStorage.removeItem(keptKey(walkId));
+    else localStorage.setItem(keptKey(walkId), JSON.stringify(kept));
+  } catch {
+    // Storage full or disabled: the beforeunload warning still stands.
+  }
+}
+
+const tooLong = (notes: ReadonlyArray<{ content: string }>) => notes.some((n) => overBy(n.content, LIMITS.note) > 0);
+
 /** Ad-hoc walks: timestamped notes, autosaved ~800 ms after the last keystroke. */
 export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; readOnly: boolean }) {
-  const [notes, setNotes] = useState<LocalNote[]>(() => toLocal(walk.notes));
-  const [draft, setDraft] = useState('');
-  const [status, setStatus] = useState<Status>('saved');
+  // Restored once, on mount: unsent edits and the half-typed note from before a reload.
+  const [restored] = useState(() => (readOnly ? null : readKept(walk.id)));
+  const [notes, setNotes] = useState<LocalNote[]>(() => toLocal(restored?.notes ?? walk.notes));
+  const [draft, setDraft] = useState(restored?.draft ?? '');
+  const [status, setStatus] = useState<Status>(restored?.notes ? 'unsaved' : 'saved');
   const [, save] = useMutation(SaveNotesDoc);
   const toast = useToast();
-  const dirty = useRef(false);
+  const dirty = useRef(!!restored?.notes);
   const changes = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const version = useRef(walk.version);
   const latest = useRef(notes);
+  const keptNotes = useRef<Kept['notes']>(restored?.notes ?? null);
+  const draftRef = useRef(restored?.draft ?? '');
   version.current = walk.version;
   latest.current = notes;
 
@@ -59,6 +95,10 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
 
   const flush = useCallback(async () => {
     clearTimeout(timer.current);
+    if (tooLong(latest.current)) {
+      setStatus('too-long');
+      return;
+    }
     const sentAt = changes.current;
     setStatus('saving');
     const r = await save({
@@ -77,6 +117,8 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
       if (changes.current === sentAt) {
         dirty.current = false;
         setStatus('saved');
+        keptNotes.current = null;
+        writeKept(walk.id, { notes: null, draft: draftRef.current });
       } else {
         // Typed on while saving: save again.
         timer.current = setTimeout(() => void flush(), AUTOSAVE_MS);
@@ -85,50 +127,93 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
       return;
     }
     if (v) toast.failure(failureFromResult(v as ErrorLike));
+    if (v?.__typename === 'ValidationError') {
+      // Refused as it stands (too long, say): keep the text here so nothing typed is lost.
+      setStatus('failed');
+      return;
+    }
     // Someone else changed or took the walk: drop our copy and show theirs.
     dirty.current = false;
+    keptNotes.current = null;
+    writeKept(walk.id, { notes: null, draft: draftRef.current });
     setStatus('saved');
     setNotes(toLocal(walk.notes));
   }, [save, toast, walk.id, walk.notes]);
+
+  const keep = (next: { notes?: LocalNote[] | null; draft?: string }) => {
+    if (next.notes !== undefined) keptNotes.current = next.notes ? next.notes.map((n) => ({ at: n.at, content: n.content })) : null;
+    if (next.draft !== undefined) draftRef.current = next.draft;
+    writeKept(walk.id, { notes: keptNotes.current, draft: draftRef.current });
+  };
 
   const changed = (next: LocalNote[]) => {
     setNotes(next);
     latest.current = next;
     dirty.current = true;
     changes.current += 1;
-    setStatus('unsaved');
+    keep({ notes: next });
     clearTimeout(timer.current);
+    if (tooLong(next)) {
+      setStatus('too-long');
+      return;
+    }
+    setStatus('unsaved');
     timer.current = setTimeout(() => void flush(), AUTOSAVE_MS);
   };
 
   useEffect(() => () => clearTimeout(timer.current), []);
 
+  // Restored edits go to the server as soon as the page is back.
   useEffect(() => {
-    if (status !== 'unsaved' && status !== 'saving' && status !== 'failed') return;
+    if (restored?.notes) timer.current = setTimeout(() => void flush(), AUTOSAVE_MS);
+    if (restored?.notes || restored?.draft) toast.info('Restored what you had not saved', 'Your notes from before the reload are back.');
+    // An ended call takes no more notes: what was kept for it is of no use now.
+    if (walk.status !== 'ACTIVE') writeKept(walk.id, null);
+    // Once, on mount: `restored` is read once.
+  }, []);
+
+  const draftUnsent = !readOnly && draft.trim().length > 0;
+  useEffect(() => {
+    if (status !== 'unsaved' && status !== 'saving' && status !== 'failed' && status !== 'too-long' && !draftUnsent) return;
     const warn = (e: BeforeUnloadEvent) => {
       e.preventDefault();
     };
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
-  }, [status]);
+  }, [status, draftUnsent]);
 
-  const add = () => {
-    const content = draft.trim();
-    if (!content) return;
-    changed([...notes, { key: `n${seq++}`, at: new Date().toISOString(), content }]);
-    setDraft('');
+  const setDraftKept = (value: string) => {
+    setDraft(value);
+    keep({ draft: value });
   };
 
-  const label: Record<Status, string> = { saved: 'Saved', unsaved: 'Unsaved changes', saving: 'Saving…', failed: 'Not saved' };
+  const draftOver = overBy(draft, LIMITS.note) > 0;
+  const add = () => {
+    const content = draft.trim();
+    if (!content || draftOver) return;
+    setDraftKept('');
+    changed([...notes, { key: `n${seq++}`, at: new Date().toISOString(), content }]);
+  };
+
+  const label: Record<Status, string> = {
+    saved: 'Saved',
+    unsaved: 'Unsaved changes',
+    saving: 'Saving…',
+    failed: 'Not saved',
+    'too-long': 'Not saved: a note is too long',
+  };
+  // "Saved" only when everything typed is on the server: a note still in the box is not.
+  const shown: { tone: Status; text: string } =
+    status === 'saved' && draftUnsent ? { tone: 'unsaved', text: 'Note not added yet' } : { tone: status, text: label[status] };
 
   return (
     <Card
       title="Notes"
       actions={
         readOnly ? null : (
-          <span className={`save-status save-${status}`} role="status" data-testid="save-status">
+          <span className={`save-status save-${shown.tone === 'too-long' ? 'failed' : shown.tone}`} role="status" data-testid="save-status">
             <span className="dot" aria-hidden="true" />
-            {label[status]}
+            {shown.text}
             {status === 'failed' && (
               <button type="button" className="btn btn-ghost btn-sm" onClick={() => void flush()}>
                 Retry
@@ -157,13 +242,17 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
                 <div className="note-text pre-wrap">{n.content}</div>
               ) : (
                 <>
-                  <textarea
-                    className="note-edit"
-                    aria-label={`Note at ${formatTime(n.at)}`}
-                    rows={Math.min(6, Math.max(1, n.content.split('\n').length))}
-                    value={n.content}
-                    onChange={(e) => changed(notes.map((x, j) => (j === i ? { ...x, content: e.target.value } : x)))}
-                  />
+                  <div className="note-edit-wrap">
+                    <textarea
+                      className="note-edit"
+                      aria-label={`Note at ${formatTime(n.at)}`}
+                      aria-invalid={overBy(n.content, LIMITS.note) > 0 || undefined}
+                      rows={Math.min(6, Math.max(1, n.content.split('\n').length))}
+                      value={n.content}
+                      onChange={(e) => changed(notes.map((x, j) => (j === i ? { ...x, content: e.target.value } : x)))}
+                    />
+                    <CharLimit id={`note-count-${i}`} value={n.content} max={LIMITS.note} showFrom={LIMITS.note * 0.8} />
+                  </div>
                   <button type="button" className="icon-btn" aria-label={`Delete note at ${formatTime(n.at)}`} onClick={() => changed(notes.filter((_, j) => j !== i))}>
                     ×
                   </button>
@@ -183,7 +272,9 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
             rows={2}
             placeholder="Add a note… (Ctrl+Enter)"
             value={draft}
-            onChange={(e) => setDraft(e.target.value)}
+            aria-describedby="new-note-count"
+            aria-invalid={draftOver || undefined}
+            onChange={(e) => setDraftKept(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
                 e.preventDefault();
@@ -191,9 +282,10 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
               }
             }}
           />
-          <button type="button" className="btn btn-secondary" onClick={add} disabled={!draft.trim()}>
+          <button type="button" className="btn btn-secondary" onClick={add} disabled={!draft.trim() || draftOver}>
             Add note
           </button>
+          <CharLimit id="new-note-count" value={draft} max={LIMITS.note} showFrom={1} />
         </div>
       )}
     </Card>

@@ -1,6 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useMutation, useQuery, useSubscription } from 'urql';
+import { CharLimit, LIMITS, overBy } from '../../components/char-limit.tsx';
+import { ClampedText } from '../../components/clamped-text.tsx';
 import { useMe } from '../../components/me.tsx';
 import { useToast } from '../../components/toasts.tsx';
 import { Avatar, Badge, Card, Dialog, EmptyState, ErrorState, Field, Loading, StatusBadge } from '../../components/ui.tsx';
@@ -138,6 +140,56 @@ const RecordStepDoc = graphql(`
     }
   }
 `);
+
+const DraftFromNotesDoc = graphql(`
+  mutation WalkPage_DraftFromNotes($sessionId: ID!) {
+    createProposalFromWalk(sessionId: $sessionId) {
+      __typename
+      ... on FlowProposal {
+        id
+        title
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** After an ad-hoc call ends, its notes can become a draft tree for engineers to review. */
+function DraftFromNotes({ walk }: { walk: Walk }) {
+  const me = useMe();
+  const toast = useToast();
+  const [{ fetching }, make] = useMutation(DraftFromNotesDoc);
+  const [made, setMade] = useState<{ id: string; title: string } | null>(null);
+  if (walk.kind !== 'ADHOC' || (walk.status !== 'RESOLVED' && walk.status !== 'ESCALATED') || walk.createdBy.id !== me.id) return null;
+  if (made) {
+    return (
+      <p className="draft-made" data-testid="draft-made">
+        Draft “{made.title}” is ready for review. <Link to="/l1/drafts">Open my drafts</Link>
+      </p>
+    );
+  }
+  return (
+    <button
+      type="button"
+      className="btn btn-secondary"
+      disabled={fetching || (walk.notes?.length ?? 0) === 0}
+      title={(walk.notes?.length ?? 0) === 0 ? 'This call has no notes to turn into a draft' : undefined}
+      onClick={async () => {
+        const r = await make({ sessionId: walk.id });
+        const p = unwrap(r.data?.createProposalFromWalk, r.error, 'FlowProposal', toast.failure);
+        if (p) {
+          setMade({ id: p.id, title: p.title });
+          toast.success('Draft created', 'Engineers see it in their review queue; you find it in My drafts.');
+        }
+      }}
+    >
+      {fetching ? 'Creating draft…' : 'Turn these notes into a draft'}
+    </button>
+  );
+}
 
 const ResolveDoc = graphql(`
   mutation WalkPage_Resolve($sessionId: ID!, $helpful: Boolean!, $resolutionNotes: String!, $expectedVersion: Int) {
@@ -316,6 +368,8 @@ function CurrentStep({
     );
   }
   const terminal = node.kind === 'RESOLUTION' || node.kind === 'ESCALATION';
+  // A note over the limit would be refused with the answer: say so before, and hold the answer.
+  const noteOver = overBy(note, LIMITS.stepNote) > 0;
   const kindLabel: Record<string, string> = { QUESTION: 'Question', INSTRUCTION: 'Instruction', RESOLUTION: 'Resolution', ESCALATION: 'Escalate' };
   return (
     <section className={`card step-card step-${node.kind.toLowerCase()}`} aria-labelledby="current-step-text" data-testid="current-step">
@@ -337,23 +391,26 @@ function CurrentStep({
             value={note}
             disabled={readOnly}
             placeholder="What did the customer say or see?"
+            aria-describedby="step-note-count"
+            aria-invalid={overBy(note, LIMITS.stepNote) > 0 || undefined}
             onChange={(e) => setNote(e.target.value)}
           />
+          <CharLimit id="step-note-count" value={note} max={LIMITS.stepNote} showFrom={LIMITS.stepNote * 0.8} />
         </div>
       )}
       <div className="step-actions" role="group" aria-label="Answer">
         {node.kind === 'QUESTION' && (
           <>
-            <button type="button" className="btn btn-answer btn-yes" disabled={readOnly || busy} onClick={() => onAnswer('YES')}>
+            <button type="button" className="btn btn-answer btn-yes" disabled={readOnly || busy || noteOver} onClick={() => onAnswer('YES')}>
               {node.yesLabel} <Kbd>Y</Kbd>
             </button>
-            <button type="button" className="btn btn-answer btn-no" disabled={readOnly || busy} onClick={() => onAnswer('NO')}>
+            <button type="button" className="btn btn-answer btn-no" disabled={readOnly || busy || noteOver} onClick={() => onAnswer('NO')}>
               {node.noLabel} <Kbd>N</Kbd>
             </button>
           </>
         )}
         {node.kind === 'INSTRUCTION' && (
-          <button type="button" className="btn btn-answer btn-continue" disabled={readOnly || busy} onClick={() => onAnswer('CONTINUE')}>
+          <button type="button" className="btn btn-answer btn-continue" disabled={readOnly || busy || noteOver} onClick={() => onAnswer('CONTINUE')}>
             Continue <Kbd>Enter</Kbd>
           </button>
         )}
@@ -444,7 +501,14 @@ function Outcome({ walk }: { walk: Walk }) {
         <>
           <h2>Call resolved</h2>
           <p>
-            {walk.helpful === true ? 'The flow helped.' : walk.helpful === false ? 'The flow did not help.' : ''} The ticket is{' '}
+            {walk.kind === 'ADHOC'
+              ? 'Resolved from the call notes.'
+              : walk.helpful === true
+                ? 'The flow helped.'
+                : walk.helpful === false
+                  ? 'The flow did not help.'
+                  : ''}{' '}
+            The ticket is{' '}
             {humanize(walk.ticket?.status ?? 'RESOLVED').toLowerCase()}.
           </p>
           {walk.resolutionNotes && <blockquote>{walk.resolutionNotes}</blockquote>}
@@ -464,6 +528,7 @@ function Outcome({ walk }: { walk: Walk }) {
         </>
       )}
       <div className="outcome-actions">
+        <DraftFromNotes walk={walk} />
         <Link to="/l1" className="btn btn-primary">
           Back to dashboard
         </Link>
@@ -899,7 +964,7 @@ export function WalkPage() {
               <dt>Contact</dt>
               <dd>{walk.ticket?.customerContact ?? <span className="muted">Not given</span>}</dd>
               <dt>Problem</dt>
-              <dd className="pre-wrap">{walk.ticket?.problemStatement ?? '—'}</dd>
+              <dd data-testid="ticket-problem">{walk.ticket?.problemStatement ? <ClampedText text={walk.ticket.problemStatement} lines={4} /> : '—'}</dd>
               <dt>Handler</dt>
               <dd>
                 <span className="inline-person">
