@@ -69,12 +69,12 @@ export async function createFromWalk(ctx: Context, input: { sessionId: string })
   const w = rows[0];
   if (!w) throw new NotFoundError('Walk');
   if (w.created_by !== p.userId) throw new ConflictError('state_changed', 'only the technician who took this call can turn it into a draft');
-  if (w.kind !== 'adhoc') throw ValidationError.of('sessionId', 'only ad-hoc walks are turned into drafts');
+  if (w.kind !== 'adhoc') throw ValidationError.of('sessionId', 'Only calls with notes (no flow) can be turned into a draft.');
   if (w.status !== 'resolved') throw new ConflictError('walk_not_active', 'resolve the walk before turning it into a draft');
   const existing = await ctx.deps.prisma.flowProposal.findUnique({ where: { sourceWalkId: sessionId } });
   if (existing) return existing;
   const steps = w.notes.map((n) => n.content.trim()).filter(Boolean).slice(0, LIMITS.maxNodes - 1);
-  if (!steps.length) throw ValidationError.of('sessionId', 'this walk has no notes to turn into a draft');
+  if (!steps.length) throw ValidationError.of('sessionId', 'This call has no notes to turn into a draft yet.');
   const nodes: FlowNode[] = steps.map((content, i) => ({
     id: `step-${i + 1}`,
     kind: 'instruction',
