@@ -45,6 +45,7 @@ export const SessionPayload = builder.objectRef<sessions.SessionTokens>('Session
       type: 'DateTime',
       description: 'The session ends here whatever happens (the account’s maximum session length); only a new sign-in goes past it.',
     }),
+    idleSeconds: t.exposeInt('idleSeconds', { description: 'How long this session survives without activity.' }),
     refreshToken: t.exposeString('refreshToken'),
     user: t.prismaField({
       type: 'User',

@@ -26,6 +26,8 @@ export interface SessionTokens {
   idleExpiresAt: Date;
   /** The session ends here whatever happens: sign-in time plus the absolute limit. */
   absoluteExpiresAt: Date;
+  /** The session's idle timeout (fixed when it started). */
+  idleSeconds: number;
 }
 
 /** The account's session policy: overrides where set, defaults elsewhere, idle never above absolute. */
@@ -113,6 +115,7 @@ export async function startSession(
     refreshTtlSeconds: a.policy.absolute,
     idleExpiresAt: new Date(a.now.getTime() + a.policy.idle * 1000),
     absoluteExpiresAt: new Date(a.now.getTime() + a.policy.absolute * 1000),
+    idleSeconds: a.policy.idle,
   };
 }
 
@@ -196,6 +199,7 @@ export async function refresh(ctx: Context, token: string | null): Promise<Sessi
     refreshTtlSeconds: Math.max(0, Math.floor((s.auth_time.getTime() + s.absolute_seconds * 1000 - now.getTime()) / 1000)),
     idleExpiresAt: new Date(now.getTime() + s.idle_seconds * 1000),
     absoluteExpiresAt: new Date(s.auth_time.getTime() + s.absolute_seconds * 1000),
+    idleSeconds: s.idle_seconds,
   };
 }
 

@@ -4,6 +4,7 @@ import { App } from './app.tsx';
 import { ToastProvider } from './components/toasts.tsx';
 import { bootstrapAuth } from './lib/auth.ts';
 import './styles.css';
+import './styles-words.css';
 
 bootstrapAuth();
 

@@ -124,3 +124,22 @@ export function issuesByNode(issues: ReadonlyArray<{ path: readonly string[]; me
   }
   return { byNode, general };
 }
+
+/**
+ * Validation issues by form field: the issue's path names the argument (`["idleSeconds"]`,
+ * `["invites", "0", "email"]`); `fields` maps argument names to the form's own field keys (by
+ * default the same). Issues on no known field are left for the toast.
+ */
+export function fieldErrors(
+  issues: ReadonlyArray<{ path: readonly string[]; message: string }> | null | undefined,
+  fields?: Record<string, string>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of issues ?? []) {
+    const arg = [...i.path].reverse().find((seg) => !/^\d+$/.test(seg));
+    if (!arg) continue;
+    const key = fields ? fields[arg] : arg;
+    if (key && !out[key]) out[key] = i.message;
+  }
+  return out;
+}

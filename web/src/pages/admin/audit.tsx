@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useQuery } from 'urql';
 import { Badge, EmptyState, ErrorState, PageHeader, SkeletonRows } from '../../components/ui.tsx';
 import { graphql } from '../../gql/index.ts';
-import { formatDateTime, humanize } from '../../lib/format.ts';
+import { formatDateTime, formatDuration, humanize, pluralize } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
 
 const LogDoc = graphql(`
@@ -20,43 +20,114 @@ const LogDoc = graphql(`
         id
         name
       }
+      subject {
+        type
+        id
+        name
+      }
+      relatedUser {
+        id
+        name
+      }
     }
   }
 `);
 
-const ACTIONS = [
-  'l1.session.start',
-  'l1.session.resolve',
-  'l1.session.escalate',
-  'l1.session.escalate_no_walk',
-  'l1.session.takeover',
-  'l1.session.abandon',
-  'ticket.claim',
-  'flow.create',
-  'flow.publish',
-  'flow.archive',
-  'proposal.create',
-  'proposal.create_from_walk',
-  'proposal.approve',
-  'proposal.reject',
-  'invite.create',
-  'invite.accept',
-  'invite.revoke',
-  'user.role_change',
-  'user.coverage_change',
-  'user.deactivate',
-  'user.reactivate',
-  'account.session_policy',
-  'account.seat_limits',
-  'auth.sessions.revoke',
-];
+/** Every action the API records, in the words of someone reading the log. */
+export const ACTION_LABELS: Record<string, string> = {
+  'l1.session.start': 'Started a call',
+  'l1.session.resolve': 'Resolved a call',
+  'l1.session.escalate': 'Escalated a call',
+  'l1.session.escalate_no_walk': 'Escalated without a walk',
+  'l1.session.takeover': 'Took over a call',
+  'l1.session.abandon': 'Call abandoned (idle)',
+  'ticket.claim': 'Claimed an escalation',
+  'flow.create': 'Created a flow',
+  'flow.publish': 'Published a flow',
+  'flow.archive': 'Archived a flow',
+  'proposal.create': 'Created a draft',
+  'proposal.create_from_walk': 'Turned call notes into a draft',
+  'proposal.approve': 'Approved a draft',
+  'proposal.reject': 'Rejected a draft',
+  'invite.create': 'Invited someone',
+  'invite.resend': 'Sent a new invite link',
+  'invite.accept': 'Joined through an invite',
+  'invite.revoke': 'Revoked an invite',
+  'user.role_change': 'Changed role',
+  'user.coverage_change': 'Changed L1 coverage',
+  'user.deactivate': 'Deactivated a member',
+  'user.reactivate': 'Reactivated a member',
+  'account.session_policy': 'Changed the session policy',
+  'account.seat_limits': 'Changed seat limits',
+  'auth.sessions.revoke': 'Signed people out',
+  'api_token.create': 'Created an API token',
+  'api_token.revoke': 'Revoked an API token',
+};
+const ACTIONS = Object.keys(ACTION_LABELS);
+
+const ROLE_NAMES: Record<string, string> = { owner: 'Owner', admin: 'Admin', engineer: 'Engineer', l1_tech: 'L1 tech', viewer: 'Viewer' };
+const roleName = (r: unknown) => (typeof r === 'string' ? (ROLE_NAMES[r] ?? humanize(r)) : '');
+const secs = (v: unknown, fallback = 'the default') => (typeof v === 'number' ? formatDuration(v) : fallback);
+
+type Entry = {
+  action: string;
+  payload: unknown;
+  subject?: { type: string; name: string } | null;
+  relatedUser?: { name: string } | null;
+};
+
+/** The details of an entry as a sentence: what changed, from what to what. */
+export function describe(e: Entry): string {
+  const p = (e.payload && typeof e.payload === 'object' ? e.payload : {}) as Record<string, any>;
+  switch (e.action) {
+    case 'user.role_change':
+      return `${roleName(p.from)} → ${roleName(p.to)}`;
+    case 'user.coverage_change':
+      return p.canCoverL1 ? 'May now cover the L1 desk' : 'No longer covers the L1 desk';
+    case 'invite.create':
+    case 'invite.resend':
+      return p.role ? `As ${roleName(p.role)}${e.action === 'invite.resend' ? '; the old link stopped working' : ''}` : '';
+    case 'invite.accept':
+      return p.role ? `As ${roleName(p.role)}` : '';
+    case 'l1.session.takeover':
+      return e.relatedUser ? `From ${e.relatedUser.name}` : '';
+    case 'l1.session.resolve':
+      return p.helpful === true ? 'Marked helpful' : p.helpful === false ? 'Marked not helpful' : '';
+    case 'l1.session.escalate':
+    case 'l1.session.escalate_no_walk':
+      return p.reasonCategory ? `Reason: ${humanize(String(p.reasonCategory))}` : '';
+    case 'account.session_policy': {
+      const was = p.effectiveBefore ?? {};
+      const now = p.effective ?? {};
+      return `Idle timeout ${secs(was.idleSeconds)} → ${secs(now.idleSeconds)}; maximum session ${secs(was.absoluteSeconds)} → ${secs(now.absoluteSeconds)}`;
+    }
+    case 'account.seat_limits':
+      return `Engineers: ${p.engineerSeatLimit ?? 'unlimited'}; L1 techs: ${p.l1SeatLimit ?? 'unlimited'}`;
+    case 'auth.sessions.revoke': {
+      const n = p.revoked_count ?? p.count;
+      return `${typeof n === 'number' ? pluralize(n, 'session') : 'Sessions'} ended (${p.scope === 'others' ? 'everyone but them' : 'everyone'})`;
+    }
+    default:
+      return payloadText(e.payload);
+  }
+}
 
 function payloadText(payload: unknown): string {
   if (!payload || typeof payload !== 'object') return '';
   return Object.entries(payload as Record<string, unknown>)
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .map(([k, v]) => `${humanize(k)}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
     .join(' · ');
 }
+
+const SUBJECT_KIND: Record<string, string> = {
+  walk_session: 'Call',
+  ticket: 'Ticket',
+  flow: 'Flow',
+  proposal: 'Draft',
+  invite: 'Invite',
+  api_token: 'API token',
+  account: 'Team',
+};
 
 function Chunk({ action, actingAs, before, isLast, onOlder }: { action: string | null; actingAs: string | null; before: string | null; isLast: boolean; onOlder: (before: string) => void }) {
   const [res, refetch] = useQuery({ query: LogDoc, variables: { action, actingAs, before } });
@@ -89,14 +160,21 @@ function Chunk({ action, actingAs, before, isLast, onOlder }: { action: string |
       {rows.map((e) => (
         <tr key={e.id}>
           <td className="nowrap">{formatDateTime(e.createdAt)}</td>
-          <td>{e.actor?.name ?? <span className="muted">{humanize(e.actorKind)}</span>}</td>
-          <td>
-            <code>{e.action}</code>
+          <td>{e.actor ? <bdi>{e.actor.name}</bdi> : <span className="muted">{e.actorKind === 'system' ? 'System' : humanize(e.actorKind)}</span>}</td>
+          <td data-testid="audit-action">
+            <span className="audit-what" title={e.action}>
+              {ACTION_LABELS[e.action] ?? humanize(e.action)}
+            </span>
+            {e.subject && (
+              <span className="audit-detail">
+                {e.subject.type !== 'user' && `${SUBJECT_KIND[e.subject.type] ?? humanize(e.subject.type)}: `}
+                <bdi>{e.subject.name}</bdi>
+              </span>
+            )}
           </td>
-          <td>{e.actingAs ? <Badge tone="violet">{humanize(e.actingAs)}</Badge> : <span className="muted">—</span>}</td>
-          <td className="cell-payload" title={JSON.stringify(e.payload)}>
-            {e.entityType && <span className="muted">{e.entityType} </span>}
-            {payloadText(e.payload)}
+          <td>{e.actingAs ? <Badge tone="violet">{e.actingAs === 'l1_coverage' ? 'Covering L1' : humanize(e.actingAs)}</Badge> : <span className="muted">—</span>}</td>
+          <td className="cell-payload" title={payloadText(e.payload)}>
+            {describe(e)}
           </td>
         </tr>
       ))}
@@ -134,7 +212,7 @@ export function AuditPage() {
           <option value="">All actions</option>
           {ACTIONS.map((a) => (
             <option key={a} value={a}>
-              {a}
+              {ACTION_LABELS[a]}
             </option>
           ))}
         </select>
@@ -157,7 +235,7 @@ export function AuditPage() {
             <tr>
               <th>When</th>
               <th>Who</th>
-              <th>Action</th>
+              <th>What</th>
               <th>Acting as</th>
               <th>Details</th>
             </tr>

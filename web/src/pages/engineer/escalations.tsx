@@ -98,7 +98,7 @@ function Handoff({ t }: { t: Ticket }) {
       <dl className="details">
         <dt>Contact</dt>
         <dd>
-          {h.customerName} · {h.customerContact}
+          <bdi>{h.customerName}</bdi> · <bdi>{h.customerContact}</bdi>
         </dd>
         <dt>Flow</dt>
         <dd>{h.flowTitle ?? 'No flow (ad hoc or escalated before a walk)'}</dd>
@@ -194,10 +194,12 @@ export function EscalationsPage() {
                 <div className="escalation-head">
                   <div className="escalation-main">
                     <button type="button" className="row-toggle" aria-expanded={expanded} onClick={() => setOpen(expanded ? null : t.id)}>
-                      <span className="escalation-title">{t.problemStatement}</span>
+                      <span className="escalation-title">
+                        <bdi>{t.problemStatement}</bdi>
+                      </span>
                     </button>
                     <div className="muted small">
-                      {t.customerName} · escalated by {t.handoff?.escalatedBy.name ?? 'the desk'} {relativeTime(t.escalatedAt)} ·{' '}
+                      <bdi>{t.customerName}</bdi> · escalated by <bdi>{t.handoff?.escalatedBy.name ?? 'the desk'}</bdi> {relativeTime(t.escalatedAt)} ·{' '}
                       <span title={formatDateTime(t.escalatedAt)}>{humanize(t.escalationReasonCategory)}</span>
                       {t.handoff ? ` · ${pluralize(t.handoff.transcript.length, 'step')}` : ''}
                     </div>

@@ -409,7 +409,7 @@ function ResumeCard() {
                 <div className="list-main">
                   <span className="list-title">{w.title}</span>
                   <span className="list-sub">
-                    {w.ticket?.customerName ?? 'Unknown customer'} · {w.kind === 'ADHOC' ? pluralize(w.noteCount, 'note') : pluralize(w.stepCount, 'step')}
+                    <bdi>{w.ticket?.customerName ?? 'Unknown customer'}</bdi> · {w.kind === 'ADHOC' ? pluralize(w.noteCount, 'note') : pluralize(w.stepCount, 'step')}
                   </span>
                 </div>
                 <span className="list-meta">{relativeTime(w.lastStepAt, now)}</span>
@@ -453,9 +453,11 @@ function QueueCard() {
           {page.nodes.map((t) => (
             <li key={t.id} className="list-row">
               <div className="list-main">
-                <span className="list-title">{t.problemStatement}</span>
+                <span className="list-title">
+                  <bdi>{t.problemStatement}</bdi>
+                </span>
                 <span className="list-sub">
-                  {t.customerName} · opened by {t.createdBy?.name ?? 'someone'}
+                  <bdi>{t.customerName}</bdi> · opened by <bdi>{t.createdBy?.name ?? 'someone'}</bdi>
                 </span>
               </div>
               <StatusBadge status={t.status} />

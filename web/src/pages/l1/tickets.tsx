@@ -171,10 +171,12 @@ function Chunk({
           <tr className={`row-clickable ${expanded === t.id ? 'row-expanded' : ''}`} onClick={() => toggle(t.id)} data-ticket-status={t.status}>
             <td>
               <button type="button" className="row-toggle" aria-expanded={expanded === t.id} onClick={(e) => (e.stopPropagation(), toggle(t.id))}>
-                <span className="cell-title">{t.problemStatement}</span>
+                <span className="cell-title">
+                  <bdi>{t.problemStatement}</bdi>
+                </span>
               </button>
               <span className="cell-sub">
-                {t.customerName} · {t.customerContact}
+                <bdi>{t.customerName}</bdi> · <bdi>{t.customerContact}</bdi>
               </span>
             </td>
             <td>

@@ -663,7 +663,7 @@ export function WalkPage() {
         <div>
           <h1>{walk.title}</h1>
           <p className="page-subtitle">
-            {walk.ticket?.customerName ?? 'Customer'} · started {formatDateTime(walk.startedAt)} · {humanize(walk.kind)}
+            <bdi>{walk.ticket?.customerName ?? 'Customer'}</bdi> · started {formatDateTime(walk.startedAt)} · {humanize(walk.kind)}
           </p>
         </div>
         <div className="page-actions">
@@ -733,11 +733,17 @@ export function WalkPage() {
           <Card title="Ticket">
             <dl className="details">
               <dt>Customer</dt>
-              <dd>{walk.ticket?.customerName ?? '—'}</dd>
+              <dd>
+                <bdi>{walk.ticket?.customerName ?? '—'}</bdi>
+              </dd>
               <dt>Contact</dt>
-              <dd>{walk.ticket?.customerContact ?? '—'}</dd>
+              <dd>
+                <bdi>{walk.ticket?.customerContact ?? '—'}</bdi>
+              </dd>
               <dt>Problem</dt>
-              <dd className="pre-wrap">{walk.ticket?.problemStatement ?? '—'}</dd>
+              <dd className="pre-wrap" dir="auto">
+                {walk.ticket?.problemStatement ?? '—'}
+              </dd>
               <dt>Handler</dt>
               <dd>
                 <span className="inline-person">
