@@ -77,10 +77,21 @@ export class ValidationError extends AppError {
   }
 }
 
+const NOT_FOUND_WORDS: Record<string, string> = {
+  Walk: 'This call',
+  Ticket: 'This ticket',
+  Flow: 'This flow',
+  Proposal: 'This draft',
+  User: 'This member',
+  Invite: 'This invite',
+  Account: 'This team',
+  ApiToken: 'This API token',
+};
+
 export class NotFoundError extends AppError {
   readonly code = 'not_found';
   constructor(readonly entity: string) {
-    super(`${entity} not found`);
+    super(`${NOT_FOUND_WORDS[entity] ?? `This ${entity.toLowerCase()}`} was not found. It may have been removed, or the link is out of date.`);
   }
 }
 

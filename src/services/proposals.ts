@@ -68,9 +68,9 @@ export async function createFromWalk(ctx: Context, input: { sessionId: string })
   );
   const w = rows[0];
   if (!w) throw new NotFoundError('Walk');
-  if (w.created_by !== p.userId) throw new ConflictError('state_changed', 'only the technician who took this call can turn it into a draft');
+  if (w.created_by !== p.userId) throw new ConflictError('state_changed', 'Only the technician who took this call can turn it into a draft.');
   if (w.kind !== 'adhoc') throw ValidationError.of('sessionId', 'Only calls with notes (no flow) can be turned into a draft.');
-  if (w.status !== 'resolved') throw new ConflictError('walk_not_active', 'resolve the walk before turning it into a draft');
+  if (w.status !== 'resolved') throw new ConflictError('walk_not_active', 'Resolve the call before turning its notes into a draft.');
   const existing = await ctx.deps.prisma.flowProposal.findUnique({ where: { sourceWalkId: sessionId } });
   if (existing) return existing;
   const steps = w.notes.map((n) => n.content.trim()).filter(Boolean).slice(0, LIMITS.maxNodes - 1);
@@ -127,7 +127,7 @@ async function lockDraft(proposalId: string) {
     [proposalId],
   );
   if (!rows[0]) throw new NotFoundError('Proposal');
-  if (rows[0].status !== 'draft') throw new ConflictError('state_changed', `this proposal was already ${rows[0].status}`);
+  if (rows[0].status !== 'draft') throw new ConflictError('state_changed', `This draft was already ${rows[0].status}.`);
   return rows[0];
 }
 

@@ -116,7 +116,7 @@ export async function claim(ctx: Context, input: { ticketId: string }) {
   if (!t) throw new NotFoundError('Ticket');
   if (t.status !== 'escalated') throw ValidationError.of('ticketId', `Only escalated tickets can be claimed; this one is ${t.status}.`);
   if (t.assigned_engineer_id && t.assigned_engineer_id !== p.userId) {
-    throw new ConflictError('state_changed', `${t.name} already claimed this escalation`);
+    throw new ConflictError('state_changed', `${t.name} already claimed this escalation.`);
   }
   const ticket = await ctx.deps.prisma.internalTicket.update({
     where: { id: ticketId },

@@ -208,14 +208,14 @@ async function refusal(ctx: Context, walkId: string, actor: UserPrincipal, expec
   );
   const w = rows[0];
   if (!w) return new NotFoundError('Walk');
-  if (w.status !== 'active') return new ConflictError('walk_not_active', `this walk is ${w.status}; it no longer accepts changes`, w.version);
+  if (w.status !== 'active') return new ConflictError('walk_not_active', `This call was already ${w.status === 'abandoned' ? 'closed after being left idle' : w.status}; it cannot be changed any more.`, w.version);
   if (w.handler_user_id !== actor.userId) {
-    return new ConflictError('not_handler', `${w.handler_name} is handling this walk now; take it over to continue`, w.version);
+    return new ConflictError('not_handler', `${w.handler_name} is handling this call now; take it over to continue.`, w.version);
   }
   if (expectedVersion != null && expectedVersion !== w.version) {
-    return new ConflictError('stale_version', `this walk changed (version ${w.version}, you had ${expectedVersion}); reload it`, w.version);
+    return new ConflictError('stale_version', 'Someone else changed this call a moment ago; reload it to see the latest.', w.version);
   }
-  return new ConflictError('state_changed', 'this walk changed; reload it', w.version);
+  return new ConflictError('state_changed', 'This call changed a moment ago; reload it to see the latest.', w.version);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,7 +317,7 @@ export async function recordStep(
   }
   const refused = await refusal(ctx, v.sessionId, p, v.expectedVersion);
   if (refused instanceof ConflictError && refused.reason === 'state_changed') {
-    throw new ConflictError('not_current_node', `"${v.nodeId}" is not the walk's current step any more; reload it`, refused.currentVersion);
+    throw new ConflictError('not_current_node', 'This call has already moved past that step; reload it to see where it is now.', refused.currentVersion);
   }
   throw refused;
 }

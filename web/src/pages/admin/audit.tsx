@@ -105,7 +105,7 @@ export function describe(e: Entry): string {
       return `Engineers: ${p.engineerSeatLimit ?? 'unlimited'}; L1 techs: ${p.l1SeatLimit ?? 'unlimited'}`;
     case 'auth.sessions.revoke': {
       const n = p.revoked_count ?? p.count;
-      return `${typeof n === 'number' ? pluralize(n, 'session') : 'Sessions'} ended (${p.scope === 'others' ? 'everyone but them' : 'everyone'})`;
+      return `${typeof n === 'number' ? pluralize(n, 'session') : 'Sessions'} ended (${p.scope === 'others' ? 'everyone else' : 'everyone, themselves included'})`;
     }
     default:
       return payloadText(e.payload);
@@ -173,7 +173,7 @@ function Chunk({ action, actingAs, before, isLast, onOlder }: { action: string |
             )}
           </td>
           <td>{e.actingAs ? <Badge tone="violet">{e.actingAs === 'l1_coverage' ? 'Covering L1' : humanize(e.actingAs)}</Badge> : <span className="muted">—</span>}</td>
-          <td className="cell-payload" title={payloadText(e.payload)}>
+          <td className="cell-payload" title={describe(e)}>
             {describe(e)}
           </td>
         </tr>
