@@ -10,6 +10,9 @@ import { run, useSpa, VIEWPORTS } from './harness.ts';
  * numbers.
  */
 
+// Five agents share two cores: a page's lazy chunk can take seconds to arrive.
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
 const WIDTHS = [
   ['desktop', VIEWPORTS.desktop],
   ['phone', VIEWPORTS.phone],
@@ -66,23 +69,23 @@ describe.runIf(run)('words (issue 18, items 16 and 18)', () => {
       const { page } = owner;
       await page.goto('/admin/security');
       const list = page.getByTestId('signed-in-users');
-      await expect.poll(() => list.textContent()).toContain('Olivia Owner (you)');
+      await poll(() => list.textContent()).toContain('Olivia Owner (you)');
       expect(await list.locator('li').count()).toBe(1);
       expect(await page.getByRole('button', { name: 'Sign out everyone except me' }).count()).toBe(0);
 
       const l1 = await signIn('l1@demo.local');
       await page.reload();
-      await expect.poll(() => list.locator('li').count()).toBe(2);
+      await poll(() => list.locator('li').count()).toBe(2);
       expect(await list.textContent()).toContain('Lena Tech');
-      await expect.poll(() => page.getByRole('button', { name: 'Sign out everyone except me' }).isVisible()).toBe(true);
+      await poll(() => page.getByRole('button', { name: 'Sign out everyone except me' }).isVisible()).toBe(true);
       await shot(page, 'words-signed-in-desktop');
       await page.setViewportSize(VIEWPORTS.phone);
       await shot(page, 'words-signed-in-phone');
 
       await page.getByRole('button', { name: 'Sign out everyone except me' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
-      await expect.poll(() => list.locator('li').count()).toBe(1);
-      await expect.poll(() => page.getByRole('button', { name: 'Sign out everyone except me' }).count()).toBe(0);
+      await poll(() => list.locator('li').count()).toBe(1);
+      await poll(() => page.getByRole('button', { name: 'Sign out everyone except me' }).count()).toBe(0);
       expectNoConsoleErrors(owner, l1);
       await closeSessions();
     }),
@@ -94,7 +97,7 @@ describe.runIf(run)('words (issue 18, items 16 and 18)', () => {
         const owner = await signIn('owner@demo.local', { viewport });
         const { page } = owner;
         await page.goto('/admin/security');
-        await expect.poll(() => page.getByLabel(/^Standard/).isChecked()).toBe(true);
+        await poll(() => page.getByLabel(/^Standard/).isChecked()).toBe(true);
         expect(await page.getByLabel(/^Strict/).count()).toBe(1);
         expect(await page.locator('.presets').textContent()).toContain('Signed out after 15 minutes away, and after 8 hours at most');
 
@@ -105,24 +108,24 @@ describe.runIf(run)('words (issue 18, items 16 and 18)', () => {
         await page.getByLabel('Idle timeout unit').selectOption('minutes');
         await page.getByRole('button', { name: 'Save policy' }).click();
         // Before: a toast "idleSeconds: idle timeout must be at least 15 minutes", no field marked.
-        await expect.poll(() => idle.locator('.field-error').textContent()).toBe('Idle timeout must be at least 15 minutes.');
+        await poll(() => idle.locator('.field-error').textContent()).toBe('Idle timeout must be at least 15 minutes.');
         expect(await page.getByLabel('Idle timeout amount').getAttribute('aria-invalid')).toBe('true');
         const toast = page.locator('.toast[data-code="validation_failed"]');
-        await expect.poll(() => toast.textContent()).toContain('Idle timeout must be at least 15 minutes.');
+        await poll(() => toast.textContent()).toContain('Idle timeout must be at least 15 minutes.');
         expect(await toast.textContent()).not.toMatch(/idleSeconds/);
         await shot(page, `words-policy-error-${name}`);
 
         await page.getByLabel(/^Strict/).check();
         await page.getByRole('button', { name: 'Save policy' }).click();
-        await expect.poll(() => page.locator('.toast-success').first().textContent()).toContain('Session policy saved');
+        await poll(() => page.locator('.toast-success').first().textContent()).toContain('Session policy saved');
         await page.reload();
-        await expect.poll(() => page.getByLabel(/^Strict/).isChecked()).toBe(true);
+        await poll(() => page.getByLabel(/^Strict/).isChecked()).toBe(true);
         expect(await page.locator('form').first().textContent()).toContain('end after 15 minutes without activity, and after 8 hours at most');
         await shot(page, `words-policy-strict-${name}`);
 
         await page.getByLabel(/^Standard/).check();
         await page.getByRole('button', { name: 'Save policy' }).click();
-        await expect.poll(() => page.locator('.toast-success').first().textContent()).toContain('Session policy saved');
+        await poll(() => page.locator('.toast-success').first().textContent()).toContain('Session policy saved');
         expectNoConsoleErrors(owner);
         await closeSessions();
       }
@@ -135,23 +138,23 @@ describe.runIf(run)('words (issue 18, items 16 and 18)', () => {
       for (const [name, viewport] of WIDTHS) {
         const l1 = await signInWithClock('l1@demo.local', viewport);
         const { page } = l1;
-        await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('Lena');
+        await poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('Lena');
         const notice = page.getByRole('alertdialog');
         await page.clock.fastForward('09:00');
         expect(await notice.count()).toBe(0);
         await page.clock.fastForward('01:30');
-        await expect.poll(() => notice.textContent()).toMatch(/You will be signed out in 4:[23]\d/);
+        await poll(() => notice.textContent()).toMatch(/You will be signed out in 4:[23]\d/);
         expect(await notice.textContent()).toContain('Sessions end after 15 minutes without activity.');
         await shot(page, `words-idle-notice-${name}`);
         await notice.getByRole('button', { name: 'Stay signed in' }).click();
-        await expect.poll(() => notice.count()).toBe(0);
+        await poll(() => notice.count()).toBe(0);
 
         // Away again: at the deadline the tab signs out and says why.
         await page.clock.fastForward('10:30');
-        await expect.poll(() => notice.count()).toBe(1);
+        await poll(() => notice.count()).toBe(1);
         await page.clock.fastForward('04:40');
         await page.waitForURL('**/sign-in');
-        await expect.poll(() => page.getByRole('status').textContent()).toContain('You were signed out after a period without activity');
+        await poll(() => page.getByRole('status').textContent()).toContain('You were signed out after a period without activity');
         expectNoConsoleErrors(l1);
         await closeSessions();
       }
@@ -164,20 +167,20 @@ describe.runIf(run)('words (issue 18, items 16 and 18)', () => {
       for (const [name, viewport] of WIDTHS) {
         const l1 = await signInWithClock('l1@demo.local', viewport);
         const { page } = l1;
-        await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('Lena');
+        await poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('Lena');
         const notice = page.getByRole('alertdialog');
         // Busy all along (a click now and then), so the idle timeout never comes first.
         for (let i = 0; i < 5; i++) {
           await page.clock.fastForward('11:00');
           await page.mouse.click(5, 400);
         }
-        await expect.poll(() => notice.textContent()).toMatch(/Your session ends in 4:[0-5]\d/);
+        await poll(() => notice.textContent()).toMatch(/Your session ends in 4:[0-5]\d/);
         expect(await notice.textContent()).toContain('cannot be extended');
         expect(await notice.getByRole('button', { name: 'Stay signed in' }).count()).toBe(0);
         await shot(page, `words-absolute-notice-${name}`);
         await notice.getByRole('button', { name: 'Sign in now' }).click();
         await page.waitForURL('**/sign-in');
-        await expect.poll(() => page.getByRole('status').textContent()).toContain('Sign in again to start a new session');
+        await poll(() => page.getByRole('status').textContent()).toContain('Sign in again to start a new session');
         expectNoConsoleErrors(l1);
         await closeSessions();
       }
@@ -192,14 +195,14 @@ describe.runIf(run)('words (issue 18, items 16 and 18)', () => {
       await page.goto('/admin/users');
       await page.getByLabel('Role of Eli Engineer').selectOption('ADMIN');
       const toast = page.locator('.toast-success').first();
-      await expect.poll(() => toast.textContent()).toContain('Eli Engineer is now an Admin');
+      await poll(() => toast.textContent()).toContain('Eli Engineer is now an Admin');
       expect(await toast.textContent()).toContain('Was an Engineer.');
       await page.getByLabel('Role of Eli Engineer').selectOption('ENGINEER');
-      await expect.poll(() => page.locator('.toast-success', { hasText: 'Eli Engineer is now an Engineer' }).count()).toBe(1);
+      await poll(() => page.locator('.toast-success', { hasText: 'Eli Engineer is now an Engineer' }).count()).toBe(1);
 
       await page.goto('/admin/audit');
       const row = page.locator('tbody tr', { hasText: 'Changed role' }).nth(1);
-      await expect.poll(() => row.textContent()).toContain('Eli Engineer');
+      await poll(() => row.textContent()).toContain('Eli Engineer');
       expect(await row.textContent()).toContain('Olivia Owner');
       expect(await row.textContent()).toContain('Engineer → Admin');
       // No raw codes or ids on screen.
@@ -225,15 +228,15 @@ describe.runIf(run)('words (issue 18, items 16 and 18)', () => {
         await page.getByRole('button', { name: 'Create invite' }).click();
       };
       await invite('new.engineer@demo.local');
-      await expect.poll(() => page.getByTestId('invite-link').isVisible()).toBe(true);
+      await poll(() => page.getByTestId('invite-link').isVisible()).toBe(true);
       const first = await page.getByRole('textbox', { name: 'Invite link' }).inputValue();
-      await expect.poll(() => page.getByTestId('seats-pending-engineers').textContent()).toContain('1 held by pending invite');
+      await poll(() => page.getByTestId('seats-pending-engineers').textContent()).toContain('1 held by pending invite');
 
       for (const [name, viewport] of WIDTHS) {
         const guest = await open({ viewport });
         await guest.page.goto(new URL(first).pathname);
         const summary = guest.page.getByTestId('invite-summary');
-        await expect.poll(() => summary.textContent()).toContain('Olivia Owner invited you to join Demo MSP as an engineer');
+        await poll(() => summary.textContent()).toContain('Olivia Owner invited you to join Demo MSP as an engineer');
         expect(await summary.textContent()).toContain('You will sign in as new.engineer@demo.local');
         expect(await guest.page.getByRole('heading', { level: 1 }).textContent()).toBe('Join Demo MSP');
         await shot(guest.page, `words-join-${name}`);
@@ -242,23 +245,23 @@ describe.runIf(run)('words (issue 18, items 16 and 18)', () => {
       // The same address again: refused next to the field, with a resend that warns about the old link.
       await invite('new.engineer@demo.local');
       const field = page.locator('.field', { has: page.getByLabel('Email') });
-      await expect.poll(() => field.locator('.field-error').textContent()).toContain('is already invited. Resend the invite (the old link stops working) or revoke it.');
+      await poll(() => field.locator('.field-error').textContent()).toContain('is already invited. Resend the invite (the old link stops working) or revoke it.');
       await page.getByRole('button', { name: 'Resend the invite…' }).click();
       const dialog = page.getByRole('dialog', { name: 'Send them a new link?' });
       expect(await dialog.textContent()).toContain('The link you sent before stops working.');
       await shot(page, 'words-resend-confirm');
       await dialog.getByRole('button', { name: 'Send new link' }).click();
-      await expect.poll(() => page.getByTestId('invite-link').textContent()).toContain('The previous link no longer works.');
+      await poll(() => page.getByTestId('invite-link').textContent()).toContain('The previous link no longer works.');
       const second = await page.getByRole('textbox', { name: 'Invite link' }).inputValue();
       expect(second).not.toBe(first);
 
       const late = await open({ viewport: VIEWPORTS.phone });
       await late.page.goto(new URL(first).pathname);
-      await expect.poll(() => late.page.getByRole('heading', { level: 1 }).textContent()).toBe('This invite can’t be used');
+      await poll(() => late.page.getByRole('heading', { level: 1 }).textContent()).toBe('This invite can’t be used');
       await shot(late.page, 'words-join-old-link');
       const fresh = await open({ viewport: VIEWPORTS.phone });
       await fresh.page.goto(new URL(second).pathname);
-      await expect.poll(() => fresh.page.getByTestId('invite-summary').textContent()).toContain('Demo MSP');
+      await poll(() => fresh.page.getByTestId('invite-summary').textContent()).toContain('Demo MSP');
       await closeSessions();
     }),
   90_000);
@@ -283,7 +286,7 @@ describe.runIf(run)('words (issue 18, items 16 and 18)', () => {
         await page.setViewportSize(viewport);
         await page.goto('/l1/tickets');
         const row = page.locator('tr', { hasText: customer }).first();
-        await expect.poll(() => row.count()).toBe(1);
+        await poll(() => row.count()).toBe(1);
         await row.evaluate((el) => el.setAttribute('data-rtl-row', '1'));
         const n = await charBoxes(page, '[data-rtl-row] .cell-sub', customer);
         const p = await charBoxes(page, '[data-rtl-row] .cell-sub', phone);
