@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXPIRY_NOTICE_MS, expiryNotice, sessionDeadlines } from '../../web/src/lib/auth-timing.ts';
 import { fieldErrors } from '../../web/src/lib/errors.ts';
-import { describe as describeEntry } from '../../web/src/pages/admin/audit.tsx';
+import { describe as describeEntry } from '../../web/src/lib/audit-words.ts';
 
 // Issue 18, items 16 and 18: which expiry notice shows when, issues by form field, audit details.
 
