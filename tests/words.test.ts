@@ -377,6 +377,12 @@ describe('item 18: invites', () => {
     expect(again.resendInvite).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['inviteId'] }] });
     const log = await t.gql.runOk(AuditLog, { action: 'invite.resend' }, { token });
     expect(log.auditLog).toHaveLength(1);
+    // An expired invite can be resent too (it takes a seat again, checked now).
+    const lapsed = await t.gql.runOk(CreateInvite, { email: uniqueEmail('lapsed'), role: 'ENGINEER' }, { token });
+    if (lapsed.createInvite.__typename !== 'CreatedInvite') throw new Error(lapsed.createInvite.__typename);
+    await t.system.query(`UPDATE invites SET expires_at = $2 WHERE id = $1`, [lapsed.createInvite.invite.id, clock.now()]);
+    const revived = await t.gql.runOk(Resend, { id: lapsed.createInvite.invite.id }, { token });
+    expect(revived.resendInvite).toMatchObject({ __typename: 'CreatedInvite', invite: { status: 'PENDING' } });
     // Another account's invite id is not found.
     const other = await team();
     expect((await t.gql.runOk(Resend, { id: first.createInvite.invite.id }, { token: other.token })).resendInvite.__typename).toBe('NotFoundError');

@@ -89,7 +89,18 @@ export async function resend(ctx: Context, input: { inviteId: string }): Promise
   if (!invite) throw new NotFoundError('Invite');
   if (invite.accepted_at) throw ValidationError.of('inviteId', `${invite.email} already accepted this invite and is a member.`);
   if (invite.revoked_at) throw ValidationError.of('inviteId', 'This invite was revoked. Create a new invite instead.');
-  if (invite.expires_at.getTime() <= now.getTime()) await assertSeatAvailable(ctx, invite.role);
+  const member = await sql('SELECT 1 FROM users WHERE email = $1 AND deleted_at IS NULL', [invite.email]);
+  if (member.rowCount) throw ValidationError.of('inviteId', `${invite.email} is already a member of this team.`);
+  if (invite.expires_at.getTime() <= now.getTime()) {
+    // An expired invite may have been followed by a new one for the same address.
+    const newer = await sql('SELECT 1 FROM invites WHERE email = $1 AND id <> $2 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $3', [
+      invite.email,
+      invite.id,
+      now,
+    ]);
+    if (newer.rowCount) throw ValidationError.of('inviteId', `${invite.email} has a newer invite; resend that one instead.`);
+    await assertSeatAvailable(ctx, invite.role);
+  }
   const token = randomToken(INVITE_PREFIX);
   const expiresAt = new Date(now.getTime() + INVITE_TTL_DAYS * 24 * 3600 * 1000);
   await sql('UPDATE invites SET token_hash = $2, expires_at = $3 WHERE id = $1', [invite.id, sha256Hex(token), expiresAt]);

@@ -227,7 +227,10 @@ function applySession(s: Auth_SessionFragment) {
   }
 }
 
+let endings = 0;
+
 function endSession(reason: SignedOutReason, broadcast = false) {
+  endings += 1;
   clearTimeout(timer);
   token = null;
   deadlines = null;
@@ -243,7 +246,11 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 async function doRefresh(): Promise<boolean> {
+  const started = endings;
   const r = await authClient.mutation(RefreshDoc, {}).toPromise();
+  // Signed out while the refresh was on its way (an idle timeout, the sign-out button): its new
+  // tokens belong to a session that is being ended and must not sign this tab back in.
+  if (endings !== started) return false;
   const v = r.data?.refreshSession;
   if (!v) {
     // The API could not be reached: keep a session we have (the next call retries), but do not
