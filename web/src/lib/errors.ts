@@ -55,7 +55,8 @@ export function failureFromResult(v: ErrorLike): Failure {
   // A list of issues reads better as its first item than as the joined technical message.
   if (v.__typename === 'ValidationError' && v.issues?.length) {
     const first = v.issues[0]!.message;
-    message = first.charAt(0).toUpperCase() + first.slice(1);
+    // Messages are sentences; one that starts with an address keeps it as typed.
+    message = /^\S*@/.test(first) ? first : first.charAt(0).toUpperCase() + first.slice(1);
     if (v.issues.length > 1) message += ` (and ${v.issues.length - 1} more)`;
   }
   const failure: Failure = { code, title, message };
