@@ -116,10 +116,10 @@ describe('authoring flows', () => {
     const issues = (saved.saveFlowDraft.draftIssues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(issues).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^nodes\.a\.noLabel: yesLabel and noLabel must differ/),
-        expect.stringMatching(/^nodes\.a\.noNext: points to missing node "ghost"/),
-        expect.stringMatching(/^nodes\.q\.yesLabel: yesLabel is required/),
-        expect.stringMatching(/^nodes\.q\.noLabel: noLabel is required/),
+        expect.stringMatching(/^nodes\.a\.noLabel: The two answers need different labels/),
+        expect.stringMatching(/^nodes\.a\.noNext: The No answer leads to a step that does not exist \(“ghost”\)/),
+        expect.stringMatching(/^nodes\.q\.yesLabel: Give the Yes answer a label/),
+        expect.stringMatching(/^nodes\.q\.noLabel: Give the No answer a label/),
       ]),
     );
     const publish = await t.gql.runOk(Publish, { flowId: id }, { token: engToken });
@@ -134,9 +134,9 @@ describe('authoring flows', () => {
     const messages = again.publishFlow.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(messages).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^nodes\.c\.next: creates a cycle back to "b"/),
-        expect.stringMatching(/^nodes\.island\.id: is not reachable/),
-        expect.stringMatching(/^nodes\.q\.id: is not reachable/),
+        expect.stringMatching(/^nodes\.c\.next: This leads back to an earlier step \(“b”\)/),
+        expect.stringMatching(/^nodes\.island\.id: No answer leads to this step/),
+        expect.stringMatching(/^nodes\.q\.id: No answer leads to this step/),
       ]),
     );
   });

@@ -56,6 +56,10 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'mutation.reactivateUser': { op: 'mutation($id: ID!) { reactivateUser(userId: $id) { __typename } }', vars: { id: NOBODY_ID }, allow: MANAGERS },
   'mutation.createInvite': { op: 'mutation { createInvite(email: "not-an-email", role: VIEWER) { __typename } }', allow: MANAGERS },
   'mutation.createInvites': { op: 'mutation { createInvites(invites: []) { __typename } }', allow: MANAGERS },
+  'mutation.resendInvite': { op: 'mutation($id: ID!) { resendInvite(inviteId: $id) { __typename } }', vars: { id: NOBODY_ID }, allow: MANAGERS },
+  // Public and token-keyed: an unknown token answers InviteInvalid to everyone alike.
+  'query.invitePreview': { op: '{ invitePreview(token: "inv_unknownunknownunknown") { __typename } }', allow: EVERYONE },
+  'query.signedInUsers': { op: '{ signedInUsers { sessions } }', allow: MANAGERS },
   'mutation.revokeInvite': { op: 'mutation($id: ID!) { revokeInvite(inviteId: $id) { __typename } }', vars: { id: NOBODY_ID }, allow: MANAGERS },
   'mutation.createApiToken': { op: 'mutation { createApiToken(name: "", scopes: [SEATS_READ]) { __typename } }', allow: MANAGERS },
   'mutation.revokeApiToken': { op: 'mutation($id: ID!) { revokeApiToken(tokenId: $id) { __typename } }', vars: { id: NOBODY_ID }, allow: MANAGERS },

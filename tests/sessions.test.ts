@@ -252,9 +252,9 @@ describe('ending sessions', () => {
       [owner.accountId],
     );
     expect(rows.map((r) => r.payload)).toEqual([
-      { scope: 'others', count: 2 },
-      { scope: 'others', count: 0 },
-      { scope: 'all', count: 1 },
+      { scope: 'others', revoked_count: 2 },
+      { scope: 'others', revoked_count: 0 },
+      { scope: 'all', revoked_count: 1 },
     ]);
   });
 

@@ -3,6 +3,10 @@ import { NotFoundError, ValidationError } from '../services/errors.ts';
 import * as sessions from '../services/sessions.ts';
 import { builder } from './builder.ts';
 
+const SecondsRange = builder.objectRef<{ min: number; max: number }>('SecondsRange').implement({
+  fields: (t) => ({ min: t.exposeInt('min'), max: t.exposeInt('max') }),
+});
+
 const SessionPolicy = builder
   .objectRef<{ sessionIdleSeconds: number | null; sessionAbsoluteSeconds: number | null }>('SessionPolicy')
   .implement({
@@ -14,6 +18,8 @@ const SessionPolicy = builder
       absoluteOverrideSeconds: t.int({ nullable: true, resolve: (a) => a.sessionAbsoluteSeconds }),
       defaultIdleSeconds: t.int({ resolve: () => sessions.DEFAULT_IDLE_SECONDS }),
       defaultAbsoluteSeconds: t.int({ resolve: () => sessions.DEFAULT_ABSOLUTE_SECONDS }),
+      idleBounds: t.field({ type: SecondsRange, description: 'Allowed idle timeouts.', resolve: () => sessions.IDLE_BOUNDS }),
+      absoluteBounds: t.field({ type: SecondsRange, description: 'Allowed maximum session lengths.', resolve: () => sessions.ABSOLUTE_BOUNDS }),
     }),
   });
 

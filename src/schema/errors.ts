@@ -74,7 +74,8 @@ builder.objectType(SeatLimitExceeded, {
   interfaces: [ErrorInterface],
   fields: (t) => ({
     role: t.field({ type: SeatRoleEnum, resolve: (e) => e.role }),
-    current: t.exposeInt('current'),
+    current: t.exposeInt('current', { description: 'Members in this kind of seat.' }),
+    pending: t.exposeInt('pending', { description: 'Seats held by pending invites; current + pending reached the limit.' }),
     limit: t.exposeInt('limit'),
     upgradeUrl: t.exposeString('upgradeUrl'),
   }),

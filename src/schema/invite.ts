@@ -84,6 +84,39 @@ builder.mutationField('revokeInvite', (t) =>
   }),
 );
 
+builder.mutationField('resendInvite', (t) =>
+  t.field({
+    type: CreatedInvite,
+    description: 'A new link for a pending or expired invite, valid for 7 days; the old link stops working at once.',
+    authScopes: { accountManager: true },
+    args: { inviteId: t.arg.id({ required: true }) },
+    errors: { types: [ValidationError, NotFoundError, SeatLimitExceeded] },
+    resolve: (_r, args, ctx) => invites.resend(ctx, { inviteId: String(args.inviteId) }),
+  }),
+);
+
+const InvitePreview = builder.objectRef<invites.InvitePreview>('InvitePreview').implement({
+  description: 'What an invite link leads to: shown on the join page before the invitee signs up.',
+  fields: (t) => ({
+    accountName: t.exposeString('accountName', { description: 'The team the invite joins.' }),
+    email: t.exposeString('email', { description: 'The address the new member signs in with.' }),
+    role: t.field({ type: AccountRoleEnum, resolve: (p) => p.role }),
+    inviterName: t.exposeString('inviterName', { nullable: true }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryField('invitePreview', (t) =>
+  t.field({
+    type: InvitePreview,
+    description:
+      'Public, keyed by the secret invite token: the team, role, inviter and expiry. Any token that cannot be accepted answers InviteInvalid, alike.',
+    args: { token: t.arg.string({ required: true }) },
+    errors: { types: [InviteInvalid] },
+    resolve: (_r, args, ctx) => invites.preview(ctx, { token: args.token }),
+  }),
+);
+
 builder.mutationField('acceptInvite', (t) =>
   t.field({
     type: SessionPayload,

@@ -1,6 +1,7 @@
 import type { Context } from '../context.ts';
 import { InvalidCredentials, RateLimited, SessionRefused, ValidationError } from '../services/errors.ts';
 import * as sessions from '../services/sessions.ts';
+import { loaders } from '../services/loaders.ts';
 import { builder } from './builder.ts';
 
 export const REFRESH_COOKIE = 'l1_refresh';
@@ -39,6 +40,15 @@ export const SessionPayload = builder.objectRef<SessionView>('SessionPayload').i
   fields: (t) => ({
     accessToken: t.exposeString('accessToken'),
     accessTokenExpiresAt: t.expose('accessTokenExpiresAt', { type: 'DateTime' }),
+    idleExpiresAt: t.expose('idleExpiresAt', {
+      type: 'DateTime',
+      description: 'The session ends here unless it is refreshed first (the account’s idle timeout).',
+    }),
+    absoluteExpiresAt: t.expose('absoluteExpiresAt', {
+      type: 'DateTime',
+      description: 'The session ends here whatever happens (the account’s maximum session length); only a new sign-in goes past it.',
+    }),
+    idleSeconds: t.exposeInt('idleSeconds', { description: 'How long this session survives without activity.' }),
     refreshToken: t.string({
       nullable: true,
       description:
@@ -121,5 +131,35 @@ builder.mutationField('revokeSessions', (t) =>
     authScopes: { owner: true },
     args: { scope: t.arg({ type: RevokeScopeEnum, required: true }) },
     resolve: async (_root, args, ctx) => ({ revoked: await sessions.revokeSessions(ctx, args.scope) }),
+  }),
+);
+
+const SignedInUser = builder.objectRef<sessions.SignedInUser>('SignedInUser').implement({
+  description: 'A member with at least one live session.',
+  fields: (t) => ({
+    user: t.prismaField({
+      type: 'User',
+      resolve: async (_q, s, _a, ctx) => {
+        const u = await loaders(ctx).user.load(s.userId);
+        if (!u) throw new Error('signed-in user vanished');
+        return u;
+      },
+    }),
+    sessions: t.exposeInt('sessions', { description: 'Live sessions (browsers or devices).' }),
+    lastActiveAt: t.expose('lastActiveAt', { type: 'DateTime', description: 'The most recent sign-in or refresh of any of them.' }),
+    signedInAt: t.expose('signedInAt', { type: 'DateTime', description: 'When the oldest of them signed in.' }),
+    isYou: t.boolean({
+      description: 'The caller is this user.',
+      resolve: (s, _a, ctx) => ctx.principal.kind === 'user' && ctx.principal.userId === s.userId,
+    }),
+  }),
+});
+
+builder.queryField('signedInUsers', (t) =>
+  t.field({
+    type: [SignedInUser],
+    description: 'Who is signed in now (sessions neither revoked nor past a deadline), most recently active first.',
+    authScopes: { accountManager: true },
+    resolve: (_r, _a, ctx) => sessions.signedInUsers(ctx),
   }),
 );

@@ -31,7 +31,7 @@ export async function afterPrincipal(ctx: Context, preludeRows: Record<string, u
 export const API_SCOPES = ['seats_read'] as const;
 const createInput = z.object({
   name: text(200, 1),
-  scopes: z.array(z.enum(API_SCOPES)).min(1, 'choose at least one scope').max(API_SCOPES.length),
+  scopes: z.array(z.enum(API_SCOPES)).min(1, 'Choose at least one thing this token may read.').max(API_SCOPES.length),
 });
 
 export interface CreatedApiToken {

@@ -1,5 +1,6 @@
+import DataLoader from 'dataloader';
 import type { Context } from '../context.ts';
-import { sql } from '../db/tenant.ts';
+import { currentTx, sql } from '../db/tenant.ts';
 import { actingAs as actingAsOf } from './principal.ts';
 import { filterText } from './validation.ts';
 
@@ -66,4 +67,59 @@ export async function list(ctx: Context, query: { include?: object; select?: obj
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take,
   });
+}
+
+export interface AuditSubject {
+  type: string;
+  id: string;
+  /** What people call it: a member's name, a flow's title, a call's problem. */
+  name: string;
+}
+
+// One query per entity type for a page of audit rows, however many rows name it.
+const SUBJECT_SQL: Record<string, string> = {
+  user: 'SELECT id::text, name FROM users WHERE id = ANY($1::uuid[])',
+  invite: 'SELECT id::text, email AS name FROM invites WHERE id = ANY($1::uuid[])',
+  api_token: 'SELECT id::text, name FROM api_tokens WHERE id = ANY($1::uuid[])',
+  flow: 'SELECT id::text, title AS name FROM flows WHERE id = ANY($1::uuid[])',
+  proposal: 'SELECT id::text, title AS name FROM flow_proposals WHERE id = ANY($1::uuid[])',
+  account: 'SELECT id::text, name FROM accounts WHERE id = ANY($1::uuid[])',
+  ticket: `SELECT id::text, coalesce(nullif(customer_name, '') || ': ', '') || left(problem_statement, 120) AS name
+           FROM internal_tickets WHERE id = ANY($1::uuid[])`,
+  walk_session: `SELECT w.id::text, coalesce(nullif(t.customer_name, '') || ': ', '') || left(t.problem_statement, 120) AS name
+                 FROM walk_sessions w JOIN internal_tickets t ON t.id = w.internal_ticket_id WHERE w.id = ANY($1::uuid[])`,
+};
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const subjectLoaders = new WeakMap<object, DataLoader<string, AuditSubject | null>>();
+
+/** The entity an audit row acted on, by name (batched per transaction; null once it is gone). */
+export function subject(entityType: string | null, entityId: string | null): Promise<AuditSubject | null> {
+  if (!entityType || !entityId || !SUBJECT_SQL[entityType] || !UUID_RE.test(entityId)) return Promise.resolve(null);
+  const tx = currentTx();
+  let loader = subjectLoaders.get(tx);
+  if (!loader) {
+    loader = new DataLoader(async (keys) => {
+      const byType = new Map<string, string[]>();
+      for (const k of keys) {
+        const [type, id] = k.split(':') as [string, string];
+        byType.set(type, [...(byType.get(type) ?? []), id]);
+      }
+      const found = new Map<string, AuditSubject>();
+      for (const [type, ids] of byType) {
+        const { rows } = await sql<{ id: string; name: string }>(SUBJECT_SQL[type]!, [ids]);
+        for (const r of rows) found.set(`${type}:${r.id}`, { type, id: r.id, name: r.name });
+      }
+      return keys.map((k) => found.get(k) ?? null);
+    });
+    subjectLoaders.set(tx, loader);
+  }
+  return loader.load(`${entityType}:${entityId.toLowerCase()}`);
+}
+
+/** A person the payload names besides the subject: whom a call was taken from, who joined. */
+export function relatedUserId(action: string, payload: unknown): string | null {
+  const p = (payload ?? {}) as Record<string, unknown>;
+  const id = action === 'l1.session.takeover' ? p.from : action === 'invite.accept' ? p.userId : null;
+  return typeof id === 'string' && UUID_RE.test(id) ? id : null;
 }

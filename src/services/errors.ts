@@ -12,23 +12,86 @@ export interface Issue {
   message: string;
 }
 
+/**
+ * What each input field is called on screen. Issues keep the argument's path (the SPA maps it to
+ * the form field it highlights), but their message is read by people: "Problem is required", not
+ * "problemStatement: must not be empty".
+ */
+const FIELD_LABELS: Record<string, string> = {
+  email: 'Email',
+  password: 'Password',
+  name: 'Name',
+  role: 'Role',
+  token: 'Invite link',
+  idleSeconds: 'Idle timeout',
+  absoluteSeconds: 'Maximum session length',
+  problemStatement: 'Problem',
+  customerName: 'Customer name',
+  customerContact: 'Contact',
+  title: 'Title',
+  description: 'Description',
+  text: 'Text',
+  yesLabel: 'Yes answer label',
+  noLabel: 'No answer label',
+  resolutionNotes: 'Resolution notes',
+  reason: 'Reason',
+  note: 'Note',
+  notes: 'Notes',
+  content: 'Note',
+  scopes: 'Access',
+  engineerSeatLimit: 'Engineer seat limit',
+  l1SeatLimit: 'L1 seat limit',
+};
+
+function labelFor(path: Array<string | number>): string | null {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const seg = path[i];
+    if (typeof seg === 'string' && FIELD_LABELS[seg]) return FIELD_LABELS[seg]!;
+  }
+  return null;
+}
+
+/**
+ * A field rule's message ("must not be empty") becomes a sentence naming the field in user words.
+ * Messages already written as sentences (capitalised) are kept as they are.
+ */
+export function sentence(path: Array<string | number>, message: string): string {
+  if (/^[A-Z"“]/.test(message)) return message;
+  const label = labelFor(path);
+  const text = label ? `${label} ${message}` : message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 export class ValidationError extends AppError {
   readonly code = 'validation_failed';
   constructor(
     readonly issues: Issue[],
-    message = issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '),
+    // Issue messages are sentences in the user's words; the path is for programs, not people.
+    message = issues.map((i) => i.message).join(' '),
   ) {
-    super(message || 'Invalid input');
+    super(message || 'Please check the details and try again.');
   }
+  /** One issue; `message` is a whole sentence in the user's words (it may start with an address). */
   static of(path: string | string[], message: string): ValidationError {
     return new ValidationError([{ path: Array.isArray(path) ? path : [path], message }]);
   }
 }
 
+const NOT_FOUND_WORDS: Record<string, string> = {
+  Walk: 'This call',
+  Ticket: 'This ticket',
+  Flow: 'This flow',
+  Proposal: 'This draft',
+  User: 'This member',
+  Invite: 'This invite',
+  Account: 'This team',
+  ApiToken: 'This API token',
+};
+
 export class NotFoundError extends AppError {
   readonly code = 'not_found';
   constructor(readonly entity: string) {
-    super(`${entity} not found`);
+    super(`${NOT_FOUND_WORDS[entity] ?? `This ${entity.toLowerCase()}`} was not found. It may have been removed, or the link is out of date.`);
   }
 }
 
@@ -74,9 +137,17 @@ export class SeatLimitExceeded extends AppError {
     readonly current: number,
     readonly limit: number,
     readonly upgradeUrl: string,
+    /** Seats held by pending invites of this kind (counted against the limit too). */
+    readonly pending = 0,
   ) {
-    super(`${role === 'engineer' ? 'Engineer' : 'L1'} seats full: ${current} of ${limit}`);
+    super(seatMessage(role, current, limit, pending));
   }
+}
+
+function seatMessage(role: SeatRole, current: number, limit: number, pending: number): string {
+  const kind = role === 'engineer' ? 'Engineer' : 'L1';
+  if (!pending) return `${kind} seats full: ${current} of ${limit}`;
+  return `${kind} seats full: ${current} in use and ${pending} held by pending ${pending === 1 ? 'invite' : 'invites'}, of ${limit}. Revoke an invite or add seats.`;
 }
 
 export class InvalidCredentials extends AppError {
@@ -109,7 +180,7 @@ export class SessionRefused extends AppError {
 
 export class InviteInvalid extends AppError {
   readonly code = 'invite_invalid';
-  constructor(message = 'This invite link is invalid, expired or already used') {
+  constructor(message = 'This invite link can’t be used: it has expired, was already used, or was replaced by a newer link.') {
     super(message);
   }
 }

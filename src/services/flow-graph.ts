@@ -79,28 +79,29 @@ export function validateGraph(nodes: FlowNode[], rootNodeId: string | null | und
   const issues: Issue[] = [];
   const at = (id: string, field: string, message: string) => issues.push({ path: ['nodes', id, field], message });
 
-  if (nodes.length === 0) issues.push({ path: ['nodes'], message: 'a flow needs at least one node' });
+  if (nodes.length === 0) issues.push({ path: ['nodes'], message: 'Add at least one step to the flow.' });
   if (nodes.length > LIMITS.maxNodes) {
-    issues.push({ path: ['nodes'], message: `a flow may have at most ${LIMITS.maxNodes} nodes (has ${nodes.length})` });
+    issues.push({ path: ['nodes'], message: `A flow can have at most ${LIMITS.maxNodes} steps; this one has ${nodes.length}. Split it into smaller flows.` });
     return issues;
   }
   const byId = new Map<string, FlowNode>();
   for (const [i, n] of nodes.entries()) {
     const label = n.id || `#${i + 1}`;
-    if (!n.id) at(label, 'id', 'node id is required');
-    else if (n.id.length > LIMITS.idLength) at(label, 'id', `node id is longer than ${LIMITS.idLength} characters`);
-    else if (!NODE_ID.test(n.id)) at(label, 'id', 'node id may use letters, digits, and _ . : -');
-    if (n.id && byId.has(n.id)) at(label, 'id', `duplicate node id "${n.id}"`);
+    if (!n.id) at(label, 'id', 'This step needs an id.');
+    else if (n.id.length > LIMITS.idLength) at(label, 'id', `This step’s id is too long (at most ${LIMITS.idLength} characters).`);
+    else if (!NODE_ID.test(n.id)) at(label, 'id', 'A step id may use only letters, digits and _ . : -');
+    if (n.id && byId.has(n.id)) at(label, 'id', `Another step already uses the id “${n.id}”.`);
     if (n.id) byId.set(n.id, n);
-    if (!n.text) at(label, 'text', 'text is required');
-    if (n.text.length > LIMITS.textLength) at(label, 'text', `text is longer than ${LIMITS.textLength} characters`);
+    if (!n.text) at(label, 'text', 'Write the text of this step.');
+    if (n.text.length > LIMITS.textLength) at(label, 'text', `This step’s text is too long (at most ${LIMITS.textLength} characters).`);
     if (n.kind === 'question') {
       for (const f of ['yesLabel', 'noLabel'] as const) {
-        if (!n[f]) at(label, f, `${f} is required`);
-        else if (n[f].length > LIMITS.labelLength) at(label, f, `${f} is longer than ${LIMITS.labelLength} characters`);
+        const which = f === 'yesLabel' ? 'Yes' : 'No';
+        if (!n[f]) at(label, f, `Give the ${which} answer a label (the button the technician presses).`);
+        else if (n[f].length > LIMITS.labelLength) at(label, f, `The ${which} answer’s label is too long (at most ${LIMITS.labelLength} characters).`);
       }
       if (n.yesLabel && n.noLabel && n.yesLabel.toLowerCase() === n.noLabel.toLowerCase()) {
-        at(label, 'noLabel', 'yesLabel and noLabel must differ');
+        at(label, 'noLabel', 'The two answers need different labels, or the technician cannot tell them apart.');
       }
     }
   }
@@ -108,15 +109,16 @@ export function validateGraph(nodes: FlowNode[], rootNodeId: string | null | und
     const fields: Array<[string, string]> =
       n.kind === 'question' ? [['yesNext', n.yesNext], ['noNext', n.noNext]] : n.kind === 'instruction' ? [['next', n.next]] : [];
     for (const [f, target] of fields) {
-      if (!target) at(n.id, f, `${f} is required`);
-      else if (!byId.has(target)) at(n.id, f, `points to missing node "${target}"`);
-      else if (target === n.id) at(n.id, f, 'points to itself');
+      const answer = f === 'yesNext' ? 'The Yes answer' : f === 'noNext' ? 'The No answer' : 'This step';
+      if (!target) at(n.id, f, `${answer} does not lead anywhere yet; choose the next step.`);
+      else if (!byId.has(target)) at(n.id, f, `${answer} leads to a step that does not exist (“${target}”).`);
+      else if (target === n.id) at(n.id, f, `${answer} leads back to this same step.`);
     }
   }
-  if (!rootNodeId) issues.push({ path: ['rootNodeId'], message: 'a root node is required' });
-  else if (!byId.has(rootNodeId)) issues.push({ path: ['rootNodeId'], message: `root node "${rootNodeId}" does not exist` });
+  if (!rootNodeId) issues.push({ path: ['rootNodeId'], message: 'Choose the first step of the flow.' });
+  else if (!byId.has(rootNodeId)) issues.push({ path: ['rootNodeId'], message: `The first step (“${rootNodeId}”) does not exist.` });
   if (![...byId.values()].some((n) => n.kind === 'resolution' || n.kind === 'escalation')) {
-    issues.push({ path: ['nodes'], message: 'a flow needs at least one resolution or escalation node' });
+    issues.push({ path: ['nodes'], message: 'A flow must end somewhere: add at least one resolution or escalation step.' });
   }
   if (issues.length || !rootNodeId) return issues;
 
@@ -134,7 +136,7 @@ export function validateGraph(nodes: FlowNode[], rootNodeId: string | null | und
       if (s === 1) {
         if (!reported.has(top.id)) {
           reported.add(top.id);
-          at(top.id, 'next', `creates a cycle back to "${child}"`);
+          at(top.id, 'next', `This leads back to an earlier step (“${child}”), so a walk could loop forever.`);
         }
       } else if (!s) {
         state.set(child, 1);
@@ -145,7 +147,7 @@ export function validateGraph(nodes: FlowNode[], rootNodeId: string | null | und
       stack.pop();
     }
   }
-  for (const n of nodes) if (!state.has(n.id)) at(n.id, 'id', 'is not reachable from the root node');
+  for (const n of nodes) if (!state.has(n.id)) at(n.id, 'id', 'No answer leads to this step from the first step.');
   return issues;
 }
 
@@ -156,7 +158,7 @@ export type StepResolution =
 /** What an answer at a node means: the label shown, and where the walk goes next. */
 export function resolveStep(node: FlowNode, answer: Answer): StepResolution {
   if (node.kind === 'question') {
-    if (answer === 'continue') return { ok: false, message: `"${node.id}" is a question: answer YES or NO` };
+    if (answer === 'continue') return { ok: false, message: 'This step is a question: answer it with one of its two buttons.' };
     return {
       ok: true,
       nextNodeId: answer === 'yes' ? node.yesNext : node.noNext,
@@ -167,10 +169,10 @@ export function resolveStep(node: FlowNode, answer: Answer): StepResolution {
     };
   }
   if (node.kind === 'instruction') {
-    if (answer !== 'continue') return { ok: false, message: `"${node.id}" is an instruction: answer CONTINUE` };
+    if (answer !== 'continue') return { ok: false, message: 'This step is an instruction: press Continue when it is done.' };
     return { ok: true, nextNodeId: node.next, answerLabel: 'Continue', question: node.text, yesLabel: null, noLabel: null };
   }
-  return { ok: false, message: `"${node.id}" ends the flow: resolve or escalate the walk instead` };
+  return { ok: false, message: 'This step ends the flow: resolve or escalate the call instead.' };
 }
 
 /** Parsed node maps are cached by immutable version id: a published version never changes. */

@@ -83,7 +83,7 @@ const draftInput = z.object({
 export async function saveDraft(ctx: Context, input: { flowId: string; nodes: NodeInput[]; rootNodeId?: string | null; title?: string | null; description?: string | null }) {
   const v = parse(draftInput, input);
   const flow = await lockFlow(v.flowId);
-  if (flow.status === 'archived') throw ValidationError.of('flowId', 'this flow is archived; it can no longer be edited');
+  if (flow.status === 'archived') throw ValidationError.of('flowId', 'This flow was archived; it can no longer be edited.');
   const nodes = normaliseNodes(v.nodes);
   return ctx.deps.prisma.flow.update({
     where: { id: v.flowId },
@@ -101,7 +101,7 @@ export async function publish(ctx: Context, input: { flowId: string }) {
   const p = requireUser(ctx);
   const { flowId } = parse(flowIdInput, input);
   const flow = await lockFlow(flowId);
-  if (flow.status === 'archived') throw ValidationError.of('flowId', 'this flow is archived; it can no longer be published');
+  if (flow.status === 'archived') throw ValidationError.of('flowId', 'This flow was archived; it can no longer be published.');
   const nodes = normaliseNodes(flow.draft_nodes as NodeInput[]);
   const issues = validateGraph(nodes, flow.draft_root_node_id);
   if (issues.length) throw new ValidationError(issues);

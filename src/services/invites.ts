@@ -26,7 +26,7 @@ export interface CreatedInvite {
 
 const inviteInput = z.object({
   email,
-  role: z.enum(['owner', 'admin', 'engineer', 'l1_tech', 'viewer']).refine((r) => r !== 'owner', 'invites cannot grant the owner role; promote a member instead'),
+  role: z.enum(['owner', 'admin', 'engineer', 'l1_tech', 'viewer']).refine((r) => r !== 'owner', 'An invite cannot make someone an owner. Invite them as an admin, then make them owner on the Users page.'),
 });
 
 /**
@@ -39,14 +39,18 @@ export async function create(ctx: Context, input: { email: string; role: string 
   const v = parse(inviteInput, input);
   const now = ctx.deps.clock.now();
   const member = await sql('SELECT 1 FROM users WHERE email = $1 AND deleted_at IS NULL', [v.email]);
-  if (member.rowCount) throw ValidationError.of('email', `${v.email} is already a member of this account`);
+  if (member.rowCount) throw ValidationError.of('email', `${v.email} is already a member of this team.`);
   // Expired invites no longer block a new one.
   await sql(
     `UPDATE invites SET revoked_at = $2 WHERE email = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at <= $2`,
     [v.email, now],
   );
   const open = await sql('SELECT 1 FROM invites WHERE email = $1 AND accepted_at IS NULL AND revoked_at IS NULL', [v.email]);
-  if (open.rowCount) throw ValidationError.of('email', `${v.email} already has a pending invite`);
+  // A second invite never silently replaces the first link: the admin chooses to resend (the old
+  // link stops working) or to revoke.
+  if (open.rowCount) {
+    throw ValidationError.of('email', `${v.email} is already invited. Resend the invite (the old link stops working) or revoke it.`);
+  }
   await assertSeatAvailable(ctx, v.role);
   const token = randomToken(INVITE_PREFIX);
   const expiresAt = new Date(now.getTime() + INVITE_TTL_DAYS * 24 * 3600 * 1000);
@@ -65,12 +69,79 @@ function linkBase(ctx: Context): string {
   return ctx.deps.config.publicUrl.replace(/\/$/, '');
 }
 
+/**
+ * A new link for a pending (or expired) invite; the old link stops working at once. The invite
+ * keeps its role and gets a fresh week. An expired invite held no seat, so it needs a free one now.
+ */
+export async function resend(ctx: Context, input: { inviteId: string }): Promise<CreatedInvite> {
+  requireUser(ctx);
+  const { inviteId } = parse(inviteIdInput, input);
+  const now = ctx.deps.clock.now();
+  const { rows } = await sql<{ id: string; email: string; role: Role; expires_at: Date; accepted_at: Date | null; revoked_at: Date | null }>(
+    'SELECT id, email, role, expires_at, accepted_at, revoked_at FROM invites WHERE id = $1 FOR UPDATE',
+    [inviteId],
+  );
+  const invite = rows[0];
+  if (!invite) throw new NotFoundError('Invite');
+  if (invite.accepted_at) throw ValidationError.of('inviteId', `${invite.email} already accepted this invite and is a member.`);
+  if (invite.revoked_at) throw ValidationError.of('inviteId', 'This invite was revoked. Create a new invite instead.');
+  const member = await sql('SELECT 1 FROM users WHERE email = $1 AND deleted_at IS NULL', [invite.email]);
+  if (member.rowCount) throw ValidationError.of('inviteId', `${invite.email} is already a member of this team.`);
+  if (invite.expires_at.getTime() <= now.getTime()) {
+    // An expired invite may have been followed by a new one for the same address.
+    const newer = await sql('SELECT 1 FROM invites WHERE email = $1 AND id <> $2 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $3', [
+      invite.email,
+      invite.id,
+      now,
+    ]);
+    if (newer.rowCount) throw ValidationError.of('inviteId', `${invite.email} has a newer invite; resend that one instead.`);
+    await assertSeatAvailable(ctx, invite.role);
+  }
+  const token = randomToken(INVITE_PREFIX);
+  const expiresAt = new Date(now.getTime() + INVITE_TTL_DAYS * 24 * 3600 * 1000);
+  await sql('UPDATE invites SET token_hash = $2, expires_at = $3 WHERE id = $1', [invite.id, sha256Hex(token), expiresAt]);
+  await audit(ctx, { action: 'invite.resend', entityType: 'invite', entityId: invite.id, payload: { email: invite.email, role: invite.role } });
+  return { inviteId: invite.id, token, acceptUrl: `${linkBase(ctx)}/invite/${token}` };
+}
+
+export interface InvitePreview {
+  accountName: string;
+  email: string;
+  role: Role;
+  inviterName: string | null;
+  expiresAt: Date;
+}
+
+/**
+ * What the join page shows before anyone types a password: the team, the role and who invited
+ * them. Keyed by the secret token alone; an unknown, malformed, used, revoked or expired token all
+ * answer the same InviteInvalid, so the query cannot be used to find invites or accounts.
+ */
+export async function preview(ctx: Context, input: { token: string }): Promise<InvitePreview> {
+  const token = typeof input.token === 'string' ? input.token : '';
+  if (!TOKEN_RE.test(token)) throw new InviteInvalid();
+  const hash = sha256Hex(token);
+  const found = await sql<{ account_id: string | null }>('SELECT l1_auth.account_for_invite($1) AS account_id', [hash]);
+  const accountId = found.rows[0]?.account_id;
+  if (!accountId) throw new InviteInvalid();
+  await switchTenant(accountId);
+  const { rows } = await sql<{ account_name: string; email: string; role: Role; inviter: string | null; expires_at: Date; accepted_at: Date | null; revoked_at: Date | null }>(
+    `SELECT a.name AS account_name, i.email, i.role, u.name AS inviter, i.expires_at, i.accepted_at, i.revoked_at
+     FROM invites i JOIN accounts a ON a.id = i.account_id LEFT JOIN users u ON u.id = i.invited_by
+     WHERE i.token_hash = $1`,
+    [hash],
+  );
+  const i = rows[0];
+  if (!i || i.accepted_at || i.revoked_at || i.expires_at.getTime() <= ctx.deps.clock.now().getTime()) throw new InviteInvalid();
+  return { accountName: i.account_name, email: i.email, role: i.role, inviterName: i.inviter, expiresAt: i.expires_at };
+}
+
 export type BulkRow = CreatedInvite | AppError;
 
 /** Several invites; each row succeeds or fails on its own (a refused row keeps its typed error). */
 export async function createMany(ctx: Context, rows: Array<{ email: string; role: string }>): Promise<BulkRow[]> {
-  if (rows.length === 0) throw ValidationError.of('invites', 'add at least one invite');
-  if (rows.length > 100) throw ValidationError.of('invites', 'at most 100 invites at once');
+  if (rows.length === 0) throw ValidationError.of('invites', 'Add at least one person to invite.');
+  if (rows.length > 100) throw ValidationError.of('invites', 'Invite at most 100 people at once.');
   const out: BulkRow[] = [];
   for (const row of rows) {
     try {
@@ -87,7 +158,7 @@ export async function revoke(ctx: Context, input: { inviteId: string }) {
   const { inviteId } = parse(inviteIdInput, input);
   const invite = await ctx.deps.prisma.invite.findUnique({ where: { id: inviteId } });
   if (!invite) throw new NotFoundError('Invite');
-  if (invite.acceptedAt) throw ValidationError.of('inviteId', 'this invite was already accepted');
+  if (invite.acceptedAt) throw ValidationError.of('inviteId', 'This invite was already accepted; deactivate the member instead if they should not have access.');
   if (invite.revokedAt) return invite;
   const updated = await ctx.deps.prisma.invite.update({ where: { id: inviteId }, data: { revokedAt: ctx.deps.clock.now() } });
   await audit(ctx, { action: 'invite.revoke', entityType: 'invite', entityId: inviteId, payload: { email: invite.email } });
@@ -105,8 +176,10 @@ export function inviteStatus(i: { acceptedAt: Date | null; revokedAt: Date | nul
   return 'pending';
 }
 
+const TOKEN_RE = /^inv_[A-Za-z0-9_-]{20,100}$/;
+
 const acceptInput = z.object({
-  token: z.string().regex(/^inv_[A-Za-z0-9_-]{20,100}$/, 'is not a valid invite token'),
+  token: z.string().regex(TOKEN_RE, 'is not a valid invite link'),
   name,
   password,
 });
@@ -145,9 +218,12 @@ export async function accept(ctx: Context, input: { token: string; name: string;
   const passwordHash = await hashPassword(v.password);
   const invite = await load(true);
   await lockMembership(accountId);
-  await assertSeatAvailable(ctx, invite.role);
+  // The invite already holds its seat: accepting converts it into a member.
+  await assertSeatAvailable(ctx, invite.role, { heldByInvite: true });
+  // An address registered in any account (this one or another) answers exactly like an invalid
+  // invite: saying "already has an account" would let one tenant probe another's users.
   const taken = await sql<{ account_id: string | null }>('SELECT l1_auth.account_for_email($1) AS account_id', [invite.email]);
-  if (taken.rows[0]?.account_id) throw new InviteInvalid('This email address already has an account; sign in instead');
+  if (taken.rows[0]?.account_id) throw new InviteInvalid();
   const user = await savepoint(() =>
     ctx.deps.prisma.user.create({
       data: { accountId, email: invite.email, name: v.name, passwordHash, role: invite.role, lastLoginAt: now },
@@ -155,7 +231,7 @@ export async function accept(ctx: Context, input: { token: string; name: string;
     }),
   ).catch((err: unknown) => {
     // The same address accepted in another account a moment ago.
-    if (isUniqueViolation(err)) throw new InviteInvalid('This email address already has an account; sign in instead');
+    if (isUniqueViolation(err)) throw new InviteInvalid();
     throw err;
   });
   await sql('UPDATE invites SET accepted_at = $2, accepted_user_id = $3 WHERE id = $1', [invite.id, now, user.id]);

@@ -73,8 +73,8 @@ export async function createFromWalk(ctx: Context, input: { sessionId: string })
   );
   const w = rows[0];
   if (!w) throw new NotFoundError('Walk');
-  if (w.created_by !== p.userId) throw new ConflictError('state_changed', 'only the technician who took this call can turn it into a draft');
-  if (w.kind !== 'adhoc') throw ValidationError.of('sessionId', 'only ad-hoc walks are turned into drafts');
+  if (w.created_by !== p.userId) throw new ConflictError('state_changed', 'Only the technician who took this call can turn it into a draft.');
+  if (w.kind !== 'adhoc') throw ValidationError.of('sessionId', 'Only calls with notes (no flow) can be turned into a draft.');
   if (w.status !== 'resolved' && w.status !== 'escalated') {
     throw new ConflictError('walk_not_active', 'Resolve or escalate the call before turning its notes into a draft.');
   }
@@ -90,7 +90,7 @@ export async function createFromWalk(ctx: Context, input: { sessionId: string })
       : w.resolution_notes?.trim() || 'Resolved.';
   const endingParts = splitText(ending, LIMITS.textLength);
   const steps = [...w.notes.flatMap((n) => splitText(n.content.trim(), LIMITS.textLength)), ...endingParts.slice(0, -1)];
-  if (!w.notes.some((n) => n.content.trim())) throw ValidationError.of('sessionId', 'this walk has no notes to turn into a draft');
+  if (!w.notes.some((n) => n.content.trim())) throw ValidationError.of('sessionId', 'This call has no notes to turn into a draft yet.');
   if (steps.length > LIMITS.maxNodes - 1) {
     throw ValidationError.of('sessionId', `These notes make ${steps.length} steps; a draft holds at most ${LIMITS.maxNodes - 1}. Create the draft by hand instead.`);
   }
@@ -163,7 +163,7 @@ async function lockDraft(proposalId: string) {
     [proposalId],
   );
   if (!rows[0]) throw new NotFoundError('Proposal');
-  if (rows[0].status !== 'draft') throw new ConflictError('state_changed', `this proposal was already ${rows[0].status}`);
+  if (rows[0].status !== 'draft') throw new ConflictError('state_changed', `This draft was already ${rows[0].status}.`);
   return rows[0];
 }
 

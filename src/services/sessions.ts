@@ -6,7 +6,7 @@ import { audit } from './audit.ts';
 import { InvalidCredentials, SessionRefused } from './errors.ts';
 import { type Role, requireUser, type UserPrincipal } from './principal.ts';
 import { authChanged } from './principal-cache.ts';
-import { parse, email as emailSchema } from './validation.ts';
+import { duration, parse, email as emailSchema } from './validation.ts';
 import { z } from 'zod';
 
 export const DEFAULT_IDLE_SECONDS = 3 * 24 * 3600;
@@ -22,6 +22,12 @@ export interface SessionTokens {
   sessionId: string;
   /** Seconds until the family's absolute deadline: the refresh cookie's lifetime. */
   refreshTtlSeconds: number;
+  /** The session ends here unless it is refreshed before: the last refresh plus the idle limit. */
+  idleExpiresAt: Date;
+  /** The session ends here whatever happens: sign-in time plus the absolute limit. */
+  absoluteExpiresAt: Date;
+  /** The session's idle timeout (fixed when it started). */
+  idleSeconds: number;
 }
 
 /** The account's session policy: overrides where set, defaults elsewhere, idle never above absolute. */
@@ -31,7 +37,7 @@ export function effectivePolicy(a: { sessionIdleSeconds: number | null; sessionA
   return { idle, absolute };
 }
 
-const loginInput = z.object({ email: emailSchema, password: z.string().min(1, 'is required').max(200) });
+const loginInput = z.object({ email: emailSchema, password: z.string().min(1, 'is required').max(200, 'is longer than any password here (at most 200 characters)') });
 
 /**
  * Email + password. Unknown email and wrong password give the same refusal, equally slow.
@@ -109,6 +115,9 @@ export async function startSession(
     userId: a.userId,
     sessionId: session.id,
     refreshTtlSeconds: a.policy.absolute,
+    idleExpiresAt: new Date(a.now.getTime() + a.policy.idle * 1000),
+    absoluteExpiresAt: new Date(a.now.getTime() + a.policy.absolute * 1000),
+    idleSeconds: a.policy.idle,
   };
 }
 
@@ -190,6 +199,9 @@ export async function refresh(ctx: Context, token: string | null): Promise<Sessi
     userId: s.user_id,
     sessionId: claims.sid,
     refreshTtlSeconds: Math.max(0, Math.floor((s.auth_time.getTime() + s.absolute_seconds * 1000 - now.getTime()) / 1000)),
+    idleExpiresAt: new Date(now.getTime() + s.idle_seconds * 1000),
+    absoluteExpiresAt: new Date(s.auth_time.getTime() + s.absolute_seconds * 1000),
+    idleSeconds: s.idle_seconds,
   };
 }
 
@@ -249,7 +261,7 @@ export async function revokeSessions(ctx: Context, scope: 'all' | 'others'): Pro
        RETURNING id, user_id
      ), logged AS (
        INSERT INTO audit_logs (account_id, actor_id, actor_kind, action, entity_type, payload, created_at)
-       SELECT $3, $4, 'user', 'auth.sessions.revoke', 'account', jsonb_build_object('scope', $5::text, 'count', count(*)), $1
+       SELECT $3, $4, 'user', 'auth.sessions.revoke', 'account', jsonb_build_object('scope', $5::text, 'revoked_count', count(*)), $1
        FROM revoked
      )
      SELECT count(*)::int AS revoked, array_agg(DISTINCT user_id) AS user_ids, array_agg(id) AS session_ids FROM revoked`,
@@ -265,12 +277,12 @@ export async function revokeSessions(ctx: Context, scope: 'all' | 'others'): Pro
 
 const policyInput = z
   .object({
-    idleSeconds: z.number().int().min(IDLE_BOUNDS.min, 'idle timeout must be at least 15 minutes').max(IDLE_BOUNDS.max, 'idle timeout must be at most 30 days').nullable(),
+    idleSeconds: z.number().int().min(IDLE_BOUNDS.min, 'must be at least 15 minutes').max(IDLE_BOUNDS.max, 'can be at most 30 days').nullable(),
     absoluteSeconds: z
       .number()
       .int()
-      .min(ABSOLUTE_BOUNDS.min, 'absolute lifetime must be at least 1 hour')
-      .max(ABSOLUTE_BOUNDS.max, 'absolute lifetime must be at most 90 days')
+      .min(ABSOLUTE_BOUNDS.min, 'must be at least 1 hour')
+      .max(ABSOLUTE_BOUNDS.max, 'can be at most 90 days')
       .nullable(),
   })
   .superRefine((v, c) => {
@@ -280,19 +292,63 @@ const policyInput = z
       c.addIssue({
         code: 'custom',
         path: [v.idleSeconds === null ? 'absoluteSeconds' : 'idleSeconds'],
-        message: `idle timeout (${idle} s) must not exceed the absolute lifetime (${abs} s)`,
+        message: `The idle timeout (${duration(idle)}) cannot be longer than the maximum session length (${duration(abs)}).`,
       });
     }
   });
 
-/** Owner: per-account session limits within bounds (null = the default). Applies from the next sign-in. */
+/**
+ * Owner: per-account session limits within bounds (null = the default). Applies from the next
+ * sign-in. The audit row keeps the overrides before and after and what is now in effect, so a
+ * reader sees "idle 3 days → 15 minutes" without knowing the defaults.
+ */
 export async function updateSessionPolicy(ctx: Context, input: { idleSeconds: number | null; absoluteSeconds: number | null }) {
   const p = requireUser(ctx);
   const v = parse(policyInput, input);
+  const before = await ctx.deps.prisma.account.findUniqueOrThrow({ where: { id: p.accountId } });
   const account = await ctx.deps.prisma.account.update({
     where: { id: p.accountId },
     data: { sessionIdleSeconds: v.idleSeconds, sessionAbsoluteSeconds: v.absoluteSeconds },
   });
-  await audit(ctx, { action: 'account.session_policy', entityType: 'account', entityId: p.accountId, payload: v });
+  const was = effectivePolicy(before);
+  const now = effectivePolicy(account);
+  await audit(ctx, {
+    action: 'account.session_policy',
+    entityType: 'account',
+    entityId: p.accountId,
+    payload: {
+      old: { idleSeconds: before.sessionIdleSeconds, absoluteSeconds: before.sessionAbsoluteSeconds },
+      new: { idleSeconds: v.idleSeconds, absoluteSeconds: v.absoluteSeconds },
+      effectiveBefore: { idleSeconds: was.idle, absoluteSeconds: was.absolute },
+      effective: { idleSeconds: now.idle, absoluteSeconds: now.absolute },
+    },
+  });
   return account;
+}
+
+export interface SignedInUser {
+  userId: string;
+  sessions: number;
+  lastActiveAt: Date;
+  signedInAt: Date;
+}
+
+/**
+ * Who is signed in now: users with at least one session that is neither revoked nor past its
+ * idle or absolute deadline, most recently active first.
+ */
+export async function signedInUsers(ctx: Context): Promise<SignedInUser[]> {
+  requireUser(ctx);
+  const { rows } = await sql<{ user_id: string; sessions: number; last_active_at: Date; signed_in_at: Date }>(
+    `SELECT s.user_id, count(*)::int AS sessions, max(s.last_refreshed_at) AS last_active_at, min(s.auth_time) AS signed_in_at
+     FROM auth_sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.revoked_at IS NULL AND u.is_active AND u.deleted_at IS NULL
+       AND s.auth_time + make_interval(secs => s.absolute_seconds) > $1
+       AND s.last_refreshed_at + make_interval(secs => s.idle_seconds) > $1
+     GROUP BY s.user_id
+     ORDER BY max(s.last_refreshed_at) DESC, s.user_id
+     LIMIT 500`,
+    [ctx.deps.clock.now()],
+  );
+  return rows.map((r) => ({ userId: r.user_id, sessions: r.sessions, lastActiveAt: r.last_active_at, signedInAt: r.signed_in_at }));
 }

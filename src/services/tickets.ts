@@ -59,7 +59,7 @@ function encodeCursor(t: { createdAt: Date; id: string }): string {
 function decodeCursor(c: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(c, 'base64url').toString().split('|');
   const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime()) || !uuid.safeParse(id).success) throw ValidationError.of('after', 'is not a valid cursor');
+  if (!id || Number.isNaN(createdAt.getTime()) || !uuid.safeParse(id).success) throw ValidationError.of('after', 'This list changed; reload the page to see more.');
   return { createdAt, id };
 }
 
@@ -131,9 +131,9 @@ export async function claim(ctx: Context, input: { ticketId: string }) {
   );
   const t = rows[0];
   if (!t) throw new NotFoundError('Ticket');
-  if (t.status !== 'escalated') throw ValidationError.of('ticketId', `only escalated tickets can be claimed (this one is ${t.status})`);
+  if (t.status !== 'escalated') throw ValidationError.of('ticketId', `Only escalated tickets can be claimed; this one is ${t.status}.`);
   if (t.assigned_engineer_id && t.assigned_engineer_id !== p.userId) {
-    throw new ConflictError('state_changed', `${t.name} already claimed this escalation`);
+    throw new ConflictError('state_changed', `${t.name} already claimed this escalation.`);
   }
   const ticket = await ctx.deps.prisma.internalTicket.update({
     where: { id: ticketId },

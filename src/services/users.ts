@@ -67,10 +67,10 @@ export async function changeRole(ctx: Context, input: { userId: string; role: st
   if (target.role === role) return ctx.deps.prisma.user.findUniqueOrThrow({ where: { id: userId } });
   const callerIsOwner = p.role === 'owner' || p.isSuperAdmin;
   if ((role === 'owner' || target.role === 'owner') && !callerIsOwner) {
-    throw ValidationError.of('role', 'only an owner can grant or remove the owner role');
+    throw ValidationError.of('role', 'Only an owner can make someone an owner or take the owner role away.');
   }
   if (target.role === 'owner' && target.is_active && (await otherActiveOwners(userId)) === 0) {
-    throw new ConflictError('last_owner', `${target.name} is the account's only owner; make someone else owner first`);
+    throw new ConflictError('last_owner', `${target.name} is the team’s only owner; make someone else owner first.`);
   }
   if (target.is_active) await assertSeatAvailable(ctx, role);
   const user = await ctx.deps.prisma.user.update({
@@ -88,7 +88,7 @@ export async function setCoverage(ctx: Context, input: { userId: string; canCove
   const { userId, canCoverL1 } = parse(coverageInput, input);
   const target = await lockTarget(userId);
   if (target.role !== 'engineer') {
-    throw ValidationError.of('userId', 'only engineers can be given L1 coverage');
+    throw ValidationError.of('userId', 'Only engineers can cover the L1 desk; change their role to Engineer first.');
   }
   const user = await ctx.deps.prisma.user.update({ where: { id: userId }, data: { canCoverL1 } });
   if (target.can_cover_l1 !== canCoverL1) {
@@ -103,15 +103,15 @@ const idInput = z.object({ userId: uuid });
 export async function deactivate(ctx: Context, input: { userId: string }) {
   const p = requireUser(ctx);
   const { userId } = parse(idInput, input);
-  if (userId === p.userId) throw ValidationError.of('userId', 'you cannot deactivate yourself');
+  if (userId === p.userId) throw ValidationError.of('userId', 'You cannot deactivate yourself; ask another admin or owner.');
   await lockMembership(p.accountId);
   const target = await lockTarget(userId);
   if (target.role === 'owner' && !(p.role === 'owner' || p.isSuperAdmin)) {
-    throw ValidationError.of('userId', 'only an owner can deactivate an owner');
+    throw ValidationError.of('userId', 'Only an owner can deactivate an owner.');
   }
   if (!target.is_active) return ctx.deps.prisma.user.findUniqueOrThrow({ where: { id: userId } });
   if (target.role === 'owner' && (await otherActiveOwners(userId)) === 0) {
-    throw new ConflictError('last_owner', `${target.name} is the account's only owner`);
+    throw new ConflictError('last_owner', `${target.name} is the team’s only owner; make someone else owner first.`);
   }
   const now = ctx.deps.clock.now();
   const user = await ctx.deps.prisma.user.update({ where: { id: userId }, data: { isActive: false } });

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { ValidationError } from './errors.ts';
+import { sentence, ValidationError } from './errors.ts';
 
 /** Parse input with a zod schema; failures become a ValidationError naming each field. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   throw new ValidationError(
-    r.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+    r.error.issues.map((i) => ({ path: i.path.map(String), message: sentence(i.path as Array<string | number>, i.message) })),
   );
 }
 
@@ -33,29 +33,39 @@ export const text = (max: number, min = 0) =>
   z
     .string()
     .max(max, `must be at most ${max} characters`)
-    .refine(noNul, 'must not contain NUL characters')
-    .refine(wellFormed, 'must be valid Unicode text')
-    .refine((s) => s.trim().length >= min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`);
+    .refine(noNul, 'contains a character that cannot be saved (a NUL byte); remove it')
+    .refine(wellFormed, 'contains a broken character; retype or paste it again')
+    .refine((s) => s.trim().length >= min, min === 1 ? 'is required' : `must be at least ${min} characters`);
 
 export const email = z
   .string()
   .trim()
   .toLowerCase()
   .max(320, 'must be at most 320 characters')
-  .pipe(z.email('must be a valid email address'));
+  .pipe(z.email('must be an email address, like name@company.com'));
 
 export const password = z
   .string()
   .min(10, 'must be at least 10 characters')
   .max(200, 'must be at most 200 characters')
-  .refine(noNul, 'must not contain NUL characters')
-  .refine(wellFormed, 'must be valid Unicode text');
+  .refine(noNul, 'contains a character that cannot be saved (a NUL byte); remove it')
+  .refine(wellFormed, 'contains a broken character; retype it');
 
-export const uuid = z.uuid('must be a valid id');
+// Ids come from links and buttons, never from typing: a bad one means a stale or broken link.
+export const uuid = z.uuid('This link or item is not valid any more; reload the page and try again');
 
 export const name = text(200, 1);
 
 /** Optional free text: blank means "none" (null); anything else is kept exactly as sent. */
 export function blankToNull(s: string | null | undefined): string | null {
   return s != null && s.trim() !== '' ? s : null;
+}
+
+/** Seconds in the largest whole unit people use for session limits: "3 days", "90 minutes". */
+export function duration(seconds: number): string {
+  const unit = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  if (seconds % 86_400 === 0) return unit(seconds / 86_400, 'day');
+  if (seconds % 3600 === 0) return unit(seconds / 3600, 'hour');
+  if (seconds % 60 === 0) return unit(seconds / 60, 'minute');
+  return unit(seconds, 'second');
 }

@@ -134,7 +134,7 @@ const intakeInput = z
     flowId: uuid.nullable().optional(),
     proposalId: uuid.nullable().optional(),
   })
-  .refine((v) => !(v.flowId && v.proposalId), { message: 'choose a flow or a proposal, not both', path: ['proposalId'] });
+  .refine((v) => !(v.flowId && v.proposalId), { message: 'Choose a flow or a draft to walk, not both.', path: ['proposalId'] });
 
 export type IntakeOutcome = 'flow' | 'proposal' | 'adhoc';
 
@@ -161,9 +161,9 @@ export async function intake(
   } else if (v.proposalId) {
     const proposal = await ctx.deps.prisma.flowProposal.findUnique({ where: { id: v.proposalId } });
     if (!proposal) throw new NotFoundError('Proposal');
-    if (proposal.status === 'rejected') throw ValidationError.of('proposalId', 'this proposal was rejected');
+    if (proposal.status === 'rejected') throw ValidationError.of('proposalId', 'This draft was rejected; choose a published flow instead.');
     const issues = validateGraph(normaliseNodes(proposal.nodes as NodeInput[]), proposal.rootNodeId);
-    if (issues.length) throw ValidationError.of('proposalId', 'this proposal is not a complete tree yet; it cannot be walked');
+    if (issues.length) throw ValidationError.of('proposalId', 'This draft is not finished yet, so it cannot be walked; choose a published flow or take notes.');
     kind = 'proposal';
     rootNodeId = proposal.rootNodeId;
   }
@@ -213,7 +213,7 @@ export async function intake(
   if (!row.id) {
     // Nothing written: the flow is not this account's (or has no version), or it is archived.
     if (!flowVersion) throw new NotFoundError('Flow');
-    throw ValidationError.of('flowId', 'this flow is archived; choose a published flow');
+    throw ValidationError.of('flowId', 'This flow was archived; choose a published flow.');
   }
   const walk = row as WalkRow;
   remember(walk.id, { accountId: walk.accountId, kind: walk.kind, flowVersionId: walk.flowVersionId, proposalId: walk.proposalId });
@@ -232,14 +232,14 @@ async function refusal(ctx: Context, walkId: string, actor: UserPrincipal, expec
   );
   const w = rows[0];
   if (!w) return new NotFoundError('Walk');
-  if (w.status !== 'active') return new ConflictError('walk_not_active', `this walk is ${w.status}; it no longer accepts changes`, w.version);
+  if (w.status !== 'active') return new ConflictError('walk_not_active', `This call was already ${w.status === 'abandoned' ? 'closed after being left idle' : w.status}; it cannot be changed any more.`, w.version);
   if (w.handler_user_id !== actor.userId) {
-    return new ConflictError('not_handler', `${w.handler_name} is handling this walk now; take it over to continue`, w.version);
+    return new ConflictError('not_handler', `${w.handler_name} is handling this call now; take it over to continue.`, w.version);
   }
   if (expectedVersion != null && expectedVersion !== w.version) {
-    return new ConflictError('stale_version', `this walk changed (version ${w.version}, you had ${expectedVersion}); reload it`, w.version);
+    return new ConflictError('stale_version', 'Someone else changed this call a moment ago; reload it to see the latest.', w.version);
   }
-  return new ConflictError('state_changed', 'this walk changed; reload it', w.version);
+  return new ConflictError('state_changed', 'This call changed a moment ago; reload it to see the latest.', w.version);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -268,11 +268,11 @@ export async function recordStep(
   const v = parse(stepInput, input);
   const pin = await pinOf(ctx, v.sessionId);
   if (pin.kind === 'adhoc' || pin.kind === 'ai_build') {
-    throw ValidationError.of('sessionId', 'ad-hoc walks take notes, not steps');
+    throw ValidationError.of('sessionId', 'This call takes notes, not steps.');
   }
   const nodes = (await walkNodes(ctx, pin))!;
   const node = nodes.get(v.nodeId);
-  if (!node) throw ValidationError.of('nodeId', `there is no node "${v.nodeId}" in this walk's tree`);
+  if (!node) throw ValidationError.of('nodeId', 'That step is not part of this flow; reload the call.');
   const r = resolveStep(node, v.answer);
   if (!r.ok) throw ValidationError.of('answer', r.message);
   const note = blankToNull(v.note);
@@ -335,13 +335,13 @@ export async function recordStep(
   const same = prior.rows[0];
   if (same) {
     if (same.node_id !== v.nodeId || same.answer !== v.answer || (same.note ?? null) !== note) {
-      throw ValidationError.of('clientStepId', 'this clientStepId was already used for a different step');
+      throw ValidationError.of('clientStepId', 'This answer was already sent for a different step; reload the call.');
     }
     return { walk: await get(ctx, v.sessionId), step: null };
   }
   const refused = await refusal(ctx, v.sessionId, p, v.expectedVersion);
   if (refused instanceof ConflictError && refused.reason === 'state_changed') {
-    throw new ConflictError('not_current_node', `"${v.nodeId}" is not the walk's current step any more; reload it`, refused.currentVersion);
+    throw new ConflictError('not_current_node', 'This call has already moved past that step; reload it to see where it is now.', refused.currentVersion);
   }
   throw refused;
 }
@@ -350,7 +350,7 @@ const notesInput = z.object({
   sessionId: uuid,
   notes: z
     .array(z.object({ at: z.coerce.date(), content: text(20_000) }))
-    .max(2000, 'at most 2000 notes'),
+    .max(2000, 'Keep to at most 2000 notes on one call.'),
   expectedVersion: z.number().int().min(1).nullable().optional(),
 });
 
@@ -364,7 +364,7 @@ export async function updateNotes(
   const notes = v.notes.map((n) => ({ at: n.at.toISOString(), content: n.content }));
   const json = JSON.stringify(notes);
   if (Buffer.byteLength(json) > NOTES_MAX_BYTES) {
-    throw ValidationError.of('notes', `notes are limited to ${NOTES_MAX_BYTES / 1024} KB (these are ${Math.ceil(Buffer.byteLength(json) / 1024)} KB)`);
+    throw ValidationError.of('notes', `Notes on one call are limited to ${NOTES_MAX_BYTES / 1024} KB; these are ${Math.ceil(Buffer.byteLength(json) / 1024)} KB. Shorten them.`);
   }
   const now = ctx.deps.clock.now();
   const { rows } = await sql<WalkRow>(
@@ -439,7 +439,7 @@ export async function resolve(
   return walk;
 }
 
-const recipientsSchema = z.array(uuid).max(100, 'at most 100 people').nullable().optional();
+const recipientsSchema = z.array(uuid).max(100, 'Choose at most 100 people to notify.').nullable().optional();
 
 const escalateInput = z
   .object({
@@ -450,7 +450,7 @@ const escalateInput = z
     expectedVersion: z.number().int().min(1).nullable().optional(),
   })
   .refine((v) => v.reasonCategory !== 'other' || (v.reason?.trim().length ?? 0) > 0, {
-    message: 'describe the reason when the category is OTHER',
+    message: 'Describe the reason when you choose “Other”.',
     path: ['reason'],
   });
 
@@ -608,7 +608,7 @@ const noWalkInput = z
     notifyUserIds: recipientsSchema,
   })
   .refine((v) => v.reasonCategory !== 'other' || (v.reason?.trim().length ?? 0) > 0, {
-    message: 'describe the reason when the category is OTHER',
+    message: 'Describe the reason when you choose “Other”.',
     path: ['reason'],
   });
 

@@ -271,14 +271,17 @@ describe.runIf(run)('SPA in Chromium', () => {
       await expect.poll(() => page.locator('tr', { hasText: 'Billing dashboard' }).count()).toBe(1);
 
       await page.getByRole('link', { name: 'Sessions' }).click();
-      await expect.poll(() => page.getByText('Use the default (3 days)').isVisible()).toBe(true);
+      // Issue 18 (item 16): presets; Standard is the default policy of 3 days idle, 14 days at most.
+      await expect.poll(() => page.getByLabel(/^Standard/).isChecked()).toBe(true);
+      expect(await page.locator('.presets').textContent()).toContain('Signed out after 3 days away');
 
       await page.getByRole('link', { name: 'Audit log' }).click();
       await page.getByLabel('Acting as').selectOption('l1_coverage');
-      const takeover = page.locator('tr', { hasText: 'l1.session.takeover' });
+      // Issue 18 (item 18): actions read as words, not codes.
+      const takeover = page.locator('tr', { hasText: 'Took over a call' });
       await expect.poll(() => takeover.count()).toBeGreaterThan(0);
       expect(await takeover.first().textContent()).toContain('Erin Engineer');
-      expect(await takeover.first().textContent()).toContain('L1 coverage');
+      expect(await takeover.first().textContent()).toContain('Covering L1');
       await shot(page, '6-audit');
       expect(await page.getByRole('link', { name: /GraphiQL/ }).getAttribute('href')).toBe('/graphql');
       expectNoConsoleErrors(owner);

@@ -4,6 +4,7 @@ import { Provider, useQuery } from 'urql';
 import { Layout } from './components/layout.tsx';
 import { type Me, MeContext, MeDoc } from './components/me.tsx';
 import { AppClientContext } from './components/resync.tsx';
+import { SessionNotice } from './components/session-notice.tsx';
 import { ErrorState, Loading } from './components/ui.tsx';
 import { type AuthState, getAuthState, subscribeAuth, useAuth } from './lib/auth.ts';
 import { canUseL1Desk, homePath, isAccountManager, isEngineer, type Principal, usesCoverageBoard } from './lib/roles.ts';
@@ -109,6 +110,7 @@ function SignedIn() {
       <Layout>
         <AppRoutes me={me} />
       </Layout>
+      <SessionNotice />
     </MeContext.Provider>
   );
 }

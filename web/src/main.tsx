@@ -6,6 +6,7 @@ import { bootstrapAuth } from './lib/auth.ts';
 import './styles.css';
 import './styles-cover.css';
 import './styles-spa.css';
+import './styles-words.css';
 
 bootstrapAuth();
 

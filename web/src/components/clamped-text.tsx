@@ -19,7 +19,13 @@ export function ClampedText({ text, lines = 4, className = '' }: { text: string;
   }, [text, open]);
   return (
     <div className="clamped">
-      <div ref={ref} className={`clamped-text pre-wrap ${open ? '' : 'clamped-closed'} ${className}`} style={open ? undefined : { WebkitLineClamp: lines }}>
+      {/* dir="auto": a right-to-left statement keeps its own direction, isolated from the page's. */}
+      <div
+        ref={ref}
+        dir="auto"
+        className={`clamped-text pre-wrap ${open ? '' : 'clamped-closed'} ${className}`}
+        style={open ? undefined : { WebkitLineClamp: lines }}
+      >
         {text}
       </div>
       {(overflows || open) && (

@@ -43,3 +43,34 @@ export const EXPIRY_MARGIN_MS = 10_000;
 export function needsRefresh(expiresAtMs: number, nowMs: number): boolean {
   return expiresAtMs - nowMs <= EXPIRY_MARGIN_MS;
 }
+
+/**
+ * The session's deadlines on this machine's clock: the server's absolute deadline shifted by the
+ * same skew as the access token (its server expiry against its local one), and the idle timeout.
+ */
+export function sessionDeadlines(
+  s: { accessTokenExpiresAt: string; absoluteExpiresAt: string; idleSeconds: number },
+  localAccessExpiry: number,
+): { absoluteAt: number; absoluteIso: string; idleMs: number } {
+  const serverAccess = Date.parse(s.accessTokenExpiresAt);
+  const absoluteAt = Date.parse(s.absoluteExpiresAt);
+  const skew = Number.isNaN(serverAccess) ? 0 : localAccessExpiry - serverAccess;
+  return {
+    absoluteAt: Number.isNaN(absoluteAt) ? Number.POSITIVE_INFINITY : absoluteAt + skew,
+    absoluteIso: s.absoluteExpiresAt,
+    idleMs: s.idleSeconds * 1000,
+  };
+}
+
+/** Five minutes before the session ends, the SPA says so. */
+export const EXPIRY_NOTICE_MS = 5 * 60_000;
+
+export type ExpiryNotice = { kind: 'idle' | 'absolute'; endsAt: number } | null;
+
+/** Which notice to show now, if any: the absolute deadline wins when it comes first (it cannot be extended). */
+export function expiryNotice(e: { idleAt: number; absoluteAt: number } | null, now: number): ExpiryNotice {
+  if (!e) return null;
+  if (e.absoluteAt <= e.idleAt && e.absoluteAt - now <= EXPIRY_NOTICE_MS) return { kind: 'absolute', endsAt: e.absoluteAt };
+  if (e.idleAt - now <= EXPIRY_NOTICE_MS) return { kind: 'idle', endsAt: e.idleAt };
+  return null;
+}

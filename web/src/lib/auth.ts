@@ -1,8 +1,8 @@
 import { useSyncExternalStore } from 'react';
 import { Client, fetchExchange } from 'urql';
 import { graphql } from '../gql/index.ts';
-import type { Auth_SessionFragment } from '../gql/graphql.ts';
-import { localExpiry, needsRefresh, refreshDelay } from './auth-timing.ts';
+import type { AccountRole, Auth_SessionFragment } from '../gql/graphql.ts';
+import { localExpiry, needsRefresh, refreshDelay, sessionDeadlines } from './auth-timing.ts';
 
 /*
  * The session: the access token lives in memory only; the refresh token is an HttpOnly cookie the
@@ -14,6 +14,9 @@ graphql(`
   fragment Auth_Session on SessionPayload {
     accessToken
     accessTokenExpiresAt
+    idleExpiresAt
+    absoluteExpiresAt
+    idleSeconds
     user {
       id
       name
@@ -85,7 +88,39 @@ const AcceptInviteDoc = graphql(`
   }
 `);
 
-export type SignedOutReason = 'expired' | 'revoked' | 'signed-out' | 'unreachable' | null;
+const InvitePreviewDoc = graphql(`
+  query Auth_InvitePreview($token: String!) {
+    invitePreview(token: $token) {
+      __typename
+      ... on InvitePreview {
+        accountName
+        email
+        role
+        inviterName
+        expiresAt
+      }
+      ... on InviteInvalid {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export type InvitePreviewResult =
+  | { ok: true; accountName: string; email: string; role: AccountRole; inviterName: string | null; expiresAt: string }
+  | { ok: false; code: string; message: string };
+
+/** What an invite link leads to (team, role, inviter), before anyone signs up. */
+export async function previewInvite(inviteToken: string): Promise<InvitePreviewResult> {
+  const r = await authClient.query(InvitePreviewDoc, { token: inviteToken }).toPromise();
+  const v = r.data?.invitePreview;
+  if (!v) return { ok: false, code: 'network', message: 'Could not reach the server. Check your connection and try again.' };
+  if (v.__typename === 'InvitePreview') return { ok: true, ...v };
+  return { ok: false, code: v.code, message: v.message };
+}
+
+export type SignedOutReason = 'expired' | 'idle' | 'renew' | 'revoked' | 'signed-out' | 'unreachable' | null;
 
 export type AuthState =
   | { status: 'loading' }
@@ -127,9 +162,63 @@ export function useAuth(): AuthState {
   return useSyncExternalStore(subscribeAuth, getAuthState);
 }
 
+/*
+ * When the session ends, on this machine's clock. The access token is refreshed in the background
+ * so live views keep working, and every refresh moves the server's idle deadline; so the idle
+ * timeout of an open tab is kept here, from the user's own activity (clicks and keys, shared by the
+ * tabs of this browser). A closed tab stops refreshing and the server's deadline applies.
+ */
+export interface SessionExpiry {
+  /** The session ends here without activity. */
+  idleAt: number;
+  /** The session ends here whatever happens. */
+  absoluteAt: number;
+  idleMs: number;
+}
+
+let deadlines: { absoluteAt: number; absoluteIso: string; idleMs: number } | null = null;
+let lastActivity = Date.now();
+let expiry: SessionExpiry | null = null;
+const expiryListeners = new Set<() => void>();
+
+function publishExpiry() {
+  expiry = deadlines ? { idleAt: lastActivity + deadlines.idleMs, absoluteAt: deadlines.absoluteAt, idleMs: deadlines.idleMs } : null;
+  for (const l of expiryListeners) l();
+}
+
+export function useSessionExpiry(): SessionExpiry | null {
+  return useSyncExternalStore(
+    (l) => {
+      expiryListeners.add(l);
+      return () => expiryListeners.delete(l);
+    },
+    () => expiry,
+  );
+}
+
+let lastShared = 0;
+/** The user did something: the idle clock starts again (in every tab of this browser). */
+export function markActivity(share = true): void {
+  const now = Date.now();
+  // Clicks and keys come in bursts: one update (and one message to other tabs) per few seconds.
+  if (now - lastActivity < 2000 && expiry) return;
+  lastActivity = now;
+  publishExpiry();
+  if (share && now - lastShared > 5000) {
+    lastShared = now;
+    channel?.postMessage('active');
+  }
+}
+
 function applySession(s: Auth_SessionFragment) {
-  const expiresAt = localExpiry(s.accessToken, s.accessTokenExpiresAt, Date.now());
+  const now = Date.now();
+  const expiresAt = localExpiry(s.accessToken, s.accessTokenExpiresAt, now);
   token = { value: s.accessToken, expiresAt };
+  const next = sessionDeadlines(s, expiresAt);
+  // The same session keeps the deadline it was first given on this clock: the skew between the
+  // two clocks does not change, and re-deriving it on every refresh would only add jitter.
+  deadlines = deadlines && deadlines.absoluteIso === s.absoluteExpiresAt ? { ...next, absoluteAt: deadlines.absoluteAt } : next;
+  publishExpiry();
   clearTimeout(timer);
   timer = setTimeout(() => void refresh(), refreshDelay(expiresAt, Date.now()));
   if (state.status !== 'signed-in' || state.userId !== s.user.id) {
@@ -138,9 +227,14 @@ function applySession(s: Auth_SessionFragment) {
   }
 }
 
+let endings = 0;
+
 function endSession(reason: SignedOutReason, broadcast = false) {
+  endings += 1;
   clearTimeout(timer);
   token = null;
+  deadlines = null;
+  publishExpiry();
   setState({ status: 'signed-out', reason });
   if (broadcast) channel?.postMessage('signed-out');
 }
@@ -152,7 +246,11 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 async function doRefresh(): Promise<boolean> {
+  const started = endings;
   const r = await authClient.mutation(RefreshDoc, {}).toPromise();
+  // Signed out while the refresh was on its way (an idle timeout, the sign-out button): its new
+  // tokens belong to a session that is being ended and must not sign this tab back in.
+  if (endings !== started) return false;
   const v = r.data?.refreshSession;
   if (!v) {
     // The API could not be reached: keep a session we have (the next call retries), but do not
@@ -201,6 +299,7 @@ export async function signIn(email: string, password: string): Promise<SignInRes
   const v = r.data?.login;
   if (!v) return { ok: false, code: 'network', message: 'Could not reach the server. Check your connection and try again.' };
   if (v.__typename === 'SessionPayload') {
+    lastActivity = Date.now();
     applySession(v);
     channel?.postMessage('signed-in');
     return { ok: true };
@@ -228,16 +327,15 @@ export async function acceptInvite(inviteToken: string, name: string, password: 
   return { ok: false, code: v.code, message: v.message, issues: v.__typename === 'ValidationError' ? v.issues : undefined };
 }
 
-export async function signOut(): Promise<void> {
+export async function signOut(reason: SignedOutReason = 'signed-out'): Promise<void> {
   const t = token?.value;
-  clearTimeout(timer);
-  try {
-    await authClient
-      .mutation(LogoutDoc, {}, { fetchOptions: { credentials: 'same-origin', headers: t ? { authorization: `Bearer ${t}` } : {} } })
-      .toPromise();
-  } finally {
-    endSession('signed-out', true);
-  }
+  // Signed out here first, so the live socket closes on our side before the server revokes the
+  // session under it (which would otherwise surface as a failed subscription).
+  endSession(reason, true);
+  await authClient
+    .mutation(LogoutDoc, {}, { fetchOptions: { credentials: 'same-origin', headers: t ? { authorization: `Bearer ${t}` } : {} } })
+    .toPromise()
+    .catch(() => undefined);
 }
 
 /** The API refused our credentials and a refresh could not fix it. */
@@ -251,7 +349,19 @@ export function bootstrapAuth(): void {
   channel?.addEventListener('message', (e: MessageEvent) => {
     if (e.data === 'signed-out' && state.status === 'signed-in') endSession('signed-out');
     if (e.data === 'signed-in' && state.status === 'signed-out') void refresh();
+    if (e.data === 'active') markActivity(false);
   });
+  for (const type of ['pointerdown', 'keydown', 'wheel', 'touchstart'] as const) {
+    window.addEventListener(
+      type,
+      (e) => {
+        // The expiry notice's own button decides what a press there means (refresh, or sign in).
+        if (e.target instanceof Element && e.target.closest('[data-session-notice]')) return;
+        markActivity();
+      },
+      { passive: true, capture: true },
+    );
+  }
   // Timers are throttled in background tabs and stop during sleep: check on return.
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible' && state.status === 'signed-in' && token && needsRefresh(token.expiresAt, Date.now())) {

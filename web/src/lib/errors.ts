@@ -60,7 +60,8 @@ export function failureFromResult(v: ErrorLike): Failure {
   // A list of issues reads better as its first item than as the joined technical message.
   if (v.__typename === 'ValidationError' && v.issues?.length) {
     const first = v.issues[0]!.message;
-    message = first.charAt(0).toUpperCase() + first.slice(1);
+    // Messages are sentences; one that starts with an address keeps it as typed.
+    message = /^\S*@/.test(first) ? first : first.charAt(0).toUpperCase() + first.slice(1);
     if (v.issues.length > 1) message += ` (and ${v.issues.length - 1} more)`;
   }
   const failure: Failure = { code, title, message };
@@ -128,4 +129,23 @@ export function issuesByNode(issues: ReadonlyArray<{ path: readonly string[]; me
     }
   }
   return { byNode, general };
+}
+
+/**
+ * Validation issues by form field: the issue's path names the argument (`["idleSeconds"]`,
+ * `["invites", "0", "email"]`); `fields` maps argument names to the form's own field keys (by
+ * default the same). Issues on no known field are left for the toast.
+ */
+export function fieldErrors(
+  issues: ReadonlyArray<{ path: readonly string[]; message: string }> | null | undefined,
+  fields?: Record<string, string>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of issues ?? []) {
+    const arg = [...i.path].reverse().find((seg) => !/^\d+$/.test(seg));
+    if (!arg) continue;
+    const key = fields ? fields[arg] : arg;
+    if (key && !out[key]) out[key] = i.message;
+  }
+  return out;
 }

@@ -116,8 +116,3 @@ export function customerLabel(name: string | null | undefined): string {
   return name?.trim() ? name : NO_CUSTOMER;
 }
 
-/** "Name · contact" with whichever part is known, for list lines. */
-export function customerLine(name: string | null | undefined, contact: string | null | undefined): string {
-  const parts = [name, contact].filter((s): s is string => !!s?.trim());
-  return parts.length ? parts.join(' · ') : NO_CUSTOMER;
-}

@@ -1,10 +1,21 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { acceptInvite, useAuth } from '../lib/auth.ts';
+import { Spinner } from '../components/ui.tsx';
+import { acceptInvite, type InvitePreviewResult, previewInvite, useAuth } from '../lib/auth.ts';
+import { formatDate } from '../lib/format.ts';
 import { useDocumentTitle } from '../lib/hooks.ts';
+import { ROLE_LABELS } from '../lib/roles.ts';
+
+/** What each role does, in a sentence the invitee understands. */
+const ROLE_WORDS: Record<string, string> = {
+  ADMIN: 'an admin: you manage members, invites and settings',
+  ENGINEER: 'an engineer: you author troubleshooting flows and take escalations',
+  L1_TECH: 'an L1 tech: you take customer calls and walk the troubleshooting flows',
+  VIEWER: 'a viewer: you can look around but not take calls',
+  OWNER: 'an owner',
+};
 
 export function AcceptInvitePage() {
-  useDocumentTitle('Join your team');
   const { token = '' } = useParams();
   const auth = useAuth();
   const navigate = useNavigate();
@@ -14,6 +25,24 @@ export function AcceptInvitePage() {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [invalid, setInvalid] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [preview, setPreview] = useState<InvitePreviewResult | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void previewInvite(token).then((p) => {
+      if (!live) return;
+      setPreview(p);
+      if (!p.ok && p.code === 'invite_invalid') {
+        setInvalid(true);
+        setError(p.message);
+      }
+    });
+    return () => {
+      live = false;
+    };
+  }, [token]);
+  const team = preview?.ok ? preview : null;
+  useDocumentTitle(team ? `Join ${team.accountName}` : 'Join your team');
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -62,7 +91,33 @@ export function AcceptInvitePage() {
           </>
         ) : (
           <>
-            <h1>Join your team</h1>
+            <h1>
+              {team ? (
+                <>
+                  Join <bdi>{team.accountName}</bdi>
+                </>
+              ) : (
+                'Join your team'
+              )}
+            </h1>
+            {!preview ? (
+              <div className="join-summary" aria-busy="true">
+                <Spinner label="Checking your invite" />
+              </div>
+            ) : team ? (
+              <div className="join-summary" data-testid="invite-summary">
+                {team.inviterName ? (
+                  <>
+                    <strong>{team.inviterName}</strong> invited you
+                  </>
+                ) : (
+                  'You are invited'
+                )}{' '}
+                to join <strong>{team.accountName}</strong> as {ROLE_WORDS[team.role] ?? ROLE_LABELS[team.role]}.
+                <br />
+                You will sign in as <strong>{team.email}</strong>. This invite works until {formatDate(team.expiresAt)}.
+              </div>
+            ) : null}
             <p className="muted">Choose the name your colleagues will see and a password.</p>
             {auth.status === 'signed-in' && (
               <div className="banner banner-info" role="status">

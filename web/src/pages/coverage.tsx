@@ -168,7 +168,7 @@ export function CoveragePage() {
                         <span className="inline-person">
                           <Avatar name={w.handler.name} seed={w.handler.id} size="sm" />
                           <span>
-                            {mine ? 'You' : w.handler.name}
+                            {mine ? 'You' : <bdi>{w.handler.name}</bdi>}
                             {w.actingAs === 'l1_coverage' && (
                               <Badge tone="violet" title="Handled as L1 coverage">
                                 coverage
@@ -191,7 +191,7 @@ export function CoveragePage() {
                       <td>
                         <span className="cell-title">{w.title}</span>
                         <span className="cell-sub">
-                          <Badge tone={w.kind === 'ADHOC' ? 'gray' : 'blue'}>{humanize(w.kind)}</Badge> {customerLabel(w.ticket?.customerName)}
+                          <Badge tone={w.kind === 'ADHOC' ? 'gray' : 'blue'}>{humanize(w.kind)}</Badge> <bdi>{customerLabel(w.ticket?.customerName)}</bdi>
                         </span>
                       </td>
                       <td className="cell-step" data-testid="current-step-cell">

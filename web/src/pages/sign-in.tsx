@@ -6,6 +6,8 @@ import { useDocumentTitle } from '../lib/hooks.ts';
 
 const BANNERS: Record<string, { tone: string; text: string }> = {
   expired: { tone: 'warning', text: 'Your session expired, please sign in again' },
+  idle: { tone: 'warning', text: 'You were signed out after a period without activity. Sign in to continue where you were.' },
+  renew: { tone: 'info', text: 'Sign in again to start a new session; you will be taken back to where you were.' },
   revoked: { tone: 'warning', text: 'You were signed out. Please sign in again.' },
   'signed-out': { tone: 'info', text: 'You have signed out.' },
   unreachable: { tone: 'error', text: 'The server could not be reached. Sign in when it is back.' },

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useQuery } from 'urql';
 import { Badge, EmptyState, ErrorState, PageHeader, SkeletonRows } from '../../components/ui.tsx';
 import { graphql } from '../../gql/index.ts';
+import { ACTION_LABELS, ACTIONS, describe } from '../../lib/audit-words.ts';
 import { formatDateTime, humanize } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
 
@@ -20,48 +21,28 @@ const LogDoc = graphql(`
         id
         name
       }
+      subject {
+        type
+        id
+        name
+      }
+      relatedUser {
+        id
+        name
+      }
     }
   }
 `);
 
-const ACTIONS = [
-  'l1.session.start',
-  'l1.session.resolve',
-  'l1.session.escalate',
-  'l1.session.escalate_no_walk',
-  'l1.session.takeover',
-  'l1.session.release',
-  'l1.session.handback_request',
-  'l1.session.handback',
-  'l1.session.abandon',
-  'ticket.claim',
-  'ticket.resolve',
-  'ticket.release',
-  'flow.create',
-  'flow.publish',
-  'flow.archive',
-  'proposal.create',
-  'proposal.create_from_walk',
-  'proposal.approve',
-  'proposal.reject',
-  'invite.create',
-  'invite.accept',
-  'invite.revoke',
-  'user.role_change',
-  'user.coverage_change',
-  'user.deactivate',
-  'user.reactivate',
-  'account.session_policy',
-  'account.seat_limits',
-  'auth.sessions.revoke',
-];
-
-function payloadText(payload: unknown): string {
-  if (!payload || typeof payload !== 'object') return '';
-  return Object.entries(payload as Record<string, unknown>)
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' · ');
-}
+const SUBJECT_KIND: Record<string, string> = {
+  walk_session: 'Call',
+  ticket: 'Ticket',
+  flow: 'Flow',
+  proposal: 'Draft',
+  invite: 'Invite',
+  api_token: 'API token',
+  account: 'Team',
+};
 
 function Chunk({ action, actingAs, before, isLast, onOlder }: { action: string | null; actingAs: string | null; before: string | null; isLast: boolean; onOlder: (before: string) => void }) {
   const [res, refetch] = useQuery({ query: LogDoc, variables: { action, actingAs, before } });
@@ -94,14 +75,21 @@ function Chunk({ action, actingAs, before, isLast, onOlder }: { action: string |
       {rows.map((e) => (
         <tr key={e.id}>
           <td className="nowrap">{formatDateTime(e.createdAt)}</td>
-          <td>{e.actor?.name ?? <span className="muted">{humanize(e.actorKind)}</span>}</td>
-          <td>
-            <code>{e.action}</code>
+          <td>{e.actor ? <bdi>{e.actor.name}</bdi> : <span className="muted">{e.actorKind === 'system' ? 'System' : humanize(e.actorKind)}</span>}</td>
+          <td data-testid="audit-action">
+            <span className="audit-what" title={e.action}>
+              {ACTION_LABELS[e.action] ?? humanize(e.action)}
+            </span>
+            {e.subject && (
+              <span className="audit-detail">
+                {e.subject.type !== 'user' && `${SUBJECT_KIND[e.subject.type] ?? humanize(e.subject.type)}: `}
+                <bdi>{e.subject.name}</bdi>
+              </span>
+            )}
           </td>
-          <td>{e.actingAs ? <Badge tone="violet">{humanize(e.actingAs)}</Badge> : <span className="muted">—</span>}</td>
-          <td className="cell-payload" title={JSON.stringify(e.payload)}>
-            {e.entityType && <span className="muted">{e.entityType} </span>}
-            {payloadText(e.payload)}
+          <td>{e.actingAs ? <Badge tone="violet">{e.actingAs === 'l1_coverage' ? 'Covering L1' : humanize(e.actingAs)}</Badge> : <span className="muted">—</span>}</td>
+          <td className="cell-payload" title={describe(e)}>
+            {describe(e)}
           </td>
         </tr>
       ))}
@@ -139,7 +127,7 @@ export function AuditPage() {
           <option value="">All actions</option>
           {ACTIONS.map((a) => (
             <option key={a} value={a}>
-              {a}
+              {ACTION_LABELS[a]}
             </option>
           ))}
         </select>
@@ -162,7 +150,7 @@ export function AuditPage() {
             <tr>
               <th>When</th>
               <th>Who</th>
-              <th>Action</th>
+              <th>What</th>
               <th>Acting as</th>
               <th>Details</th>
             </tr>

@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useToast } from '../../components/toasts.tsx';
-import { CopyButton, EmptyState, ErrorState, Field, PageHeader, SkeletonRows, StatusBadge } from '../../components/ui.tsx';
+import { CopyButton, Dialog, EmptyState, ErrorState, Field, PageHeader, SkeletonRows, StatusBadge } from '../../components/ui.tsx';
 import { graphql } from '../../gql/index.ts';
 import type { AccountRole } from '../../gql/graphql.ts';
-import { unwrap } from '../../lib/errors.ts';
+import { fieldErrors, unwrap } from '../../lib/errors.ts';
 import { formatDate, relativeTime } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
 import { ROLE_LABELS } from '../../lib/roles.ts';
@@ -27,11 +27,13 @@ const DataDoc = graphql(`
     seatUsage {
       engineer {
         current
+        pending
         limit
         available
       }
       l1Tech {
         current
+        pending
         limit
         available
       }
@@ -58,10 +60,40 @@ const CreateDoc = graphql(`
         code
         message
       }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
       ... on SeatLimitExceeded {
         role
         current
         limit
+        upgradeUrl
+      }
+    }
+  }
+`);
+
+const ResendDoc = graphql(`
+  mutation AdminInvites_Resend($inviteId: ID!) {
+    resendInvite(inviteId: $inviteId) {
+      __typename
+      ... on CreatedInvite {
+        acceptUrl
+        invite {
+          id
+          email
+          status
+          expiresAt
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on SeatLimitExceeded {
         upgradeUrl
       }
     }
@@ -93,14 +125,32 @@ export function InvitesPage() {
   const [res, refetch] = useQuery({ query: DataDoc });
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<AccountRole>('L1_TECH');
-  const [created, setCreated] = useState<{ email: string; url: string } | null>(null);
+  const [created, setCreated] = useState<{ email: string; url: string; resent?: boolean } | null>(null);
   const [{ fetching }, create] = useMutation(CreateDoc);
   const [, revoke] = useMutation(RevokeDoc);
+  const [{ fetching: resending }, resendInvite] = useMutation(ResendDoc);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [confirmResend, setConfirmResend] = useState<{ id: string; email: string } | null>(null);
+
+  const resend = async (invite: { id: string; email: string }) => {
+    const r = await resendInvite({ inviteId: invite.id });
+    setConfirmResend(null);
+    const c = unwrap(r.data?.resendInvite, r.error, 'CreatedInvite', toast.failure);
+    if (!c) return;
+    setErrors({});
+    setCreated({ email: c.invite.email, url: c.acceptUrl, resent: true });
+    toast.success(`New invite link for ${c.invite.email}`, 'The previous link no longer works.');
+  };
+  // A second invite to an address with a pending one is refused; offer that invite's resend.
+  const pendingFor = (address: string) =>
+    res.data?.invites.find((i) => i.status === 'PENDING' && i.email.toLowerCase() === address.trim().toLowerCase()) ?? null;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const r = await create({ email: email.trim(), role });
-    const c = unwrap(r.data?.createInvite, r.error, 'CreatedInvite', toast.failure);
+    const result = r.data?.createInvite;
+    setErrors(result?.__typename === 'ValidationError' ? fieldErrors(result.issues) : {});
+    const c = unwrap(result, r.error, 'CreatedInvite', toast.failure);
     // A refusal means the seat counts moved since this page loaded: show the current ones.
     if (r.data?.createInvite.__typename === 'SeatLimitExceeded') refetch({ requestPolicy: 'network-only' });
     if (!c) return;
@@ -118,8 +168,19 @@ export function InvitesPage() {
               <h2 className="card-title">Invite someone</h2>
             </div>
             <form className="inline-form" onSubmit={submit}>
-              <Field label="Email" htmlFor="invite-email">
-                <input id="invite-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} placeholder="name@company.com" />
+              <Field label="Email" htmlFor="invite-email" error={errors.email}>
+                <input
+                  id="invite-email"
+                  type="email"
+                  required
+                  value={email}
+                  aria-invalid={errors.email ? true : undefined}
+                  onChange={(e) => {
+                    setEmail(e.target.value);
+                    if (errors.email) setErrors({});
+                  }}
+                  placeholder="name@company.com"
+                />
               </Field>
               <Field label="Role" htmlFor="invite-role">
                 <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as AccountRole)}>
@@ -134,11 +195,23 @@ export function InvitesPage() {
                 {fetching ? 'Inviting…' : 'Create invite'}
               </button>
             </form>
+            {errors.email && pendingFor(email) && (
+              <div className="invite-conflict">
+                <button type="button" className="btn btn-secondary btn-sm" onClick={() => setConfirmResend(pendingFor(email))}>
+                  Resend the invite…
+                </button>
+              </div>
+            )}
             {created && (
               <div className="secret-box" data-testid="invite-link">
                 <div>
-                  <strong>Invite link for {created.email}</strong>
-                  <p className="muted small">Send this link to them now. It is shown only once and works for one sign-up.</p>
+                  <strong>
+                    {created.resent ? 'New invite link for ' : 'Invite link for '}
+                    <bdi>{created.email}</bdi>
+                  </strong>
+                  <p className="muted small">
+                    {created.resent ? 'The previous link no longer works. ' : ''}Send this link to them now. It is shown only once and works for one sign-up.
+                  </p>
                 </div>
                 <div className="secret-row">
                   <input readOnly value={created.url} aria-label="Invite link" onFocus={(e) => e.target.select()} />
@@ -178,8 +251,14 @@ export function InvitesPage() {
                   {res.data.invites.map((i) => (
                     <tr key={i.id}>
                       <td>
-                        <span className="cell-title">{i.email}</span>
-                        {i.invitedBy && <span className="cell-sub">by {i.invitedBy.name}</span>}
+                        <span className="cell-title">
+                          <bdi>{i.email}</bdi>
+                        </span>
+                        {i.invitedBy && (
+                          <span className="cell-sub">
+                            by <bdi>{i.invitedBy.name}</bdi>
+                          </span>
+                        )}
                       </td>
                       <td>{ROLE_LABELS[i.role]}</td>
                       <td>
@@ -188,6 +267,11 @@ export function InvitesPage() {
                       <td>{relativeTime(i.createdAt)}</td>
                       <td>{i.status === 'PENDING' ? formatDate(i.expiresAt) : '—'}</td>
                       <td className="row-actions">
+                        {(i.status === 'PENDING' || i.status === 'EXPIRED') && (
+                          <button type="button" className="btn btn-ghost btn-sm" onClick={() => setConfirmResend({ id: i.id, email: i.email })}>
+                            Resend
+                          </button>
+                        )}
                         {i.status === 'PENDING' && (
                           <button
                             type="button"
@@ -210,6 +294,19 @@ export function InvitesPage() {
         </div>
         <div>{res.data && <SeatWidget engineer={res.data.seatUsage.engineer} l1Tech={res.data.seatUsage.l1Tech} />}</div>
       </div>
+      <Dialog open={!!confirmResend} title="Send them a new link?" onClose={() => setConfirmResend(null)}>
+        <p>
+          <bdi>{confirmResend?.email}</bdi> gets a new link, valid for 7 days. <strong>The link you sent before stops working.</strong>
+        </p>
+        <div className="dialog-actions">
+          <button type="button" className="btn btn-secondary" onClick={() => setConfirmResend(null)}>
+            Cancel
+          </button>
+          <button type="button" className="btn btn-primary" disabled={resending} onClick={() => confirmResend && void resend(confirmResend)}>
+            Send new link
+          </button>
+        </div>
+      </Dialog>
     </div>
   );
 }

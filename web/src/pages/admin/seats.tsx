@@ -2,13 +2,16 @@ import { Card } from '../../components/ui.tsx';
 
 interface Seat {
   current: number;
+  /** Held by pending invites (older callers may not ask for it). */
+  pending?: number;
   limit: number | null;
   available: number | null;
 }
 
 function Bar({ label, seat }: { label: string; seat: Seat }) {
-  const pct = seat.limit ? Math.min(100, Math.round((seat.current / seat.limit) * 100)) : 0;
-  const full = seat.limit !== null && seat.current >= seat.limit;
+  const pending = seat.pending ?? 0;
+  const pct = seat.limit ? Math.min(100, Math.round(((seat.current + pending) / seat.limit) * 100)) : 0;
+  const full = seat.limit !== null && seat.current + pending >= seat.limit;
   const tone = full ? 'bar-full' : pct >= 80 ? 'bar-high' : '';
   return (
     <div className="seat">
@@ -28,6 +31,11 @@ function Bar({ label, seat }: { label: string; seat: Seat }) {
       >
         <span style={{ width: seat.limit === null ? '0%' : `${pct}%` }} />
       </div>
+      {pending > 0 && (
+        <div className="seat-pending small" data-testid={`seats-pending-${label.toLowerCase().replace(/\s+/g, '-')}`}>
+          + {pending} held by pending {pending === 1 ? 'invite' : 'invites'}
+        </div>
+      )}
       <div className="seat-foot muted small">
         {seat.limit === null ? 'No limit on this plan' : full ? 'Full — new invites of this kind are refused' : `${seat.available} available`}
       </div>

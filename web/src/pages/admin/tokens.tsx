@@ -3,7 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { useToast } from '../../components/toasts.tsx';
 import { Badge, CopyButton, EmptyState, ErrorState, Field, PageHeader, SkeletonRows } from '../../components/ui.tsx';
 import { graphql } from '../../gql/index.ts';
-import { unwrap } from '../../lib/errors.ts';
+import { fieldErrors, unwrap } from '../../lib/errors.ts';
 import { humanize, relativeTime } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
 
@@ -41,6 +41,12 @@ const CreateDoc = graphql(`
           revokedAt
         }
       }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
       ... on Error {
         code
         message
@@ -75,10 +81,13 @@ export function TokensPage() {
   const [{ fetching }, create] = useMutation(CreateDoc);
   const [, revoke] = useMutation(RevokeDoc);
 
+  const [errors, setErrors] = useState<Record<string, string>>({});
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const r = await create({ name: name.trim(), scopes: seatsRead ? ['SEATS_READ'] : [] });
-    const c = unwrap(r.data?.createApiToken, r.error, 'CreatedApiToken', toast.failure);
+    const result = r.data?.createApiToken;
+    setErrors(result?.__typename === 'ValidationError' ? fieldErrors(result.issues) : {});
+    const c = unwrap(result, r.error, 'CreatedApiToken', toast.failure);
     if (!c) return;
     setSecret({ name: c.apiToken.name, value: c.secret });
     setName('');
@@ -93,8 +102,8 @@ export function TokensPage() {
             <h2 className="card-title">New token</h2>
           </div>
           <form className="inline-form" onSubmit={submit}>
-            <Field label="Name" htmlFor="token-name">
-              <input id="token-name" required value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Billing dashboard" />
+            <Field label="Name" htmlFor="token-name" error={errors.name}>
+              <input id="token-name" aria-invalid={errors.name ? true : undefined} required value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Billing dashboard" />
             </Field>
             <fieldset className="field">
               <legend>Scopes</legend>

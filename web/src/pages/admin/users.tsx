@@ -25,11 +25,13 @@ const DataDoc = graphql(`
     seatUsage {
       engineer {
         current
+        pending
         limit
         available
       }
       l1Tech {
         current
+        pending
         limit
         available
       }
@@ -119,6 +121,12 @@ const ReactivateDoc = graphql(`
 
 const ROLES: AccountRole[] = ['OWNER', 'ADMIN', 'ENGINEER', 'L1_TECH', 'VIEWER'];
 
+/** "an Engineer", "an L1 tech", "a Viewer". */
+function roleWithArticle(role: AccountRole): string {
+  const label = ROLE_LABELS[role];
+  return `${/^[AEIOU]|^L1/i.test(label) ? 'an' : 'a'} ${label}`;
+}
+
 /** Shows the new value at once while the change is saved; the server's answer wins. */
 function CoverageToggle({
   user,
@@ -195,10 +203,12 @@ export function UsersPage() {
                         <Avatar name={u.name} seed={u.id} size="sm" />
                         <span>
                           <span className="cell-title">
-                            {u.name}
+                            <bdi>{u.name}</bdi>
                             {u.id === me.id ? ' (you)' : ''}
                           </span>
-                          <span className="cell-sub">{u.email}</span>
+                          <span className="cell-sub">
+                            <bdi>{u.email}</bdi>
+                          </span>
                         </span>
                       </span>
                     </td>
@@ -208,8 +218,14 @@ export function UsersPage() {
                         value={u.role}
                         disabled={changing.fetching || !u.isActive}
                         onChange={async (e) => {
-                          const r = await changeRole({ userId: u.id, role: e.target.value as AccountRole });
-                          if (unwrap(r.data?.changeUserRole, r.error, 'User', toast.failure)) toast.success(`${u.name} is now ${ROLE_LABELS[e.target.value as AccountRole]}`);
+                          // Read before the await: the controlled select shows the old role again
+                          // until the answer arrives, so e.target.value would name the old role.
+                          const role = e.target.value as AccountRole;
+                          const from = u.role;
+                          const r = await changeRole({ userId: u.id, role });
+                          if (unwrap(r.data?.changeUserRole, r.error, 'User', toast.failure)) {
+                            toast.success(`${u.name} is now ${roleWithArticle(role)}`, `Was ${roleWithArticle(from)}.`);
+                          }
                         }}
                       >
                         {ROLES.map((r) => (

@@ -6,10 +6,11 @@ import { useMe } from '../../components/me.tsx';
 import { useToast } from '../../components/toasts.tsx';
 import { useResync } from '../../components/resync.tsx';
 import { Avatar, Badge, Dialog, EmptyState, ErrorState, Field, PageHeader, SkeletonRows, StatusBadge } from '../../components/ui.tsx';
+import { CustomerLine, CustomerName } from '../../components/customer.tsx';
 import { graphql } from '../../gql/index.ts';
 import type { Escalations_ListQuery } from '../../gql/graphql.ts';
 import { unwrap } from '../../lib/errors.ts';
-import { customerLabel, customerLine, formatDateTime, formatTime, humanize, pluralize, relativeTime } from '../../lib/format.ts';
+import { formatDateTime, formatTime, humanize, pluralize, relativeTime } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
 import { isAccountManager } from '../../lib/roles.ts';
 
@@ -167,7 +168,7 @@ function Handoff({ t }: { t: Ticket }) {
         </dd>
         <dt>Contact</dt>
         <dd>
-          {customerLine(h.customerName, h.customerContact)}
+          <CustomerLine name={h.customerName} contact={h.customerContact} />
         </dd>
         <dt>Flow</dt>
         <dd>{h.flowTitle ?? 'No flow (ad hoc or escalated before a walk)'}</dd>
@@ -329,10 +330,12 @@ export function EscalationsPage() {
                 <div className="escalation-head">
                   <div className="escalation-main">
                     <button type="button" className="row-toggle" aria-expanded={expanded} onClick={() => setOpen(expanded ? null : t.id)}>
-                      <span className="escalation-title">{t.problemStatement}</span>
+                      <span className="escalation-title">
+                        <bdi>{t.problemStatement}</bdi>
+                      </span>
                     </button>
                     <div className="muted small">
-                      {customerLabel(t.customerName)} · escalated by {t.handoff?.escalatedBy.name ?? 'the desk'} {relativeTime(t.escalatedAt)} ·{' '}
+                      <CustomerName name={t.customerName} /> · escalated by <bdi>{t.handoff?.escalatedBy.name ?? 'the desk'}</bdi> {relativeTime(t.escalatedAt)} ·{' '}
                       <span title={formatDateTime(t.escalatedAt)}>{humanize(t.escalationReasonCategory)}</span>
                       {t.handoff ? ` · ${handoffSize(t.handoff)}` : ''}
                     </div>

@@ -5,10 +5,11 @@ import { CharLimit, LIMITS, overBy } from '../../components/char-limit.tsx';
 import { useMe } from '../../components/me.tsx';
 import { useToast } from '../../components/toasts.tsx';
 import { Badge, Card, Dialog, EmptyState, ErrorState, Field, Icon, SkeletonRows, StatusBadge } from '../../components/ui.tsx';
+import { CustomerName } from '../../components/customer.tsx';
 import { graphql } from '../../gql/index.ts';
 import type { TicketStatus } from '../../gql/graphql.ts';
 import { unwrap } from '../../lib/errors.ts';
-import { customerLabel, firstName, greeting, humanize, longDate, pluralize, relativeTime } from '../../lib/format.ts';
+import { firstName, greeting, humanize, longDate, pluralize, relativeTime } from '../../lib/format.ts';
 import { useDebounced, useDocumentTitle, useNow } from '../../lib/hooks.ts';
 import { isCoverer, isEngineer } from '../../lib/roles.ts';
 import { EscalateFields, type EscalateValues, escalateValid } from './escalate-form.tsx';
@@ -461,7 +462,7 @@ function ResumeCard() {
                 <div className="list-main">
                   <span className="list-title">{w.title}</span>
                   <span className="list-sub">
-                    {customerLabel(w.ticket?.customerName)} · {w.kind === 'ADHOC' ? pluralize(w.noteCount, 'note') : pluralize(w.stepCount, 'step')}
+                    <CustomerName name={w.ticket?.customerName} /> · {w.kind === 'ADHOC' ? pluralize(w.noteCount, 'note') : pluralize(w.stepCount, 'step')}
                   </span>
                 </div>
                 <span className="list-meta">{relativeTime(w.lastStepAt, now)}</span>
@@ -505,9 +506,11 @@ function QueueCard() {
           {page.nodes.map((t) => (
             <li key={t.id} className="list-row">
               <div className="list-main">
-                <span className="list-title">{t.problemStatement}</span>
+                <span className="list-title">
+                  <bdi>{t.problemStatement}</bdi>
+                </span>
                 <span className="list-sub">
-                  {customerLabel(t.customerName)} · opened by {t.createdBy?.name ?? 'someone'}
+                  <CustomerName name={t.customerName} /> · opened by <bdi>{t.createdBy?.name ?? 'someone'}</bdi>
                 </span>
               </div>
               <StatusBadge status={t.status} />

@@ -2,9 +2,10 @@ import { Fragment, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { EmptyState, ErrorState, PageHeader, SkeletonRows, StatusBadge } from '../../components/ui.tsx';
+import { CustomerLine } from '../../components/customer.tsx';
 import { graphql } from '../../gql/index.ts';
 import type { TicketStatus } from '../../gql/graphql.ts';
-import { customerLine, formatDateTime, humanize, relativeTime } from '../../lib/format.ts';
+import { formatDateTime, humanize, relativeTime } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
 
 const QueueDoc = graphql(`
@@ -171,10 +172,12 @@ function Chunk({
           <tr className={`row-clickable ${expanded === t.id ? 'row-expanded' : ''}`} onClick={() => toggle(t.id)} data-ticket-status={t.status}>
             <td>
               <button type="button" className="row-toggle" aria-expanded={expanded === t.id} onClick={(e) => (e.stopPropagation(), toggle(t.id))}>
-                <span className="cell-title">{t.problemStatement}</span>
+                <span className="cell-title">
+                  <bdi>{t.problemStatement}</bdi>
+                </span>
               </button>
               <span className="cell-sub">
-                {customerLine(t.customerName, t.customerContact)}
+                <CustomerLine name={t.customerName} contact={t.customerContact} />
               </span>
             </td>
             <td>

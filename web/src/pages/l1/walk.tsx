@@ -9,10 +9,11 @@ import { Avatar, Badge, Card, Dialog, EmptyState, ErrorState, Field, Loading, St
 import { graphql } from '../../gql/index.ts';
 import type { StepAnswer, WalkPage_SessionFragment } from '../../gql/graphql.ts';
 import { type ErrorLike, failureFromError, failureFromResult, unwrap } from '../../lib/errors.ts';
-import { customerLabel, formatDateTime, formatTime, humanize, pluralize } from '../../lib/format.ts';
+import { formatDateTime, formatTime, humanize, pluralize } from '../../lib/format.ts';
 import { useDocumentTitle, useNow } from '../../lib/hooks.ts';
 import { canUseL1Desk, usesCoverageBoard } from '../../lib/roles.ts';
 import { TakeOverDialog } from '../../components/takeover-dialog.tsx';
+import { CustomerName } from '../../components/customer.tsx';
 import { EscalateFields, type EscalateValues, escalateValid } from './escalate-form.tsx';
 import { WalkNotes } from './walk-notes.tsx';
 
@@ -833,7 +834,7 @@ export function WalkPage() {
         <div>
           <h1>{walk.title}</h1>
           <p className="page-subtitle">
-            {customerLabel(walk.ticket?.customerName)} · started {formatDateTime(walk.startedAt)} · {humanize(walk.kind)}
+            <CustomerName name={walk.ticket?.customerName} /> · started {formatDateTime(walk.startedAt)} · {humanize(walk.kind)}
           </p>
         </div>
         <div className="page-actions">
@@ -960,9 +961,9 @@ export function WalkPage() {
           <Card title="Ticket">
             <dl className="details">
               <dt>Customer</dt>
-              <dd>{walk.ticket?.customerName ?? <span className="muted">Not given</span>}</dd>
+              <dd>{walk.ticket?.customerName ? <bdi>{walk.ticket.customerName}</bdi> : <span className="muted">Not given</span>}</dd>
               <dt>Contact</dt>
-              <dd>{walk.ticket?.customerContact ?? <span className="muted">Not given</span>}</dd>
+              <dd>{walk.ticket?.customerContact ? <bdi>{walk.ticket.customerContact}</bdi> : <span className="muted">Not given</span>}</dd>
               <dt>Problem</dt>
               <dd data-testid="ticket-problem">{walk.ticket?.problemStatement ? <ClampedText text={walk.ticket.problemStatement} lines={4} /> : '—'}</dd>
               <dt>Handler</dt>
