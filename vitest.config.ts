@@ -19,6 +19,10 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 3,
     testTimeout: 30_000,
+    // "Eventually" checks (a save settles, a live event lands) get 5 s instead of vitest's 1 s: on a
+    // busy two-core host a debounced autosave plus its request took longer than 1 s. Tests that
+    // bound a latency measure it themselves.
+    expect: { poll: { timeout: 5_000 } },
     hookTimeout: 60_000,
     reporters: ['default'],
   },

@@ -102,7 +102,7 @@ describe('over-long text is refused, never cut', () => {
     const r = await t.gql.runOk(Intake, { problem: 'p'.repeat(10_000) }, { token: l1Token });
     expect(r.intake).toMatchObject({
       __typename: 'ValidationError',
-      issues: [{ path: ['problemStatement'], message: 'must be at most 4000 characters' }],
+      issues: [{ path: ['problemStatement'], message: 'Problem must be at most 4000 characters.' }],
     });
     expect(await tickets()).toBe(before);
     const ok = await adhoc(`${'q'.repeat(3999)}!`);
@@ -113,7 +113,7 @@ describe('over-long text is refused, never cut', () => {
     const w = await adhoc('Scanner will not send to email');
     await t.gql.runOk(Notes, { sessionId: w.session.id, notes: [note('checked SMTP relay')] }, { token: l1Token });
     const r = await t.gql.runOk(Notes, { sessionId: w.session.id, notes: [note('checked SMTP relay'), note('x'.repeat(20_001))] }, { token: l1Token });
-    expect(r.updateWalkNotes).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['notes', '1', 'content'], message: 'must be at most 20000 characters' }] });
+    expect(r.updateWalkNotes).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['notes', '1', 'content'], message: 'Note must be at most 20000 characters.' }] });
     const read = await t.gql.runOk(Walk, { id: w.session.id }, { token: l1Token });
     expect(read.walkSession).toEqual({ __typename: 'WalkSession', notes: [{ content: 'checked SMTP relay' }] });
     const whole = await t.gql.runOk(Notes, { sessionId: w.session.id, notes: [note('y'.repeat(20_000))] }, { token: l1Token });
@@ -168,7 +168,7 @@ describe('drafts from call notes', () => {
     // A title sent blank is refused, naming the field; a title the reviewer typed is kept as typed.
     for (const blank of ['', '   ']) {
       const refused = await t.gql.runOk(Approve, { id: made.createProposalFromWalk.id, title: blank }, { token: engToken });
-      expect(refused.approveProposal).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['title'], message: 'must not be empty' }] });
+      expect(refused.approveProposal).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['title'], message: 'Title is required.' }] });
     }
     const typed = await t.gql.runOk(Approve, { id: made.createProposalFromWalk.id, title: 'Teams calls drop' }, { token: engToken });
     expect(typed.approveProposal).toMatchObject({ approvedFlow: { title: 'Teams calls drop' } });

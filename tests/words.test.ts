@@ -1,3 +1,5 @@
+import type { ResultOf } from '@graphql-typed-document-node/core';
+import { type ExecutionResult, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/lib/clock.ts';
 import { TEST_PASSWORD } from './factories/index.ts';
@@ -146,10 +148,14 @@ async function team(opts: { l1Seats?: number | null; name?: string } = {}) {
   return { account, owner, token: await t.factory.token(owner) };
 }
 
+/** Signs in as a browser does: the refresh token comes back only in the HttpOnly cookie. */
 async function login(email: string) {
-  const r = await t.gql.runOk(Login, { email, password: TEST_PASSWORD });
+  const res = await t.gql.raw({ query: print(Login), variables: { email, password: TEST_PASSWORD } });
+  const r = ((await res.json()) as ExecutionResult<ResultOf<typeof Login>>).data!;
   if (r.login.__typename !== 'SessionPayload') throw new Error(r.login.__typename);
-  return r.login;
+  const cookie = /l1_refresh=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+  if (!cookie) throw new Error('no refresh cookie');
+  return { ...r.login, refreshToken: decodeURIComponent(cookie) };
 }
 
 /** Internal names people never see on screen: argument names and codes. */
