@@ -230,3 +230,44 @@ describe('live sockets (item 7)', () => {
       .toEqual({ kind: 'rejected', code: 4401 });
   });
 });
+
+describe('one operation, one tenant (review of issue 18)', () => {
+  it('a field that moves to another tenant must be alone: an invite link of B cannot make a sibling field read B', async () => {
+    const a = await t.factory.account();
+    const b = await t.factory.account({ l1Seats: 10 });
+    const ownerA = await t.factory.user(a.id, 'owner');
+    const ownerB = await t.factory.user(b.id, 'owner');
+    for (let i = 0; i < 3; i++) await t.factory.user(b.id, 'l1_tech');
+    const inv = await t.gql.raw(
+      { query: 'mutation { createInvite(email: "joiner-b@example.test", role: VIEWER) { ... on CreatedInvite { token } } }' },
+      { token: await t.factory.token(ownerB) },
+    );
+    const token = ((await inv.json()) as { data: { createInvite: { token: string } } }).data.createInvite.token;
+    const tokenA = await t.factory.token(ownerA);
+    const mixed = await t.gql.raw(
+      { query: 'query($t: String!) { p: invitePreview(token: $t) { __typename } seatUsage { l1Tech { current } } }', variables: { t: token } },
+      { token: tokenA },
+    );
+    const body = (await mixed.json()) as { data: unknown; errors?: Array<{ path: string[]; extensions: { code: string } }> };
+    // The preview is refused (a non-null root, so the data goes with it), never answered in B's
+    // tenant: B's three L1 seats are nowhere in the answer (before the fix seatUsage read 3).
+    expect(body.errors?.[0]).toMatchObject({ path: ['p'], extensions: { code: 'BAD_REQUEST' } });
+    expect(JSON.stringify(body)).not.toMatch(/"current":3/);
+    // Alone, the same preview works.
+    const alone = await t.gql.raw({ query: 'query($t: String!) { invitePreview(token: $t) { __typename } }', variables: { t: token } }, { token: tokenA });
+    expect(((await alone.json()) as { data: { invitePreview: { __typename: string } } }).data.invitePreview.__typename).toBe('InvitePreview');
+  });
+
+  it('two sign-ins in one request cannot both run', async () => {
+    const u1 = await t.factory.user(accountId, 'l1_tech');
+    const other = await t.factory.account();
+    const u2 = await t.factory.user(other.id, 'l1_tech');
+    const res = await t.gql.raw({
+      query: `mutation($a: String!, $b: String!, $p: String!) { a: login(email: $a, password: $p) { __typename } b: login(email: $b, password: $p) { __typename } }`,
+      variables: { a: u1.email, b: u2.email, p: TEST_PASSWORD },
+    });
+    const body = (await res.json()) as { data: unknown; errors?: Array<{ extensions: { code: string } }> };
+    expect(body.errors?.map((e) => e.extensions.code)).toContain('BAD_REQUEST');
+    expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
+  }, 60_000);
+});

@@ -55,6 +55,11 @@ export interface Scope {
    * layer for a mutation with a single root field, whose transaction is that field's alone.
    */
   commitAhead: boolean;
+  /**
+   * Root fields of the GraphQL operation this scope serves (1 outside GraphQL). A field that moves
+   * the scope to another tenant (signing in, reading an invite) must be the operation's only one.
+   */
+  rootFields: number;
   /** COMMITs sent with a statement: those transactions have ended (their outcome is checked at the end). */
   committed: EarlyCommit[];
   /** The connection kept after a COMMIT went out with a statement, for any statement after it. */
@@ -297,6 +302,7 @@ export async function withTenantTx<T>(
     savepointSeq: 0,
     savepointDepth: 0,
     commitAhead: false,
+    rootFields: 1,
     committed: [],
     held: null,
     afterCommit: [],
@@ -350,10 +356,23 @@ export async function withTenantTx<T>(
   }
 }
 
-/** Change the tenant for the rest of this scope (login, API tokens, super-admin tools). */
+/** A tenant switch asked for in an operation that also has other root fields. */
+export class MixedTenantOperation extends Error {
+  constructor() {
+    super('Signing in, refreshing a session, accepting or opening an invite must be the only field of its request; send the other fields separately.');
+    this.name = 'MixedTenantOperation';
+  }
+}
+
+/**
+ * Change the tenant for the rest of this scope (login, invites, super-admin tools). Only in an
+ * operation of one root field: its siblings would otherwise run in the other tenant with the
+ * caller's permissions (e.g. `{ invitePreview(token: <B's>) seatUsage }` read B's seats as A).
+ */
 export async function switchTenant(accountId: string | null): Promise<void> {
   const s = currentScope();
   literal(accountId);
+  if (accountId !== s.accountId && s.rootFields !== 1) throw new MixedTenantOperation();
   s.accountId = accountId;
   if (!s.client && !s.opening) return; // the transaction will open with it
   const client = await connection(s);

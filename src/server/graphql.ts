@@ -164,6 +164,7 @@ function useTenantTransactions(deps: Deps): Plugin<Context> {
         const operation = async (tx: Scope, rows: Record<string, unknown>[]) => {
           // One root field: its transaction is the operation's, so its deciding write may carry COMMIT.
           tx.commitAhead = ctx.mutationRootFields === 1;
+          tx.rootFields = op ? countRootFields(op.selectionSet.selections) : Number.POSITIVE_INFINITY;
           await afterPrincipal(ctx, rows);
           if (deps.config.NODE_ENV !== 'development' && !scopesFor(ctx.principal).accountManager && hasIntrospection(args.document)) {
             return {
@@ -257,6 +258,9 @@ export function createGraphQL(deps: Deps): Yoga {
         const isGql = (e: unknown) => (e as Error | undefined)?.name === 'GraphQLError';
         const original = (error as GraphQLError).originalError;
         if (isGql(error) && (!original || isGql(original))) return error as GraphQLError;
+        if ((original as Error | undefined)?.name === 'MixedTenantOperation') {
+          return new GraphQLError((original as Error).message, { path: (error as GraphQLError).path, extensions: { code: 'BAD_REQUEST' } });
+        }
         logger.error({ err: original ?? error }, 'unexpected error in resolver');
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
