@@ -75,7 +75,7 @@ async function main() {
         `Created "${values.name}". Send this link to ${values.owner!.toLowerCase().trim()}; it is valid for 7 days and works once:\n  ${created.acceptUrl}\n`,
       );
     } else {
-      const r = await withClient(db.urls.admin, (c) => removeDemoAccounts(c));
+      const r = await withClient(db.urls.system, (c) => removeDemoAccounts(c));
       process.stdout.write(r.accounts ? `Removed ${r.accounts} demo account(s) and their ${r.users} user(s).\n` : 'There were no demo accounts.\n');
     }
   } finally {

@@ -121,22 +121,25 @@ export async function demoSignInsStillOpen(client: pg.ClientBase): Promise<strin
 }
 
 /**
- * Deletes the two demo accounts and everything in them (`npm run demo:remove`). Needs the owner
- * or superuser connection: audit rows are append-only for the product's own roles.
+ * Deletes the two demo accounts and everything in them (`npm run demo:remove`), as the jobs role,
+ * which crosses tenants through its own policies and may delete audit rows: the owner connection
+ * would see nothing under forced row-level security unless it is a superuser.
  */
-export async function removeDemoAccounts(admin: pg.ClientBase): Promise<{ accounts: number; users: number }> {
-  await admin.query('BEGIN');
+export async function removeDemoAccounts(system: pg.ClientBase): Promise<{ accounts: number; users: number }> {
+  await system.query('BEGIN');
   try {
-    const { rows } = await admin.query<{ id: string }>('SELECT id FROM accounts WHERE slug = ANY($1) FOR UPDATE', [DEMO_SLUGS]);
+    const { rows } = await system.query<{ id: string }>('SELECT id FROM accounts WHERE slug = ANY($1) FOR UPDATE', [DEMO_SLUGS]);
     const ids = rows.map((r) => r.id);
-    const users = await admin.query('SELECT 1 FROM users WHERE account_id = ANY($1::uuid[])', [ids]);
+    const users = await system.query('SELECT 1 FROM users WHERE account_id = ANY($1::uuid[])', [ids]);
     // audit_logs names its account without a foreign key (no cascade); the rest cascades.
-    await admin.query('DELETE FROM audit_logs WHERE account_id = ANY($1::uuid[])', [ids]);
-    await admin.query('DELETE FROM accounts WHERE id = ANY($1::uuid[])', [ids]);
-    await admin.query('COMMIT');
+    await system.query('DELETE FROM audit_logs WHERE account_id = ANY($1::uuid[])', [ids]);
+    await system.query('DELETE FROM accounts WHERE id = ANY($1::uuid[])', [ids]);
+    const left = await system.query('SELECT 1 FROM users WHERE email = ANY($1)', [DEMO_USERS.map((u) => u.email)]);
+    if (left.rowCount) throw new Error('demo sign-ins are still there after removing the demo accounts');
+    await system.query('COMMIT');
     return { accounts: ids.length, users: users.rowCount ?? 0 };
   } catch (err) {
-    await admin.query('ROLLBACK');
+    await system.query('ROLLBACK');
     throw err;
   }
 }

@@ -327,8 +327,21 @@ export async function acceptInvite(inviteToken: string, name: string, password: 
   return { ok: false, code: v.code, message: v.message, issues: v.__typename === 'ValidationError' ? v.issues : undefined };
 }
 
+/**
+ * Notes kept in this browser for unsaved walks (pages/l1/walk-notes.tsx) go when the person signs
+ * out; an idle or revoked session keeps them (keyed by user, they are offered to that user only).
+ */
+function forgetKeptNotes(): void {
+  try {
+    for (const k of Object.keys(localStorage)) if (k.startsWith('l1.walk-notes.')) localStorage.removeItem(k);
+  } catch {
+    // Storage disabled: nothing was kept.
+  }
+}
+
 export async function signOut(reason: SignedOutReason = 'signed-out'): Promise<void> {
   const t = token?.value;
+  if (reason === 'signed-out') forgetKeptNotes();
   // Signed out here first, so the live socket closes on our side before the server revokes the
   // session under it (which would otherwise surface as a failed subscription).
   endSession(reason, true);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useMutation } from 'urql';
 import { CharLimit, LIMITS, overBy } from '../../components/char-limit.tsx';
+import { useMe } from '../../components/me.tsx';
 import { useToast } from '../../components/toasts.tsx';
 import { Card, EmptyState } from '../../components/ui.tsx';
 import { graphql } from '../../gql/index.ts';
@@ -19,6 +20,7 @@ const SaveNotesDoc = graphql(`
       }
       ... on ConflictError {
         reason
+        currentVersion
       }
     }
   }
@@ -38,40 +40,66 @@ let seq = 0;
 const toLocal = (notes: ReadonlyArray<{ at: string; content: string }> | null): LocalNote[] => (notes ?? []).map((n) => ({ key: `n${seq++}`, at: n.at, content: n.content }));
 
 /**
- * What is typed but not yet on the server, kept in this browser per walk: a reload, a crash or a
- * lost connection gives it back instead of losing it. Cleared once the server has it all.
+ * What is typed but not yet on the server, kept in this browser per user and walk: a reload, a
+ * crash or a lost connection gives it back instead of losing it. Cleared once the server has it
+ * all, and at sign-out (a shared desk PC must not hand one technician's notes to the next).
+ * `baseVersion` is the walk version the kept notes were edited from.
  */
 interface Kept {
   notes: Array<{ at: string; content: string }> | null;
   draft: string;
+  baseVersion: number | null;
 }
-const keptKey = (walkId: string) => `l1.walk-notes.${walkId}`;
+export const KEPT_NOTES_PREFIX = 'l1.walk-notes.';
+const keptKey = (userId: string, walkId: string) => `${KEPT_NOTES_PREFIX}${userId}.${walkId}`;
 
-function readKept(walkId: string): Kept | null {
+function readKept(userId: string, walkId: string): Kept | null {
   try {
-    const raw = localStorage.getItem(keptKey(walkId));
+    const raw = localStorage.getItem(keptKey(userId, walkId));
     const v = raw ? (JSON.parse(raw) as Kept) : null;
-    return v && (typeof v.draft === 'string' || Array.isArray(v.notes)) ? { notes: Array.isArray(v.notes) ? v.notes : null, draft: v.draft ?? '' } : null;
+    return v && (typeof v.draft === 'string' || Array.isArray(v.notes))
+      ? { notes: Array.isArray(v.notes) ? v.notes : null, draft: v.draft ?? '', baseVersion: typeof v.baseVersion === 'number' ? v.baseVersion : null }
+      : null;
   } catch {
     return null;
   }
 }
 
-function writeKept(walkId: string, kept: Kept | null) {
+function writeKept(userId: string, walkId: string, kept: Kept | null) {
   try {
-    if (!kept || (!kept.notes && !kept.draft)) localStorage.removeItem(keptKey(walkId));
-    else localStorage.setItem(keptKey(walkId), JSON.stringify(kept));
+    if (!kept || (!kept.notes && !kept.draft)) localStorage.removeItem(keptKey(userId, walkId));
+    else localStorage.setItem(keptKey(userId, walkId), JSON.stringify(kept));
   } catch {
     // Storage full or disabled: the beforeunload warning still stands.
   }
+}
+
+/**
+ * Notes saved by someone else since ours were kept, plus ours that the server does not have, in
+ * time order: neither side's notes are lost (a note one side deleted may come back, never vanish).
+ */
+export function mergeNotes(server: ReadonlyArray<{ at: string; content: string }>, mine: ReadonlyArray<{ at: string; content: string }>) {
+  const key = (n: { at: string; content: string }) => `${n.at}\u0000${n.content}`;
+  const have = new Set(server.map(key));
+  const byTime = new Map<string, { at: string; content: string }[]>();
+  // A note edited on both sides keeps both texts: ours is added next to theirs.
+  for (const n of [...server, ...mine.filter((n) => !have.has(key(n)))]) byTime.set(n.at, [...(byTime.get(n.at) ?? []), n]);
+  return [...byTime.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([, ns]) => ns);
 }
 
 const tooLong = (notes: ReadonlyArray<{ content: string }>) => notes.some((n) => overBy(n.content, LIMITS.note) > 0);
 
 /** Ad-hoc walks: timestamped notes, autosaved ~800 ms after the last keystroke. */
 export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; readOnly: boolean }) {
-  // Restored once, on mount: unsent edits and the half-typed note from before a reload.
-  const [restored] = useState(() => (readOnly ? null : readKept(walk.id)));
+  const me = useMe();
+  // Restored once, on mount: unsent edits and the half-typed note from before a reload. When the
+  // walk changed since they were kept (a coverer wrote in the meantime), they are merged in, not
+  // saved over the newer notes.
+  const [restored] = useState(() => {
+    const kept = readOnly ? null : readKept(me.id, walk.id);
+    if (!kept?.notes || kept.baseVersion === walk.version) return kept ? { ...kept, merged: false } : null;
+    return { ...kept, notes: mergeNotes(walk.notes ?? [], kept.notes), merged: true };
+  });
   const [notes, setNotes] = useState<LocalNote[]>(() => toLocal(restored?.notes ?? walk.notes));
   const [draft, setDraft] = useState(restored?.draft ?? '');
   const [status, setStatus] = useState<Status>(restored?.notes ? 'unsaved' : 'saved');
@@ -84,6 +112,9 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
   const latest = useRef(notes);
   const keptNotes = useRef<Kept['notes']>(restored?.notes ?? null);
   const draftRef = useRef(restored?.draft ?? '');
+  // The version our unsaved edits started from; null while nothing is unsaved.
+  const baseVersion = useRef<number | null>(restored?.notes ? walk.version : null);
+  const conflicts = useRef(0);
   version.current = walk.version;
   latest.current = notes;
 
@@ -118,7 +149,9 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
         dirty.current = false;
         setStatus('saved');
         keptNotes.current = null;
-        writeKept(walk.id, { notes: null, draft: draftRef.current });
+        baseVersion.current = null;
+        conflicts.current = 0;
+        writeKept(me.id, walk.id, { notes: null, draft: draftRef.current, baseVersion: null });
       } else {
         // Typed on while saving: save again.
         timer.current = setTimeout(() => void flush(), AUTOSAVE_MS);
@@ -132,18 +165,37 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
       setStatus('failed');
       return;
     }
-    // Someone else changed or took the walk: drop our copy and show theirs.
+    if (v?.__typename === 'ConflictError' && v.reason === 'STALE_VERSION' && conflicts.current < 3) {
+      // Someone else saved notes in between: keep theirs and ours, and save the union on top of
+      // their version (the live feed brings it; retried a few times while it arrives).
+      conflicts.current += 1;
+      const merged = toLocal(mergeNotes(walk.notes ?? [], latest.current));
+      setNotes(merged);
+      latest.current = merged;
+      if (typeof v.currentVersion === 'number') version.current = v.currentVersion;
+      setStatus('unsaved');
+      timer.current = setTimeout(() => void flush(), AUTOSAVE_MS);
+      return;
+    }
+    if (v?.__typename === 'ConflictError' && v.reason === 'STALE_VERSION') {
+      // Still changing under us: stop, keep what was typed (here and in this browser).
+      setStatus('failed');
+      return;
+    }
+    // Someone else took the walk: drop our copy and show theirs.
     dirty.current = false;
     keptNotes.current = null;
-    writeKept(walk.id, { notes: null, draft: draftRef.current });
+    baseVersion.current = null;
+    writeKept(me.id, walk.id, { notes: null, draft: draftRef.current, baseVersion: null });
     setStatus('saved');
     setNotes(toLocal(walk.notes));
-  }, [save, toast, walk.id, walk.notes]);
+  }, [save, toast, walk.id, walk.notes, me.id]);
 
   const keep = (next: { notes?: LocalNote[] | null; draft?: string }) => {
     if (next.notes !== undefined) keptNotes.current = next.notes ? next.notes.map((n) => ({ at: n.at, content: n.content })) : null;
     if (next.draft !== undefined) draftRef.current = next.draft;
-    writeKept(walk.id, { notes: keptNotes.current, draft: draftRef.current });
+    if (keptNotes.current && baseVersion.current === null) baseVersion.current = version.current;
+    writeKept(me.id, walk.id, { notes: keptNotes.current, draft: draftRef.current, baseVersion: keptNotes.current ? baseVersion.current : null });
   };
 
   const changed = (next: LocalNote[]) => {
@@ -166,9 +218,14 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
   // Restored edits go to the server as soon as the page is back.
   useEffect(() => {
     if (restored?.notes) timer.current = setTimeout(() => void flush(), AUTOSAVE_MS);
-    if (restored?.notes || restored?.draft) toast.info('Restored what you had not saved', 'Your notes from before the reload are back.');
+    if (restored?.notes || restored?.draft) {
+      toast.info(
+        'Restored what you had not saved',
+        restored.merged ? 'Your notes from before the reload are back, next to the notes saved since.' : 'Your notes from before the reload are back.',
+      );
+    }
     // An ended call takes no more notes: what was kept for it is of no use now.
-    if (walk.status !== 'ACTIVE') writeKept(walk.id, null);
+    if (walk.status !== 'ACTIVE') writeKept(me.id, walk.id, null);
     // Once, on mount: `restored` is read once.
   }, []);
 
