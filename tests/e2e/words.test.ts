@@ -161,6 +161,27 @@ describe.runIf(run)('words (issue 18, items 16 and 18)', () => {
     }),
   90_000);
 
+  test('work in another tab that this one never heard of (a frozen tab) keeps it from signing everyone out', () =>
+    capture('idle-other-tab', async () => {
+      await setPolicy(15 * 60, 8 * 3600);
+      const l1 = await signInWithClock('l1@demo.local', WIDTHS[0]![1]);
+      const { page } = l1;
+      await poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('Lena');
+      const notice = page.getByRole('alertdialog');
+      await page.clock.fastForward('10:30');
+      await poll(() => notice.count()).toBe(1);
+      // Another tab of this browser was used just now, but its message never arrived here.
+      await page.evaluate(() => localStorage.setItem('l1.last-activity', String(Date.now())));
+      await page.clock.fastForward('04:40');
+      // Past this tab's own deadline: it reads the shared time and stays signed in (before the
+      // review it signed out, and its logout ended the session of every tab).
+      await poll(() => notice.count()).toBe(0);
+      expect(new URL(page.url()).pathname).toBe('/l1');
+      expectNoConsoleErrors(l1);
+      await closeSessions();
+    }),
+  90_000);
+
   test('five minutes before the maximum session length: "Sign in now", which cannot be extended', () =>
     capture('absolute-notice', async () => {
       await setPolicy(3600, 3600);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { markActivity, refresh, signOut, useSessionExpiry } from '../lib/auth.ts';
+import { idleDeadlinePassed, markActivity, refresh, signOut, useSessionExpiry } from '../lib/auth.ts';
 import { expiryNotice } from '../lib/auth-timing.ts';
 import { formatDuration, formatTime } from '../lib/format.ts';
 
@@ -20,7 +20,7 @@ export function SessionNotice() {
 
   // The open tab's idle timeout is kept here (see auth.ts): at the deadline, sign out.
   useEffect(() => {
-    if (expiry && expiry.idleAt < expiry.absoluteAt && now >= expiry.idleAt) void signOut('idle');
+    if (expiry && expiry.idleAt < expiry.absoluteAt && now >= expiry.idleAt && idleDeadlinePassed(now)) void signOut('idle');
   }, [expiry, now]);
 
   if (!notice || !expiry) return null;

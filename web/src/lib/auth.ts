@@ -197,6 +197,19 @@ export function useSessionExpiry(): SessionExpiry | null {
 }
 
 let lastShared = 0;
+// The last activity in any tab of this browser, also kept in storage: a tab whose messages were
+// held back (a frozen background tab, no BroadcastChannel) reads it before it signs anyone out.
+const ACTIVITY_KEY = 'l1.last-activity';
+
+function storedActivity(): number {
+  try {
+    const v = Number(localStorage.getItem(ACTIVITY_KEY));
+    return Number.isFinite(v) ? v : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** The user did something: the idle clock starts again (in every tab of this browser). */
 export function markActivity(share = true): void {
   const now = Date.now();
@@ -204,10 +217,30 @@ export function markActivity(share = true): void {
   if (now - lastActivity < 2000 && expiry) return;
   lastActivity = now;
   publishExpiry();
+  if (share) {
+    try {
+      localStorage.setItem(ACTIVITY_KEY, String(now));
+    } catch {
+      // Storage disabled: the message below still tells the other tabs.
+    }
+  }
   if (share && now - lastShared > 5000) {
     lastShared = now;
     channel?.postMessage('active');
   }
+}
+
+/**
+ * Has this browser really been idle past the deadline? Another tab may have been used since this
+ * one last heard of it: the stored time wins, and the deadline moves on instead of signing out.
+ */
+export function idleDeadlinePassed(now = Date.now()): boolean {
+  const shared = storedActivity();
+  if (shared > lastActivity) {
+    lastActivity = shared;
+    publishExpiry();
+  }
+  return !!expiry && expiry.idleAt < expiry.absoluteAt && now >= expiry.idleAt;
 }
 
 function applySession(s: Auth_SessionFragment) {
