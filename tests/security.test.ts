@@ -21,8 +21,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** Signs a new user in over real HTTP and returns the refresh cookie a browser would hold. */
-async function browserSession() {
-  const user = await t.factory.user(accountId, 'l1_tech');
+async function browserSession(role: 'l1_tech' | 'owner' = 'l1_tech') {
+  const user = await t.factory.user(accountId, role);
   const res = await fetch(`${t.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -269,5 +269,20 @@ describe('one operation, one tenant (review of issue 18)', () => {
     const body = (await res.json()) as { data: unknown; errors?: Array<{ extensions: { code: string } }> };
     expect(body.errors?.map((e) => e.extensions.code)).toContain('BAD_REQUEST');
     expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
+  }, 60_000);
+});
+
+describe('GraphiQL sessions (review of issue 18)', () => {
+  const page = (cookie: string) => fetch(`${t.url}/graphql`, { headers: { accept: 'text/html', cookie } });
+
+  it('opens only for a live session: not after its idle deadline, nor with a refresh token already rotated away', async () => {
+    const idle = await browserSession('owner');
+    expect((await page(idle.cookie)).status).toBe(200);
+    await t.system.query(`UPDATE auth_sessions SET last_refreshed_at = now() - interval '4 days' WHERE user_id = $1`, [idle.user.id]);
+    expect((await page(idle.cookie)).status).toBe(403);
+
+    const rotated = await browserSession('owner');
+    await t.system.query('UPDATE auth_sessions SET jti = gen_random_uuid() WHERE user_id = $1', [rotated.user.id]);
+    expect((await page(rotated.cookie)).status).toBe(403);
   }, 60_000);
 });

@@ -52,7 +52,7 @@ export const SessionPayload = builder.objectRef<SessionView>('SessionPayload').i
     refreshToken: t.string({
       nullable: true,
       description:
-        'The rotated refresh token, only for a client that sent its refresh token as the `refreshToken` argument (a client without cookies). Null otherwise: a token kept in the HttpOnly cookie is never handed to page script.',
+        'The rotated refresh token, only for a client that sent its refresh token as the `refreshToken` argument. Null otherwise: a token kept in the HttpOnly cookie is never handed to page script. A client without a cookie jar reads its first refresh token from the `l1_refresh` Set-Cookie header of `login`.',
       resolve: (p) => (p.echoRefreshToken ? p.refreshToken : null),
     }),
     user: t.prismaField({

@@ -131,13 +131,23 @@ export async function serveGraphiQL(req: IncomingMessage, res: ServerResponse, d
   const token = cookie(req, REFRESH_COOKIE);
   const claims = token ? await deps.jwt.verifyRefresh(token) : null;
   if (!claims) return refuse(null);
-  const user = await withTenantTx(deps.appPool, claims.acc, async (_tx, rows) => rows[0] as { name: string; role: string; is_super_admin: boolean } | undefined, {
-    // Literals are verified UUIDs from a signed token.
-    prelude: /^[0-9a-f-]{36}$/i.test(claims.sid) && /^[0-9a-f-]{36}$/i.test(claims.sub)
-      ? `SELECT u.name, u.role, u.is_super_admin FROM users u JOIN auth_sessions s ON s.user_id = u.id
-         WHERE u.id = '${claims.sub}' AND s.id = '${claims.sid}' AND s.revoked_at IS NULL AND u.is_active AND u.deleted_at IS NULL`
+  type Row = { name: string; role: string; is_super_admin: boolean; last_refreshed_at: Date; idle_seconds: number; auth_time: Date; absolute_seconds: number };
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const row = await withTenantTx(deps.appPool, claims.acc, async (_tx, rows) => rows[0] as Row | undefined, {
+    // Literals are verified UUIDs from a signed token. The refresh token must be the session's
+    // current one (a rotated-away copy opens nothing), as `refreshSession` demands.
+    prelude: [claims.sid, claims.sub, claims.jti].every((v) => uuid.test(v))
+      ? `SELECT u.name, u.role, u.is_super_admin, s.last_refreshed_at, s.idle_seconds, s.auth_time, s.absolute_seconds
+         FROM users u JOIN auth_sessions s ON s.user_id = u.id
+         WHERE u.id = '${claims.sub}' AND s.id = '${claims.sid}' AND s.jti = '${claims.jti}' AND s.revoked_at IS NULL
+           AND u.is_active AND u.deleted_at IS NULL`
       : 'SELECT 1 WHERE false',
   });
+  // A session past its idle or absolute deadline opens nothing either: the page would otherwise
+  // mint a fresh access token for it.
+  const now = deps.clock.now().getTime();
+  const live = row && now < row.last_refreshed_at.getTime() + row.idle_seconds * 1000 && now < row.auth_time.getTime() + row.absolute_seconds * 1000;
+  const user = live ? row : undefined;
   if (!user) return refuse(null);
   if (!(user.role === 'owner' || user.role === 'admin' || user.is_super_admin)) return refuse(user);
   const access = await deps.jwt.signAccess({ sub: claims.sub, acc: claims.acc, sid: claims.sid });

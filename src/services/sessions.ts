@@ -115,7 +115,8 @@ export async function startSession(
     userId: a.userId,
     sessionId: session.id,
     refreshTtlSeconds: a.policy.absolute,
-    idleExpiresAt: new Date(a.now.getTime() + a.policy.idle * 1000),
+    // Never past the absolute deadline, whatever the idle timeout says.
+    idleExpiresAt: new Date(a.now.getTime() + Math.min(a.policy.idle, a.policy.absolute) * 1000),
     absoluteExpiresAt: new Date(a.now.getTime() + a.policy.absolute * 1000),
     idleSeconds: a.policy.idle,
   };
@@ -199,7 +200,7 @@ export async function refresh(ctx: Context, token: string | null): Promise<Sessi
     userId: s.user_id,
     sessionId: claims.sid,
     refreshTtlSeconds: Math.max(0, Math.floor((s.auth_time.getTime() + s.absolute_seconds * 1000 - now.getTime()) / 1000)),
-    idleExpiresAt: new Date(now.getTime() + s.idle_seconds * 1000),
+    idleExpiresAt: new Date(Math.min(now.getTime() + s.idle_seconds * 1000, s.auth_time.getTime() + s.absolute_seconds * 1000)),
     absoluteExpiresAt: new Date(s.auth_time.getTime() + s.absolute_seconds * 1000),
     idleSeconds: s.idle_seconds,
   };

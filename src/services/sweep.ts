@@ -15,7 +15,8 @@ const WIRE_COLUMNS = `w.id, w.account_id AS "accountId", w.kind, w.status, w.flo
   w.current_node_id AS "currentNodeId", w.created_by AS "createdById", w.handler_user_id AS "handlerUserId", w.version,
   w.step_count AS "stepCount", jsonb_array_length(w.notes) AS "noteCount", w.helpful, w.resolution_notes AS "resolutionNotes", w.escalation_reason_category AS "escalationReasonCategory",
   w.escalation_reason AS "escalationReason", w.handoff, w.acting_as AS "actingAs", ${iso('w.started_at')} AS "startedAt",
-  ${iso('w.last_step_at')} AS "lastStepAt", ${iso('w.resolved_at')} AS "resolvedAt", ${iso('w.ended_at')} AS "endedAt"`;
+  ${iso('w.last_step_at')} AS "lastStepAt", ${iso('w.resolved_at')} AS "resolvedAt", ${iso('w.ended_at')} AS "endedAt",
+  w.taken_from_user_id AS "takenFromId", ${iso('w.handback_requested_at')} AS "handbackRequestedAt", ${iso('w.released_at')} AS "releasedAt"`;
 
 /**
  * One batch, one set-based statement: lock up to $3 of the oldest idle active walks (skipping any
