@@ -29,6 +29,8 @@ export class LoginLimiter {
   private readonly byEmail: RateLimiterAbstract;
   private readonly byIp: RateLimiterAbstract;
   private readonly slowdownMs: number;
+  /** Emails with a slowed attempt waiting on this instance: a second one at once is refused. */
+  private readonly waiting = new Set<string>();
 
   constructor(opts: LoginLimiterOptions) {
     const mk = (keyPrefix: string, points: number) =>
@@ -67,9 +69,18 @@ export class LoginLimiter {
       if (res instanceof RateLimiterRes) throw new RateLimited(LoginLimiter.retryAfter(res));
       throw res;
     }
-    // Before any database work, so a slowed attempt holds no connection while it waits.
+    // Before any database work, so a slowed attempt holds no connection while it waits. One waits
+    // per email at a time: parallel guesses would otherwise all sleep side by side, and the delay
+    // would slow nothing down.
     const wait = LoginLimiter.delayMs((await this.byEmail.get(email))?.consumedPoints ?? 0, this.slowdownMs);
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (wait <= 0) return;
+    if (this.waiting.has(email)) throw new RateLimited(Math.max(1, Math.ceil(wait / 1000)));
+    this.waiting.add(email);
+    try {
+      await new Promise((r) => setTimeout(r, wait));
+    } finally {
+      this.waiting.delete(email);
+    }
   }
 
   async failed(email: string, ip: string | null): Promise<void> {

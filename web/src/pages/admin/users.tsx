@@ -184,7 +184,7 @@ export function UsersPage() {
         <div className="stack-lg">
           <SeatWidget engineer={res.data.seatUsage.engineer} l1Tech={res.data.seatUsage.l1Tech} />
           <div className="table-wrap">
-            <table className="table">
+            <table className="table table-stack">
               <thead>
                 <tr>
                   <th>Member</th>
@@ -198,7 +198,7 @@ export function UsersPage() {
               <tbody>
                 {res.data.users.map((u) => (
                   <tr key={u.id} className={u.isActive ? '' : 'row-muted'}>
-                    <td>
+                    <td data-label="Member">
                       <span className="inline-person">
                         <Avatar name={u.name} seed={u.id} size="sm" />
                         <span>
@@ -212,7 +212,7 @@ export function UsersPage() {
                         </span>
                       </span>
                     </td>
-                    <td>
+                    <td data-label="Role">
                       <select
                         aria-label={`Role of ${u.name}`}
                         value={u.role}
@@ -235,7 +235,7 @@ export function UsersPage() {
                         ))}
                       </select>
                     </td>
-                    <td>
+                    <td data-label="Covers L1">
                       {u.role === 'ENGINEER' ? (
                         <CoverageToggle user={u} editable={owner && u.isActive === true} onChange={(canCoverL1) => setCoverage({ userId: u.id, canCoverL1 })} />
                       ) : (
@@ -244,8 +244,8 @@ export function UsersPage() {
                         </span>
                       )}
                     </td>
-                    <td>{u.lastLoginAt ? relativeTime(u.lastLoginAt) : <span className="muted">Never</span>}</td>
-                    <td>{u.isActive ? <Badge tone="green">Active</Badge> : <Badge tone="gray">Deactivated</Badge>}</td>
+                    <td data-label="Last sign-in">{u.lastLoginAt ? relativeTime(u.lastLoginAt) : <span className="muted">Never</span>}</td>
+                    <td data-label="Status">{u.isActive ? <Badge tone="green">Active</Badge> : <Badge tone="gray">Deactivated</Badge>}</td>
                     <td className="row-actions">
                       {u.id !== me.id &&
                         (u.isActive ? (
