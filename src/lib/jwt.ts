@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -34,7 +35,7 @@ const VERIFIED_MAX = 20_000;
 
 export class Jwt {
   private readonly key: Promise<CryptoKey>;
-  private readonly verified = new Map<string, AccessClaims>();
+  private readonly verified = new LRUCache<string, AccessClaims>({ max: VERIFIED_MAX });
   constructor(
     secret: string,
     private readonly clock: Clock,
@@ -88,7 +89,6 @@ export class Jwt {
         return { ok: false, reason: 'invalid' };
       }
       const claims = payload as unknown as AccessClaims;
-      if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(token, claims);
       return { ok: true, claims };
     } catch (err) {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { useGraphQlJit } from '@envelop/graphql-jit';
+import { type JITCache, useGraphQlJit } from '@envelop/graphql-jit';
+import { LRUCache } from 'lru-cache';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
@@ -34,16 +35,7 @@ import { scopesFor } from '../services/scopes.ts';
 import { useBodyLimit } from './body-limit.ts';
 
 /** Compiled operations, bounded: a client sending endless distinct documents cannot grow it. */
-function jitCache() {
-  const m = new Map<string, never>();
-  return {
-    get: (k: string) => m.get(k),
-    set: (k: string, v: never) => {
-      if (m.size >= 1000) m.delete(m.keys().next().value!);
-      m.set(k, v);
-    },
-  };
-}
+const jitCache = (): JITCache => new LRUCache<string, NonNullable<ReturnType<JITCache['get']>>>({ max: 1000 });
 
 function isAsyncIterable<T>(x: unknown): x is AsyncIterable<T> {
   return x != null && typeof (x as AsyncIterable<T>)[Symbol.asyncIterator] === 'function';

@@ -175,31 +175,4 @@ export function resolveStep(node: FlowNode, answer: Answer): StepResolution {
   return { ok: false, message: 'This step ends the flow: resolve or escalate the call instead.' };
 }
 
-/** Parsed node maps are cached by immutable version id: a published version never changes. */
-export class NodeCache {
-  private readonly map = new Map<string, Map<string, FlowNode>>();
-  constructor(private readonly max = 500) {}
-  get(key: string, nodes: () => unknown): Map<string, FlowNode> {
-    let hit = this.map.get(key);
-    if (hit) {
-      this.map.delete(key);
-      this.map.set(key, hit);
-      return hit;
-    }
-    hit = new Map((nodes() as FlowNode[]).map((n) => [n.id, n]));
-    this.map.set(key, hit);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
-    return hit;
-  }
-  peek(key: string): Map<string, FlowNode> | undefined {
-    return this.map.get(key);
-  }
-  async load(key: string, nodes: () => Promise<unknown>): Promise<Map<string, FlowNode>> {
-    const hit = this.map.get(key);
-    if (hit) return this.get(key, () => []);
-    const loaded = await nodes();
-    return this.get(key, () => loaded);
-  }
-}
-
 export const nodeInputSchema = nodeShape;

@@ -4,7 +4,8 @@ import type { Context } from '../context.ts';
 import { sql } from '../db/tenant.ts';
 import { audit } from './audit.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { type FlowNode, LIMITS, NodeCache, nodeInputSchema, type NodeInput, normaliseNodes, validateGraph } from './flow-graph.ts';
+import { LRUCache } from 'lru-cache';
+import { type FlowNode, LIMITS, nodeInputSchema, type NodeInput, normaliseNodes, validateGraph } from './flow-graph.ts';
 import { requireUser } from './principal.ts';
 import { scopesFor } from './scopes.ts';
 import { filterText, likeLiteral, parse, text, uuid } from './validation.ts';
@@ -18,14 +19,16 @@ type Query = { include?: object; select?: object };
  * Published versions never change, so their parsed node maps are cached by version id for every
  * request. Only ids that came out of an RLS-protected read are ever looked up here.
  */
-const versionCache = new NodeCache(2000);
+const versionCache = new LRUCache<string, Map<string, FlowNode>>({ max: 2000 });
 
 export async function versionNodes(versionId: string): Promise<Map<string, FlowNode>> {
-  return versionCache.load(versionId, async () => {
-    const { rows } = await sql<{ nodes: FlowNode[] }>('SELECT nodes FROM flow_versions WHERE id = $1', [versionId]);
-    if (!rows[0]) throw new NotFoundError('Flow version');
-    return rows[0].nodes;
-  });
+  const hit = versionCache.get(versionId);
+  if (hit) return hit;
+  const { rows } = await sql<{ nodes: FlowNode[] }>('SELECT nodes FROM flow_versions WHERE id = $1', [versionId]);
+  if (!rows[0]) throw new NotFoundError('Flow version');
+  const nodes = new Map(rows[0].nodes.map((n) => [n.id, n]));
+  versionCache.set(versionId, nodes);
+  return nodes;
 }
 
 const nodesShape = z

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { afterCommit, sql } from '../db/tenant.ts';
@@ -40,12 +41,10 @@ interface Pin {
   flowVersionId: string | null;
   proposalId: string | null;
 }
-const pins = new Map<string, Pin>();
-const MAX_PINS = 50_000;
+const pins = new LRUCache<string, Pin>({ max: 50_000 });
 
 function remember(id: string, pin: Pin) {
   pins.set(id, pin);
-  if (pins.size > MAX_PINS) pins.delete(pins.keys().next().value!);
 }
 
 /** An ended walk takes no more steps: drop its pin so the cache holds live walks only. */
