@@ -1,5 +1,6 @@
 import {
   AppError,
+  CONFLICT_REASONS,
   ConflictError,
   InvalidCredentials,
   InviteInvalid,
@@ -10,6 +11,7 @@ import {
   ValidationError,
 } from '../services/errors.ts';
 import { builder } from './builder.ts';
+import { enumValuesOf } from './enums.ts';
 
 /** Every expected failure: a message for people and a stable code for programs. */
 export const ErrorInterface = builder.interfaceRef<AppError>('Error').implement({
@@ -39,21 +41,9 @@ builder.objectType(NotFoundError, {
 });
 
 const ConflictReasonEnum = builder.enumType('ConflictReason', {
-  values: {
-    STALE_VERSION: { value: 'stale_version' },
-    WALK_NOT_ACTIVE: { value: 'walk_not_active' },
-    NOT_HANDLER: { value: 'not_handler' },
-    NOT_CURRENT_NODE: { value: 'not_current_node' },
-    TAKEOVER_LOST: { value: 'takeover_lost' },
-    STATE_CHANGED: { value: 'state_changed' },
-    LAST_OWNER: { value: 'last_owner' },
-    TAKEN_BY_COVERER: { value: 'taken_by_coverer' },
-    PEER_STILL_HANDLING: { value: 'peer_still_handling' },
-    NOT_TAKEN_FROM_YOU: { value: 'not_taken_from_you' },
-    NOT_ASSIGNEE: { value: 'not_assignee' },
-    ESCALATION_CLOSED: { value: 'escalation_closed' },
-    NOTHING_CHANGED: { value: 'nothing_changed', description: 'Publishing a draft identical to the latest version; currentVersion names it.' },
-  } as const,
+  values: enumValuesOf(CONFLICT_REASONS, {
+    nothing_changed: 'Publishing a draft identical to the latest version; currentVersion names it.',
+  }),
 });
 
 builder.objectType(ConflictError, {

@@ -1,17 +1,10 @@
 import { ConflictError, NotFoundError, SeatLimitExceeded, ValidationError } from '../services/errors.ts';
-import type { Role } from '../services/principal.ts';
+import { type Role, ROLES } from '../services/principal.ts';
 import * as users from '../services/users.ts';
 import { builder } from './builder.ts';
+import { enumValuesOf } from './enums.ts';
 
-export const AccountRoleEnum = builder.enumType('AccountRole', {
-  values: {
-    OWNER: { value: 'owner' },
-    ADMIN: { value: 'admin' },
-    ENGINEER: { value: 'engineer' },
-    L1_TECH: { value: 'l1_tech' },
-    VIEWER: { value: 'viewer' },
-  } as const,
-});
+export const AccountRoleEnum = builder.enumType('AccountRole', { values: enumValuesOf(ROLES) });
 
 /*
  * Anyone signed in may see who someone is (name, role, coverage): walks, tickets and escalations

@@ -4,9 +4,11 @@ import { ConflictError, NotFoundError, ValidationError } from '../services/error
 import * as live from '../services/live.ts';
 import { loaders } from '../services/loaders.ts';
 import type { Watcher } from '../services/presence.ts';
-import type { StepRow, WalkRow } from '../services/walk-rows.ts';
+import { ANSWERS } from '../services/flow-graph.ts';
+import { type StepRow, WALK_KINDS, WALK_STATUSES, type WalkRow } from '../services/walk-rows.ts';
 import * as walks from '../services/walks.ts';
 import { builder } from './builder.ts';
+import { enumValuesOf } from './enums.ts';
 import { FlowNodeRef } from './flow.ts';
 import { HandoffRef, WalkNoteRef } from './ticket.ts';
 
@@ -26,29 +28,17 @@ const WalkWatcherRef = builder.objectRef<Watcher>('WalkWatcher').implement({
   }),
 });
 
-export const WalkKindEnum = builder.enumType('WalkKind', {
-  values: { FLOW: { value: 'flow' }, PROPOSAL: { value: 'proposal' }, ADHOC: { value: 'adhoc' }, AI_BUILD: { value: 'ai_build' } } as const,
-});
-export const WalkStatusEnum = builder.enumType('WalkStatus', {
-  values: { ACTIVE: { value: 'active' }, RESOLVED: { value: 'resolved' }, ESCALATED: { value: 'escalated' }, ABANDONED: { value: 'abandoned' } } as const,
-});
+export const WalkKindEnum = builder.enumType('WalkKind', { values: enumValuesOf(WALK_KINDS) });
+export const WalkStatusEnum = builder.enumType('WalkStatus', { values: enumValuesOf(WALK_STATUSES) });
 export const StepAnswerEnum = builder.enumType('StepAnswer', {
-  values: {
-    YES: { value: 'yes', description: 'The question’s yesLabel.' },
-    NO: { value: 'no', description: 'The question’s noLabel.' },
-    CONTINUE: { value: 'continue', description: 'After an instruction.' },
-  } as const,
+  values: enumValuesOf(ANSWERS, {
+    yes: 'The question’s yesLabel.',
+    no: 'The question’s noLabel.',
+    continue: 'After an instruction.',
+  }),
 });
 const EscalationReasonEnum = builder.enumType('EscalationReason', {
-  values: {
-    NO_KB_AVAILABLE: { value: 'no_kb_available' },
-    FLOW_DID_NOT_HELP: { value: 'flow_did_not_help' },
-    NEEDS_ADMIN_ACCESS: { value: 'needs_admin_access' },
-    HARDWARE_FAILURE: { value: 'hardware_failure' },
-    CUSTOMER_REQUEST: { value: 'customer_request' },
-    OUT_OF_SCOPE: { value: 'out_of_scope' },
-    OTHER: { value: 'other', description: 'Describe it in `reason`.' },
-  } as const,
+  values: enumValuesOf(walks.ESCALATION_REASONS, { other: 'Describe it in `reason`.' }),
 });
 const IntakeOutcomeEnum = builder.enumType('IntakeOutcome', {
   values: { FLOW: { value: 'flow' }, PROPOSAL: { value: 'proposal' }, ADHOC: { value: 'adhoc' } } as const,

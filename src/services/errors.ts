@@ -95,27 +95,28 @@ export class NotFoundError extends AppError {
   }
 }
 
-export type ConflictReason =
-  | 'stale_version'
-  | 'walk_not_active'
-  | 'not_handler'
-  | 'not_current_node'
-  | 'takeover_lost'
-  | 'state_changed'
-  | 'last_owner'
-  /** An L1 tech may not take a call a coverer took over: they ask for it back. */
-  | 'taken_by_coverer'
-  /** A peer's call that is neither handed off nor idle long enough. */
-  | 'peer_still_handling'
-  /** Asking for a call back that was not taken from you. */
-  | 'not_taken_from_you'
-  /** Resolving or releasing an escalation someone else claimed (or nobody has). */
-  | 'not_assignee'
-  /** The escalation was already resolved. */
-  | 'escalation_closed'
-  /** Publishing a draft identical to the latest version. */
-
-  | 'nothing_changed';
+export const CONFLICT_REASONS = [
+  'stale_version',
+  'walk_not_active',
+  'not_handler',
+  'not_current_node',
+  'takeover_lost',
+  'state_changed',
+  'last_owner',
+  // An L1 tech may not take a call a coverer took over: they ask for it back.
+  'taken_by_coverer',
+  // A peer's call that is neither handed off nor idle long enough.
+  'peer_still_handling',
+  // Asking for a call back that was not taken from you.
+  'not_taken_from_you',
+  // Resolving or releasing an escalation someone else claimed (or nobody has).
+  'not_assignee',
+  // The escalation was already resolved.
+  'escalation_closed',
+  // Publishing a draft identical to the latest version.
+  'nothing_changed',
+] as const;
+export type ConflictReason = (typeof CONFLICT_REASONS)[number];
 
 export class ConflictError extends AppError {
   readonly code = 'conflict';

@@ -25,7 +25,8 @@ export type QuestionNode = {
 export type InstructionNode = { id: string; kind: 'instruction'; text: string; next: string };
 export type TerminalNode = { id: string; kind: 'resolution' | 'escalation'; text: string };
 export type FlowNode = QuestionNode | InstructionNode | TerminalNode;
-export type Answer = 'yes' | 'no' | 'continue';
+export const ANSWERS = ['yes', 'no', 'continue'] as const;
+export type Answer = (typeof ANSWERS)[number];
 
 const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 

@@ -5,7 +5,7 @@ import { randomToken, sha256Hex } from '../lib/crypto.ts';
 import { hashPassword } from '../lib/passwords.ts';
 import { audit } from './audit.ts';
 import { AppError, InviteInvalid, isUniqueViolation, NotFoundError, ValidationError } from './errors.ts';
-import { requireUser, type Role } from './principal.ts';
+import { requireUser, type Role, ROLES } from './principal.ts';
 import { assertSeatAvailable } from './seats.ts';
 import { effectivePolicy, type SessionTokens, startSession } from './sessions.ts';
 import { lockMembership } from './users.ts';
@@ -26,7 +26,7 @@ export interface CreatedInvite {
 
 const inviteInput = z.object({
   email,
-  role: z.enum(['owner', 'admin', 'engineer', 'l1_tech', 'viewer']).refine((r) => r !== 'owner', 'An invite cannot make someone an owner. Invite them as an admin, then make them owner on the Users page.'),
+  role: z.enum(ROLES).refine((r) => r !== 'owner', 'An invite cannot make someone an owner. Invite them as an admin, then make them owner on the Users page.'),
 });
 
 /**

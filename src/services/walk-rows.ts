@@ -5,8 +5,10 @@ export interface WalkNote {
   content: string;
 }
 
-export type WalkKind = 'flow' | 'proposal' | 'adhoc' | 'ai_build';
-export type WalkStatus = 'active' | 'resolved' | 'escalated' | 'abandoned';
+export const WALK_KINDS = ['flow', 'proposal', 'adhoc', 'ai_build'] as const;
+export type WalkKind = (typeof WALK_KINDS)[number];
+export const WALK_STATUSES = ['active', 'resolved', 'escalated', 'abandoned'] as const;
+export type WalkStatus = (typeof WALK_STATUSES)[number];
 
 export interface WalkRow {
   id: string;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { afterCommit, sql } from '../db/tenant.ts';
 import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { type Answer, type FlowNode, type NodeInput, normaliseNodes, resolveStep, validateGraph } from './flow-graph.ts';
+import { ANSWERS, type Answer, type FlowNode, type NodeInput, normaliseNodes, resolveStep, validateGraph } from './flow-graph.ts';
 import { versionNodes } from './flows.ts';
 import { loaders } from './loaders.ts';
 import { escalationNotify } from '../jobs/escalation-notify.ts';
@@ -247,7 +247,7 @@ async function refusal(ctx: Context, walkId: string, actor: UserPrincipal, expec
 const stepInput = z.object({
   sessionId: uuid,
   nodeId: text(100, 1),
-  answer: z.enum(['yes', 'no', 'continue']),
+  answer: z.enum(ANSWERS),
   note: text(4000).nullable().optional(),
   clientStepId: text(100, 1),
   expectedVersion: z.number().int().min(1).nullable().optional(),
