@@ -46,9 +46,16 @@ function log(msg: string) {
 
 async function main() {
   const started = new Date();
-  log(`L1 Workspace benchmark — ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${SECONDS} s per throughput run, server pool ${SERVER_POOL_SIZE}`);
+  log(
+    `L1 Workspace benchmark — ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${SECONDS} s per throughput run, server pool ${SERVER_POOL_SIZE}`,
+  );
   const db = await benchDatabase();
-  const results: Record<string, unknown> = { startedAt: started.toISOString(), machine: { cores: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, node: process.version }, ...(process.env.BENCH_PG_SETTINGS ? { postgresSettings: process.env.BENCH_PG_SETTINGS } : {}), serverPoolSize: SERVER_POOL_SIZE };
+  const results: Record<string, unknown> = {
+    startedAt: started.toISOString(),
+    machine: { cores: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, node: process.version },
+    ...(process.env.BENCH_PG_SETTINGS ? { postgresSettings: process.env.BENCH_PG_SETTINGS } : {}),
+    serverPoolSize: SERVER_POOL_SIZE,
+  };
   try {
     log('seeding 4 accounts …');
     const accounts = await seed(db.urls, { accounts: 4, l1PerAccount: 30, coverersPerAccount: 25 });
@@ -145,9 +152,16 @@ async function main() {
         `p99 ≤ ${goal} ms`,
         ok(r.latency.p99Ms <= goal && r.errors === 0),
       ]);
-      rows.push([`baseline @${r.concurrency}`, `${bl[i]!.stepsPerSecond.toFixed(0)}/s  p50 ${bl[i]!.latency.p50Ms} p99 ${bl[i]!.latency.p99Ms} ms`, '', '']);
-      if (r.legs && r.legs.length > 1) rows.push([`  legs @${r.concurrency}`, `product ${r.legs.join(' ')}; baseline ${bl[i]!.legs!.join(' ')} steps/s`, '', '']);
-      const cp = (x?: { serverMs: number; postgresMs: number; clientMs: number }) => (x ? `server ${x.serverMs} + postgres ${x.postgresMs} + client ${x.clientMs}` : 'n/a');
+      rows.push([
+        `baseline @${r.concurrency}`,
+        `${bl[i]!.stepsPerSecond.toFixed(0)}/s  p50 ${bl[i]!.latency.p50Ms} p99 ${bl[i]!.latency.p99Ms} ms`,
+        '',
+        '',
+      ]);
+      if (r.legs && r.legs.length > 1)
+        rows.push([`  legs @${r.concurrency}`, `product ${r.legs.join(' ')}; baseline ${bl[i]!.legs!.join(' ')} steps/s`, '', '']);
+      const cp = (x?: { serverMs: number; postgresMs: number; clientMs: number }) =>
+        x ? `server ${x.serverMs} + postgres ${x.postgresMs} + client ${x.clientMs}` : 'n/a';
       rows.push([`  CPU ms/step @${r.concurrency}`, `product: ${cp(r.cpuPerStep)}; baseline: ${cp(bl[i]!.cpuPerStep)}`, '', '']);
       const x = ratio[`at${r.concurrency}`]!;
       rows.push([`throughputRatio @${r.concurrency}`, x.toFixed(3), `≥ ${GOALS.throughputRatio}`, ok(x >= GOALS.throughputRatio)]);
@@ -161,15 +175,30 @@ async function main() {
       `p50 ≤ ${GOALS.deliveryP50Ms}, p99 ≤ ${GOALS.deliveryP99Ms}`,
       ok(live.deliveryP50Ms <= GOALS.deliveryP50Ms && live.deliveryP99Ms <= GOALS.deliveryP99Ms),
     ]);
-    rows.push(['live lost/dup/out-of-order', `${live.lost} / ${live.duplicated} / ${live.outOfOrder}`, '0 / 0 / 0', ok(live.lost + live.duplicated + live.outOfOrder === 0)]);
+    rows.push([
+      'live lost/dup/out-of-order',
+      `${live.lost} / ${live.duplicated} / ${live.outOfOrder}`,
+      '0 / 0 / 0',
+      ok(live.lost + live.duplicated + live.outOfOrder === 0),
+    ]);
   }
   const idle = results.idleSockets as Awaited<ReturnType<typeof idleSockets>> | undefined;
   if (idle) {
-    rows.push(['idle sockets', `${idle.connected} connected, RSS ${idle.rssMb} MB (${idle.perSocketKb} KB each)`, `≤ ${GOALS.idleRssMb} MB`, ok(idle.rssMb <= GOALS.idleRssMb && idle.connected === idle.sockets)]);
+    rows.push([
+      'idle sockets',
+      `${idle.connected} connected, RSS ${idle.rssMb} MB (${idle.perSocketKb} KB each)`,
+      `≤ ${GOALS.idleRssMb} MB`,
+      ok(idle.rssMb <= GOALS.idleRssMb && idle.connected === idle.sockets),
+    ]);
   }
   const sweep = results.sweep as Awaited<ReturnType<typeof sweepLoad>> | undefined;
   if (sweep) {
-    rows.push(['sweep', `${sweep.abandoned} of ${sweep.walks} in ${sweep.seconds} s (second run ${sweep.secondRunSeconds} s; CPU per walk: postgres ${sweep.cpuPerWalk.postgresUs} µs, sweeper ${sweep.cpuPerWalk.sweeperUs} µs)`, `≤ ${GOALS.sweepSeconds} s`, ok(sweep.seconds <= GOALS.sweepSeconds)]);
+    rows.push([
+      'sweep',
+      `${sweep.abandoned} of ${sweep.walks} in ${sweep.seconds} s (second run ${sweep.secondRunSeconds} s; CPU per walk: postgres ${sweep.cpuPerWalk.postgresUs} µs, sweeper ${sweep.cpuPerWalk.sweeperUs} µs)`,
+      `≤ ${GOALS.sweepSeconds} s`,
+      ok(sweep.seconds <= GOALS.sweepSeconds),
+    ]);
   }
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   log('');
@@ -178,7 +207,9 @@ async function main() {
   for (const [run, top] of Object.entries(statements ?? {})) {
     log(`\n  Postgres time by statement, ${run}:`);
     for (const st of top.slice(0, 5)) {
-      log(`    ${String(st.totalMs).padStart(7)} ms  ${String(st.calls).padStart(7)} calls  ${st.meanMs.toFixed(3)} ms  ${String(st.buffersPerCall).padStart(5)} buf  ${st.query}`);
+      log(
+        `    ${String(st.totalMs).padStart(7)} ms  ${String(st.calls).padStart(7)} calls  ${st.meanMs.toFixed(3)} ms  ${String(st.buffersPerCall).padStart(5)} buf  ${st.query}`,
+      );
     }
   }
   results.goals = GOALS;

@@ -60,7 +60,12 @@ export async function benchDatabase(): Promise<Database> {
     // BENCH_STATEMENTS=1: per-statement Postgres time in the results (a slow plan shows by name).
     const settings = process.env.BENCH_STATEMENTS ? ['shared_preload_libraries=pg_stat_statements'] : [];
     // BENCH_PG_SETTINGS='wal_buffers=64MB;wal_compression=lz4': server settings to try against the defaults.
-    settings.push(...(process.env.BENCH_PG_SETTINGS ?? '').split(';').map((s) => s.trim()).filter(Boolean));
+    settings.push(
+      ...(process.env.BENCH_PG_SETTINGS ?? '')
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
     embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), logger, settings });
     server = embedded.adminUrl('postgres');
   }
@@ -90,7 +95,15 @@ export async function benchDatabase(): Promise<Database> {
 export function chainFlow(n: number): { rootNodeId: string; nodes: FlowNode[] } {
   const nodes: FlowNode[] = [];
   for (let i = 0; i < n; i++) {
-    nodes.push({ id: `q${i}`, kind: 'question', text: `Check ${i}?`, yesLabel: `Yes ${i}`, noLabel: `No ${i}`, yesNext: `q${i + 1}`, noNext: `q${i + 1}` });
+    nodes.push({
+      id: `q${i}`,
+      kind: 'question',
+      text: `Check ${i}?`,
+      yesLabel: `Yes ${i}`,
+      noLabel: `No ${i}`,
+      yesNext: `q${i + 1}`,
+      noNext: `q${i + 1}`,
+    });
   }
   nodes.push({ id: `q${n}`, kind: 'resolution', text: 'Done' });
   return { rootNodeId: 'q0', nodes };
@@ -107,14 +120,22 @@ export interface SeededAccount {
 export const JWT_SECRET = randomBytes(32).toString('base64url');
 
 /** Accounts, users, flows and sessions straight into Postgres (as the system role). */
-export async function seed(urls: DatabaseUrls, opts: { accounts: number; l1PerAccount: number; coverersPerAccount: number }): Promise<SeededAccount[]> {
+export async function seed(
+  urls: DatabaseUrls,
+  opts: { accounts: number; l1PerAccount: number; coverersPerAccount: number },
+): Promise<SeededAccount[]> {
   const db = benchPool({ connectionString: urls.system, max: 4 });
   const jwt = new Jwt(JWT_SECRET, systemClock, 24 * 3600);
   const hash = await hashPassword('bench-password-1');
   const out: SeededAccount[] = [];
   const chain = chainFlow(400);
   for (let a = 0; a < opts.accounts; a++) {
-    const acc = (await db.query<{ id: string }>(`INSERT INTO accounts (name, slug) VALUES ($1, $2) RETURNING id`, [`Bench ${a}`, `bench-${a}-${randomUUID().slice(0, 6)}`])).rows[0]!.id;
+    const acc = (
+      await db.query<{ id: string }>(`INSERT INTO accounts (name, slug) VALUES ($1, $2) RETURNING id`, [
+        `Bench ${a}`,
+        `bench-${a}-${randomUUID().slice(0, 6)}`,
+      ])
+    ).rows[0]!.id;
     await db.query(`INSERT INTO billing_plans (account_id, engineer_seat_limit, l1_seat_limit) VALUES ($1, NULL, NULL)`, [acc]);
     const user = async (role: string, cover = false) => {
       const id = (
@@ -134,22 +155,16 @@ export async function seed(urls: DatabaseUrls, opts: { accounts: number; l1PerAc
     const owner = await user('owner');
     const flow = async (title: string, f: { rootNodeId: string; nodes: FlowNode[] }) => {
       const fid = (
-        await db.query<{ id: string }>(`INSERT INTO flows (account_id, title, status, draft_nodes, draft_root_node_id, created_by) VALUES ($1, $2, 'draft', $3, $4, $5) RETURNING id`, [
-          acc,
-          title,
-          JSON.stringify(f.nodes),
-          f.rootNodeId,
-          owner.id,
-        ])
+        await db.query<{ id: string }>(
+          `INSERT INTO flows (account_id, title, status, draft_nodes, draft_root_node_id, created_by) VALUES ($1, $2, 'draft', $3, $4, $5) RETURNING id`,
+          [acc, title, JSON.stringify(f.nodes), f.rootNodeId, owner.id],
+        )
       ).rows[0]!.id;
       const vid = (
-        await db.query<{ id: string }>(`INSERT INTO flow_versions (account_id, flow_id, version, nodes, root_node_id, published_by) VALUES ($1, $2, 1, $3, $4, $5) RETURNING id`, [
-          acc,
-          fid,
-          JSON.stringify(f.nodes),
-          f.rootNodeId,
-          owner.id,
-        ])
+        await db.query<{ id: string }>(
+          `INSERT INTO flow_versions (account_id, flow_id, version, nodes, root_node_id, published_by) VALUES ($1, $2, 1, $3, $4, $5) RETURNING id`,
+          [acc, fid, JSON.stringify(f.nodes), f.rootNodeId, owner.id],
+        )
       ).rows[0]!.id;
       await db.query(`UPDATE flows SET status = 'published', latest_version_id = $2, latest_version_no = 1 WHERE id = $1`, [fid, vid]);
       return fid;
@@ -158,7 +173,13 @@ export async function seed(urls: DatabaseUrls, opts: { accounts: number; l1PerAc
     for (let i = 0; i < opts.l1PerAccount; i++) l1.push(await user('l1_tech'));
     const coverers = [];
     for (let i = 0; i < opts.coverersPerAccount; i++) coverers.push(await user('engineer', true));
-    out.push({ id: acc, outlookFlowId: await flow("Outlook won't connect", OUTLOOK_FLOW), chainFlowId: await flow('Long chain', chain), l1, coverers });
+    out.push({
+      id: acc,
+      outlookFlowId: await flow("Outlook won't connect", OUTLOOK_FLOW),
+      chainFlowId: await flow('Long chain', chain),
+      l1,
+      coverers,
+    });
   }
   await db.end();
   return out;
@@ -228,7 +249,12 @@ export async function startServer(urls: DatabaseUrls, env: Record<string, string
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 /** One GraphQL call over HTTP (keep-alive), returning the parsed body. */
-export function gql<T = any>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<{ data?: T; errors?: unknown[] }> {
+export function gql<T = any>(
+  url: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ data?: T; errors?: unknown[] }> {
   const u = new URL('/graphql', url);
   const body = JSON.stringify({ query, variables });
   return new Promise((resolve, reject) => {

@@ -29,7 +29,13 @@ export async function statementStats(adminUrl: string) {
         [n],
       );
       const r2 = (x: number) => Math.round(x * 1000) / 1000;
-      return rows.map((r) => ({ query: r.q, calls: Number(r.calls), totalMs: Math.round(r.total), meanMs: r2(r.mean), buffersPerCall: Number(r.blks) }));
+      return rows.map((r) => ({
+        query: r.q,
+        calls: Number(r.calls),
+        totalMs: Math.round(r.total),
+        meanMs: r2(r.mean),
+        buffersPerCall: Number(r.blks),
+      }));
     },
     close: () => client.end(),
   };

@@ -15,7 +15,13 @@ export interface LatencySummary {
 export function summarize(samples: number[]): LatencySummary {
   const s = [...samples].sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { count: s.length, p50Ms: r(percentile(s, 50)), p95Ms: r(percentile(s, 95)), p99Ms: r(percentile(s, 99)), maxMs: r(s.at(-1) ?? Number.NaN) };
+  return {
+    count: s.length,
+    p50Ms: r(percentile(s, 50)),
+    p95Ms: r(percentile(s, 95)),
+    p99Ms: r(percentile(s, 99)),
+    maxMs: r(s.at(-1) ?? Number.NaN),
+  };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,7 +2,10 @@
 import { spawn } from 'node:child_process';
 
 const procs = [
-  spawn('npx', ['tsx', 'watch', 'src/main.ts'], { stdio: 'inherit', env: { NODE_ENV: 'development', ...process.env, WEB_DIST_DIR: '/nonexistent' } }),
+  spawn('npx', ['tsx', 'watch', 'src/main.ts'], {
+    stdio: 'inherit',
+    env: { NODE_ENV: 'development', ...process.env, WEB_DIST_DIR: '/nonexistent' },
+  }),
   spawn('npx', ['vite', '--config', 'web/vite.config.ts'], { stdio: 'inherit' }),
 ];
 const stop = () => {
@@ -10,4 +13,7 @@ const stop = () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-for (const p of procs) p.on('exit', (code) => { if (code) stop(); });
+for (const p of procs)
+  p.on('exit', (code) => {
+    if (code) stop();
+  });

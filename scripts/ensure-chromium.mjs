@@ -21,7 +21,8 @@ function fail(message) {
 }
 
 if (configured) {
-  if (!executable(configured)) fail(`CHROMIUM_PATH is ${configured}, which is not an executable file. Point it at Chromium, or unset it to use ${DEFAULT}.`);
+  if (!executable(configured))
+    fail(`CHROMIUM_PATH is ${configured}, which is not an executable file. Point it at Chromium, or unset it to use ${DEFAULT}.`);
   process.exit(0);
 }
 if (executable(DEFAULT)) process.exit(0);
@@ -31,7 +32,10 @@ if (process.getuid?.() === 0 && hasApt) {
   process.stdout.write('npm test: Chromium is missing; installing it for the browser tests (apt-get install chromium, once)…\n');
   try {
     execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   } catch {
     // Reported below.
   }

@@ -20,7 +20,8 @@ const USAGE = `usage:
 function seats(v: string | undefined, flag: string): number | null {
   if (v === undefined || v === 'unlimited') return null;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new ValidationError([{ path: [flag], message: `--${flag} must be a whole number or "unlimited"` }]);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ValidationError([{ path: [flag], message: `--${flag} must be a whole number or "unlimited"` }]);
   return n;
 }
 
@@ -76,7 +77,9 @@ async function main() {
       );
     } else {
       const r = await withClient(db.urls.system, (c) => removeDemoAccounts(c));
-      process.stdout.write(r.accounts ? `Removed ${r.accounts} demo account(s) and their ${r.users} user(s).\n` : 'There were no demo accounts.\n');
+      process.stdout.write(
+        r.accounts ? `Removed ${r.accounts} demo account(s) and their ${r.users} user(s).\n` : 'There were no demo accounts.\n',
+      );
     }
   } finally {
     await embedded?.stop();

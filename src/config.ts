@@ -2,9 +2,7 @@ import os from 'node:os';
 import { z } from 'zod';
 
 // Read once at start-up. A bad value stops the process with a message naming the variable.
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const port = z.coerce.number().int().min(0).max(65535);
 const postgresUrl = z
   .string()
@@ -27,18 +25,31 @@ const schema = z.object({
   // stepping: p99 97 ms with 50 connections, 74–90 ms with 3–8 (PostgreSQL wiki: cores × 2 + 1).
   // Raise it for a remote Postgres with more cores than this machine. Capped at 40 so that a large
   // host's request and jobs pools stay well inside embedded Postgres's max_connections (300).
-  DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(Math.min(40, 2 * os.availableParallelism() + 1)),
+  DB_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(Math.min(40, 2 * os.availableParallelism() + 1)),
   // Demo sign-ins have a published password: seeded by default only on the embedded database of a
   // non-production start (`npm start` on a laptop). Elsewhere only when asked for, never in production.
   SEED_DEMO: bool.optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
   REDIS_URL: z.string().url().optional(),
-  ABANDON_AFTER_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+  ABANDON_AFTER_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(24),
   SWEEP_CRON: z.string().min(9).default('0 * * * *'),
   // An L1 tech may take a peer's live walk once it has had no step for this long (the mid-shift
   // hand-off: the peer went on a break or to another call without handing it off first).
-  TAKEOVER_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(10),
+  TAKEOVER_IDLE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(10),
   JOBS_ENABLED: bool.default(true),
   JOBS_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   JOBS_CRON_MONITOR_SECONDS: z.coerce.number().int().min(1).max(45).default(30),
@@ -60,8 +71,20 @@ const schema = z.object({
   CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
-    .pipe(z.array(z.string().url().refine((o) => new URL(o).origin === o, 'must be bare origins like https://dash.example.com'))),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .url()
+          .refine((o) => new URL(o).origin === o, 'must be bare origins like https://dash.example.com'),
+      ),
+    ),
   UPGRADE_URL: z.string().url().default('https://l1workspace.example/billing/upgrade'),
 });
 
@@ -85,8 +108,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = c.NODE_ENV === 'production';
   const refusals: string[] = [];
   // Invite links carry secrets; in production their host must be configured, never guessed.
-  if (production && !c.PUBLIC_URL) refusals.push('PUBLIC_URL: is required when NODE_ENV=production (the address people open, e.g. https://helpdesk.example.com)');
-  if (production && c.SEED_DEMO) refusals.push('SEED_DEMO: cannot be true when NODE_ENV=production (the demo sign-ins have a published password)');
+  if (production && !c.PUBLIC_URL)
+    refusals.push('PUBLIC_URL: is required when NODE_ENV=production (the address people open, e.g. https://helpdesk.example.com)');
+  if (production && c.SEED_DEMO)
+    refusals.push('SEED_DEMO: cannot be true when NODE_ENV=production (the demo sign-ins have a published password)');
   if (refusals.length) throw new ConfigError(`Invalid configuration: ${refusals.join('; ')}`);
   return {
     ...c,

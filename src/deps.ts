@@ -60,7 +60,10 @@ export function createPools(urls: DatabaseUrls, config: Config, logger: Logger) 
     statement_timeout: 120_000,
     application_name: 'l1-workspace-jobs',
   });
-  for (const [name, pool] of [['app', appPool], ['system', systemPool]] as const) {
+  for (const [name, pool] of [
+    ['app', appPool],
+    ['system', systemPool],
+  ] as const) {
     // An idle client dying (Postgres restart) must not crash the process; the pool replaces it.
     pool.on('error', (err) => logger.warn({ pool: name, err: err.message }, 'idle database connection lost'));
   }

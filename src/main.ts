@@ -71,7 +71,9 @@ async function main(): Promise<void> {
     } catch (err) {
       const code = (err as { code?: string }).code;
       throw new StartupError(
-        code === 'EADDRINUSE' ? `PORT ${config.PORT} is already in use; set PORT to a free port.` : `Cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}`,
+        code === 'EADDRINUSE'
+          ? `PORT ${config.PORT} is already in use; set PORT to a free port.`
+          : `Cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}`,
       );
     }
   } catch (err) {

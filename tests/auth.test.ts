@@ -11,17 +11,38 @@ const Login = graphql(`
         accessToken
         refreshToken
         accessTokenExpiresAt
-        user { id email role }
+        user {
+          id
+          email
+          role
+        }
       }
-      ... on Error { message code }
-      ... on ValidationError { issues { path message } }
+      ... on Error {
+        message
+        code
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
 
 const Me = graphql(`
   query AuthTest_Me {
-    me { id email name role canCoverL1 account { name } }
+    me {
+      id
+      email
+      name
+      role
+      canCoverL1
+      account {
+        name
+      }
+    }
   }
 `);
 
@@ -62,7 +83,11 @@ describe('login and me', () => {
     const user = await t.factory.user(account.id, 'l1_tech');
     const wrong = await t.gql.runOk(Login, { email: user.email, password: 'not-the-password' });
     const unknown = await t.gql.runOk(Login, { email: 'nobody-here@example.test', password: 'not-the-password' });
-    expect(wrong.login).toEqual({ __typename: 'InvalidCredentials', message: 'Email or password is incorrect', code: 'invalid_credentials' });
+    expect(wrong.login).toEqual({
+      __typename: 'InvalidCredentials',
+      message: 'Email or password is incorrect',
+      code: 'invalid_credentials',
+    });
     expect(unknown.login).toEqual(wrong.login);
   });
 
@@ -106,7 +131,14 @@ describe('bad credentials and bad requests', () => {
     // By hand in SQL: instances hear of it through a database notification, within moments.
     await t.system.query('UPDATE users SET is_active = false WHERE id = $1', [user.id]);
     await expect
-      .poll(() => t.gql.runDenied(Me, {}, 'UNAUTHENTICATED', { token }).then(() => true, () => false), { timeout: 2000, interval: 20 })
+      .poll(
+        () =>
+          t.gql.runDenied(Me, {}, 'UNAUTHENTICATED', { token }).then(
+            () => true,
+            () => false,
+          ),
+        { timeout: 2000, interval: 20 },
+      )
       .toBe(true);
   });
 

@@ -153,7 +153,12 @@ async function nestedOutcome(entry: NestedEntry, token: string | null): Promise<
   if (parent == null || typeof parent !== 'object') return `parent lost: ${JSON.stringify(body)}`;
   if (!errors.length) return value === undefined || (value === null && !entry.noValue) ? `no value: ${JSON.stringify(body)}` : 'allow';
   const [e] = errors;
-  if (errors.length === 1 && e?.extensions?.code === 'FORBIDDEN' && JSON.stringify(e.path) === JSON.stringify(entry.path) && value === null) {
+  if (
+    errors.length === 1 &&
+    e?.extensions?.code === 'FORBIDDEN' &&
+    JSON.stringify(e.path) === JSON.stringify(entry.path) &&
+    value === null
+  ) {
     return 'deny';
   }
   return `unexpected: ${JSON.stringify(body)}`;
@@ -189,7 +194,10 @@ describe('authorization matrix: nested fields', () => {
       { query: '{ flows { id title draftRootNodeId draftNodes { id } draftIssues { message } versions { id } } }' },
       { token: nested.p.tokens.l1_tech },
     );
-    const body = (await res.json()) as { data: { flows: Array<Record<string, unknown>> } | null; errors: Array<{ path: unknown[]; extensions: { code: string } }> };
+    const body = (await res.json()) as {
+      data: { flows: Array<Record<string, unknown>> } | null;
+      errors: Array<{ path: unknown[]; extensions: { code: string } }>;
+    };
     expect(body.data?.flows).toEqual([
       { id: expect.any(String), title: expect.any(String), draftRootNodeId: null, draftNodes: null, draftIssues: null, versions: null },
     ]);

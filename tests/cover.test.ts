@@ -12,16 +12,39 @@ import { collect } from './helpers/ws.ts';
 
 const Intake = graphql(`
   mutation Cover_Intake($flowId: ID) {
-    intake(problemStatement: "Outlook keeps asking for a password", customerName: "Acme", customerContact: "pat@acme.test", flowId: $flowId) {
+    intake(
+      problemStatement: "Outlook keeps asking for a password"
+      customerName: "Acme"
+      customerContact: "pat@acme.test"
+      flowId: $flowId
+    ) {
       __typename
-      ... on IntakePayload { session { id version } ticket { id } }
+      ... on IntakePayload {
+        session {
+          id
+          version
+        }
+        ticket {
+          id
+        }
+      }
     }
   }
 `);
 const Step = graphql(`
   mutation Cover_Step($id: ID!, $c: String!) {
     recordStep(sessionId: $id, nodeId: "opens", answer: YES, clientStepId: $c) {
-      __typename ... on WalkSession { version handler { id } } ... on ConflictError { reason message }
+      __typename
+      ... on WalkSession {
+        version
+        handler {
+          id
+        }
+      }
+      ... on ConflictError {
+        reason
+        message
+      }
     }
   }
 `);
@@ -29,22 +52,61 @@ const TakeOver = graphql(`
   mutation Cover_TakeOver($id: ID!, $v: Int) {
     takeOverWalk(sessionId: $id, expectedVersion: $v) {
       __typename
-      ... on WalkSession { version actingAs handler { id } takenFrom { id } releasedAt }
-      ... on ConflictError { reason message currentVersion }
+      ... on WalkSession {
+        version
+        actingAs
+        handler {
+          id
+        }
+        takenFrom {
+          id
+        }
+        releasedAt
+      }
+      ... on ConflictError {
+        reason
+        message
+        currentVersion
+      }
     }
   }
 `);
 const Release = graphql(`
   mutation Cover_Release($id: ID!) {
-    releaseWalk(sessionId: $id) { __typename ... on WalkSession { version releasedAt handler { id } } ... on ConflictError { reason message } }
+    releaseWalk(sessionId: $id) {
+      __typename
+      ... on WalkSession {
+        version
+        releasedAt
+        handler {
+          id
+        }
+      }
+      ... on ConflictError {
+        reason
+        message
+      }
+    }
   }
 `);
 const AskBack = graphql(`
   mutation Cover_AskBack($id: ID!) {
     requestWalkBack(sessionId: $id) {
       __typename
-      ... on WalkSession { version handBackRequestedAt handler { id } takenFrom { id } }
-      ... on ConflictError { reason message }
+      ... on WalkSession {
+        version
+        handBackRequestedAt
+        handler {
+          id
+        }
+        takenFrom {
+          id
+        }
+      }
+      ... on ConflictError {
+        reason
+        message
+      }
     }
   }
 `);
@@ -52,10 +114,30 @@ const HandBack = graphql(`
   mutation Cover_HandBack($id: ID!, $to: ID) {
     handBackWalk(sessionId: $id, toUserId: $to) {
       __typename
-      ... on WalkSession { version actingAs handler { id } takenFrom { id } handBackRequestedAt }
-      ... on ConflictError { reason message }
-      ... on ValidationError { issues { path message } }
-      ... on NotFoundError { entity }
+      ... on WalkSession {
+        version
+        actingAs
+        handler {
+          id
+        }
+        takenFrom {
+          id
+        }
+        handBackRequestedAt
+      }
+      ... on ConflictError {
+        reason
+        message
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on NotFoundError {
+        entity
+      }
     }
   }
 `);
@@ -63,24 +145,69 @@ const Rule = graphql(`
   query Cover_Rule($id: ID!) {
     walkSession(id: $id) {
       __typename
-      ... on WalkSession { version handler { id } canTakeOver takeOverOpensAt takeOverBlockedReason }
+      ... on WalkSession {
+        version
+        handler {
+          id
+        }
+        canTakeOver
+        takeOverOpensAt
+        takeOverBlockedReason
+      }
     }
   }
 `);
 const Escalate = graphql(`
   mutation Cover_Escalate($id: ID!) {
-    escalateWalk(sessionId: $id, reasonCategory: HARDWARE_FAILURE) { __typename ... on EscalationPayload { notifiedCount warning ticket { id } } }
+    escalateWalk(sessionId: $id, reasonCategory: HARDWARE_FAILURE) {
+      __typename
+      ... on EscalationPayload {
+        notifiedCount
+        warning
+        ticket {
+          id
+        }
+      }
+    }
   }
 `);
-const Claim = graphql(`mutation Cover_Claim($id: ID!) { claimEscalation(ticketId: $id) { __typename ... on InternalTicket { assignedEngineer { id } } } }`);
+const Claim = graphql(`
+  mutation Cover_Claim($id: ID!) {
+    claimEscalation(ticketId: $id) {
+      __typename
+      ... on InternalTicket {
+        assignedEngineer {
+          id
+        }
+      }
+    }
+  }
+`);
 const ResolveEsc = graphql(`
   mutation Cover_ResolveEscalation($id: ID!, $notes: String!) {
     resolveEscalation(ticketId: $id, resolutionNotes: $notes) {
       __typename
-      ... on InternalTicket { status resolutionNotes resolvedAt assignedEngineer { id } }
-      ... on ConflictError { reason message }
-      ... on ValidationError { issues { path message } }
-      ... on NotFoundError { entity }
+      ... on InternalTicket {
+        status
+        resolutionNotes
+        resolvedAt
+        assignedEngineer {
+          id
+        }
+      }
+      ... on ConflictError {
+        reason
+        message
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on NotFoundError {
+        entity
+      }
     }
   }
 `);
@@ -88,16 +215,42 @@ const ReleaseEsc = graphql(`
   mutation Cover_ReleaseEscalation($id: ID!) {
     releaseEscalation(ticketId: $id) {
       __typename
-      ... on InternalTicket { status assignedEngineer { id } }
-      ... on ConflictError { reason message }
-      ... on NotFoundError { entity }
+      ... on InternalTicket {
+        status
+        assignedEngineer {
+          id
+        }
+      }
+      ... on ConflictError {
+        reason
+        message
+      }
+      ... on NotFoundError {
+        entity
+      }
     }
   }
 `);
 const Unclaimed = graphql(`
-  query Cover_Unclaimed { escalations(unclaimedOnly: true, first: 100) { __typename ... on TicketPage { nodes { id } } } }
+  query Cover_Unclaimed {
+    escalations(unclaimedOnly: true, first: 100) {
+      __typename
+      ... on TicketPage {
+        nodes {
+          id
+        }
+      }
+    }
+  }
 `);
-const Notifications = graphql(`query Cover_Notifications { notifications { kind payload } }`);
+const Notifications = graphql(`
+  query Cover_Notifications {
+    notifications {
+      kind
+      payload
+    }
+  }
+`);
 
 let t: TestApp;
 let accountId: string;
@@ -151,7 +304,8 @@ describe('an L1 tech taking a peer’s call', () => {
     expect(r.takeOverWalk).toMatchObject({
       __typename: 'ConflictError',
       reason: 'PEER_STILL_HANDLING',
-      message: 'Lena Tech is still working this call. You can take it over once they hand it off to the desk, or after 10 minutes without a step',
+      message:
+        'Lena Tech is still working this call. You can take it over once they hand it off to the desk, or after 10 minutes without a step',
     });
     expect(await handlerOf(w.id)).toBe(l1.id);
     expect(await audits(w.id, 'l1.session.takeover')).toEqual([]);
@@ -166,21 +320,42 @@ describe('an L1 tech taking a peer’s call', () => {
   it('may pick it up once the peer hands it off to the desk (audited); the peer cannot simply take it back', async () => {
     const w = await startWalk();
     const released = await t.gql.runOk(Release, { id: w.id }, { token: tokens.l1 });
-    expect(released.releaseWalk).toMatchObject({ __typename: 'WalkSession', version: 2, releasedAt: expect.any(String), handler: { id: l1.id } });
+    expect(released.releaseWalk).toMatchObject({
+      __typename: 'WalkSession',
+      version: 2,
+      releasedAt: expect.any(String),
+      handler: { id: l1.id },
+    });
     expect(await audits(w.id, 'l1.session.release')).toEqual([{ actor_id: l1.id, payload: { from: l1.id } }]);
-    expect((await t.gql.runOk(Rule, { id: w.id }, { token: tokens.l1b })).walkSession).toMatchObject({ canTakeOver: true, takeOverBlockedReason: null });
+    expect((await t.gql.runOk(Rule, { id: w.id }, { token: tokens.l1b })).walkSession).toMatchObject({
+      canTakeOver: true,
+      takeOverBlockedReason: null,
+    });
 
     const took = await t.gql.runOk(TakeOver, { id: w.id, v: 2 }, { token: tokens.l1b });
-    expect(took.takeOverWalk).toMatchObject({ __typename: 'WalkSession', version: 3, actingAs: null, handler: { id: l1b.id }, takenFrom: null, releasedAt: null });
+    expect(took.takeOverWalk).toMatchObject({
+      __typename: 'WalkSession',
+      version: 3,
+      actingAs: null,
+      handler: { id: l1b.id },
+      takenFrom: null,
+      releasedAt: null,
+    });
     const back = await t.gql.runOk(TakeOver, { id: w.id, v: 3 }, { token: tokens.l1 });
-    expect(back.takeOverWalk).toMatchObject({ __typename: 'ConflictError', reason: 'PEER_STILL_HANDLING', message: expect.stringContaining('Luis Tech') });
+    expect(back.takeOverWalk).toMatchObject({
+      __typename: 'ConflictError',
+      reason: 'PEER_STILL_HANDLING',
+      message: expect.stringContaining('Luis Tech'),
+    });
     expect(await handlerOf(w.id)).toBe(l1b.id);
   });
 
   it('may take it once it has sat idle for the configured time (10 minutes), not before', async () => {
     const w = await startWalk();
     await idleFor(w.id, 9);
-    expect((await t.gql.runOk(TakeOver, { id: w.id, v: 1 }, { token: tokens.l1b })).takeOverWalk).toMatchObject({ reason: 'PEER_STILL_HANDLING' });
+    expect((await t.gql.runOk(TakeOver, { id: w.id, v: 1 }, { token: tokens.l1b })).takeOverWalk).toMatchObject({
+      reason: 'PEER_STILL_HANDLING',
+    });
     await idleFor(w.id, 11);
     expect((await t.gql.runOk(Rule, { id: w.id }, { token: tokens.l1b })).walkSession).toMatchObject({ canTakeOver: true });
     const took = await t.gql.runOk(TakeOver, { id: w.id, v: 1 }, { token: tokens.l1b });
@@ -213,7 +388,12 @@ describe('a coverer’s takeover', () => {
   it('sticks: neither the technician it was taken from nor a peer can take it, even when idle', async () => {
     const w = await startWalk();
     const took = await t.gql.runOk(TakeOver, { id: w.id }, { token: tokens.coverer });
-    expect(took.takeOverWalk).toMatchObject({ __typename: 'WalkSession', version: 2, handler: { id: coverer.id }, takenFrom: { id: l1.id } });
+    expect(took.takeOverWalk).toMatchObject({
+      __typename: 'WalkSession',
+      version: 2,
+      handler: { id: coverer.id },
+      takenFrom: { id: l1.id },
+    });
     await idleFor(w.id, 60);
     const mine = await t.gql.runOk(TakeOver, { id: w.id, v: 2 }, { token: tokens.l1 });
     expect(mine.takeOverWalk).toMatchObject({
@@ -222,7 +402,10 @@ describe('a coverer’s takeover', () => {
       message: 'Erin Engineer took over this call; ask for it back and they can hand it to you',
     });
     const peer = await t.gql.runOk(TakeOver, { id: w.id, v: 2 }, { token: tokens.l1b });
-    expect(peer.takeOverWalk).toMatchObject({ reason: 'TAKEN_BY_COVERER', message: 'Erin Engineer is covering this call; only they can hand it on' });
+    expect(peer.takeOverWalk).toMatchObject({
+      reason: 'TAKEN_BY_COVERER',
+      message: 'Erin Engineer is covering this call; only they can hand it on',
+    });
     expect(await handlerOf(w.id)).toBe(coverer.id);
     expect((await t.gql.runOk(Rule, { id: w.id }, { token: tokens.l1 })).walkSession).toMatchObject({
       canTakeOver: false,
@@ -248,7 +431,12 @@ describe('a coverer’s takeover', () => {
     expect(stranger.requestWalkBack).toMatchObject({ __typename: 'ConflictError', reason: 'NOT_TAKEN_FROM_YOU' });
 
     const asked = await t.gql.runOk(AskBack, { id: w.id }, { token: tokens.l1 });
-    expect(asked.requestWalkBack).toMatchObject({ __typename: 'WalkSession', version: 3, handBackRequestedAt: expect.any(String), handler: { id: coverer.id } });
+    expect(asked.requestWalkBack).toMatchObject({
+      __typename: 'WalkSession',
+      version: 3,
+      handBackRequestedAt: expect.any(String),
+      handler: { id: coverer.id },
+    });
     // Asking twice changes nothing.
     expect((await t.gql.runOk(AskBack, { id: w.id }, { token: tokens.l1 })).requestWalkBack).toMatchObject({ version: 3 });
     expect(await audits(w.id, 'l1.session.handback_request')).toEqual([{ actor_id: l1.id, payload: { from: coverer.id, to: l1.id } }]);
@@ -258,13 +446,27 @@ describe('a coverer’s takeover', () => {
     });
 
     // Only the handler can hand it back.
-    expect((await t.gql.runOk(HandBack, { id: w.id }, { token: tokens.l1 })).handBackWalk).toMatchObject({ __typename: 'ConflictError', reason: 'NOT_HANDLER' });
+    expect((await t.gql.runOk(HandBack, { id: w.id }, { token: tokens.l1 })).handBackWalk).toMatchObject({
+      __typename: 'ConflictError',
+      reason: 'NOT_HANDLER',
+    });
     const back = await t.gql.runOk(HandBack, { id: w.id }, { token: tokens.coverer });
-    expect(back.handBackWalk).toMatchObject({ __typename: 'WalkSession', version: 4, actingAs: null, handler: { id: l1.id }, takenFrom: null, handBackRequestedAt: null });
-    expect(await audits(w.id, 'l1.session.handback')).toEqual([{ actor_id: coverer.id, payload: { from: coverer.id, to: l1.id, requested: true } }]);
+    expect(back.handBackWalk).toMatchObject({
+      __typename: 'WalkSession',
+      version: 4,
+      actingAs: null,
+      handler: { id: l1.id },
+      takenFrom: null,
+      handBackRequestedAt: null,
+    });
+    expect(await audits(w.id, 'l1.session.handback')).toEqual([
+      { actor_id: coverer.id, payload: { from: coverer.id, to: l1.id, requested: true } },
+    ]);
     const step = await t.gql.runOk(Step, { id: w.id, c: 'after-handback' }, { token: tokens.l1 });
     expect(step.recordStep).toMatchObject({ __typename: 'WalkSession', handler: { id: l1.id } });
-    expect((await t.gql.runOk(Step, { id: w.id, c: 'coverer-late' }, { token: tokens.coverer })).recordStep).toMatchObject({ reason: 'NOT_HANDLER' });
+    expect((await t.gql.runOk(Step, { id: w.id, c: 'coverer-late' }, { token: tokens.coverer })).recordStep).toMatchObject({
+      reason: 'NOT_HANDLER',
+    });
   });
 
   it('refuses a hand-back to someone who cannot take calls, or with nobody to hand it to', async () => {
@@ -277,7 +479,10 @@ describe('a coverer’s takeover', () => {
       issues: [{ path: ['toUserId'], message: 'Vera Viewer cannot take calls: choose an L1 technician or someone who covers the desk' }],
     });
     const other = await t.factory.user((await t.factory.account()).id, 'l1_tech');
-    expect((await t.gql.runOk(HandBack, { id: w.id, to: other.id }, { token: tokens.coverer })).handBackWalk).toEqual({ __typename: 'NotFoundError', entity: 'User' });
+    expect((await t.gql.runOk(HandBack, { id: w.id, to: other.id }, { token: tokens.coverer })).handBackWalk).toEqual({
+      __typename: 'NotFoundError',
+      entity: 'User',
+    });
     // To a peer instead of the original technician: allowed.
     const toPeer = await t.gql.runOk(HandBack, { id: w.id, to: l1b.id }, { token: tokens.coverer });
     expect(toPeer.handBackWalk).toMatchObject({ __typename: 'WalkSession', handler: { id: l1b.id } });
@@ -292,11 +497,21 @@ describe('a coverer’s takeover', () => {
     const w = await startWalk();
     await t.gql.runOk(TakeOver, { id: w.id }, { token: tokens.coverer });
     const q = `subscription($id: ID!) { walkSession(id: $id) { version handler { id } handBackRequestedAt takenFrom { id } } }`;
-    type Ev = { walkSession: { version: number; handler: { id: string }; handBackRequestedAt: string | null; takenFrom: { id: string } | null } };
+    type Ev = {
+      walkSession: { version: number; handler: { id: string }; handBackRequestedAt: string | null; takenFrom: { id: string } | null };
+    };
     const covererWalk = collect<Ev>(t.url, tokens.coverer!, q, { id: w.id });
     const l1Walk = collect<Ev>(t.url, tokens.l1!, q, { id: w.id });
-    const bell = collect<{ notifications: { kind: string; payload: { walkId?: string } } }>(t.url, tokens.coverer!, 'subscription { notifications { kind payload } }');
-    const board = collect<{ activeWalks: { change: string; session: { id: string } } }>(t.url, tokens.coverer!, 'subscription { activeWalks { change session { id } } }');
+    const bell = collect<{ notifications: { kind: string; payload: { walkId?: string } } }>(
+      t.url,
+      tokens.coverer!,
+      'subscription { notifications { kind payload } }',
+    );
+    const board = collect<{ activeWalks: { change: string; session: { id: string } } }>(
+      t.url,
+      tokens.coverer!,
+      'subscription { activeWalks { change session { id } } }',
+    );
     await covererWalk.waitFor(() => true);
     await l1Walk.waitFor(() => true);
     await new Promise((r) => setTimeout(r, 150));
@@ -310,7 +525,10 @@ describe('a coverer’s takeover', () => {
     const back = await l1Walk.waitFor((e) => e.walkSession.handler.id === l1.id);
     expect(back.walkSession).toMatchObject({ version: 4, handBackRequestedAt: null, takenFrom: null });
     await board.waitFor((e) => e.activeWalks.change === 'HANDOVER' && e.activeWalks.session.id === w.id);
-    expect(board.events.filter((e) => e.activeWalks.session.id === w.id).map((e) => e.activeWalks.change)).toEqual(['HANDBACK_REQUESTED', 'HANDOVER']);
+    expect(board.events.filter((e) => e.activeWalks.session.id === w.id).map((e) => e.activeWalks.change)).toEqual([
+      'HANDBACK_REQUESTED',
+      'HANDOVER',
+    ]);
     for (const c of [covererWalk, l1Walk, bell, board]) await c.dispose();
   });
 });
@@ -324,11 +542,22 @@ describe('another account', () => {
     const other = (await t.factory.account()).id;
     const outsider = await t.factory.token(await t.factory.user(other, 'owner'));
     expect((await t.gql.runOk(AskBack, { id: w.id }, { token: outsider })).requestWalkBack).toMatchObject({ __typename: 'NotFoundError' });
-    expect((await t.gql.runOk(HandBack, { id: w.id, to: l1.id }, { token: outsider })).handBackWalk).toMatchObject({ __typename: 'NotFoundError' });
+    expect((await t.gql.runOk(HandBack, { id: w.id, to: l1.id }, { token: outsider })).handBackWalk).toMatchObject({
+      __typename: 'NotFoundError',
+    });
     expect((await t.gql.runOk(Release, { id: w.id }, { token: outsider })).releaseWalk).toMatchObject({ __typename: 'NotFoundError' });
-    expect((await t.gql.runOk(ResolveEsc, { id: esc.ticketId, notes: 'x' }, { token: outsider })).resolveEscalation).toEqual({ __typename: 'NotFoundError', entity: 'Ticket' });
-    expect((await t.gql.runOk(ReleaseEsc, { id: esc.ticketId }, { token: outsider })).releaseEscalation).toEqual({ __typename: 'NotFoundError', entity: 'Ticket' });
-    const { rows } = await t.system.query('SELECT handler_user_id, version, released_at, handback_requested_at FROM walk_sessions WHERE id = $1', [w.id]);
+    expect((await t.gql.runOk(ResolveEsc, { id: esc.ticketId, notes: 'x' }, { token: outsider })).resolveEscalation).toEqual({
+      __typename: 'NotFoundError',
+      entity: 'Ticket',
+    });
+    expect((await t.gql.runOk(ReleaseEsc, { id: esc.ticketId }, { token: outsider })).releaseEscalation).toEqual({
+      __typename: 'NotFoundError',
+      entity: 'Ticket',
+    });
+    const { rows } = await t.system.query(
+      'SELECT handler_user_id, version, released_at, handback_requested_at FROM walk_sessions WHERE id = $1',
+      [w.id],
+    );
     expect(rows).toEqual([{ handler_user_id: coverer.id, version: 2, released_at: null, handback_requested_at: null }]);
     const tk = await t.system.query('SELECT status FROM internal_tickets WHERE id = $1', [esc.ticketId]);
     expect(tk.rows).toEqual([{ status: 'escalated' }]);
@@ -362,9 +591,12 @@ describe('escalations reach the engineers', () => {
     expect(r2.escalateWalk).toMatchObject({ notifiedCount: 3 });
 
     const recipients = async (walkId: string) =>
-      (await t.system.query<{ recipient_id: string }>(`SELECT recipient_id FROM notifications WHERE payload->>'walkId' = $1 ORDER BY recipient_id`, [walkId])).rows.map(
-        (r) => r.recipient_id,
-      );
+      (
+        await t.system.query<{ recipient_id: string }>(
+          `SELECT recipient_id FROM notifications WHERE payload->>'walkId' = $1 ORDER BY recipient_id`,
+          [walkId],
+        )
+      ).rows.map((r) => r.recipient_id);
     await eventually(async () => expect(await recipients(techWalk)).toEqual([o.id, a.id, e.id, c.id].sort()));
     await eventually(async () => expect(await recipients(covererWalk)).toEqual([o.id, a.id, e.id].sort()));
   });
@@ -379,7 +611,9 @@ describe('escalations reach the engineers', () => {
     const walkId = r.intake.session.id;
     expect((await t.gql.runOk(Escalate, { id: walkId }, { token: tech })).escalateWalk).toMatchObject({ notifiedCount: 120 });
     await eventually(async () => {
-      const { rows } = await t.system.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE payload->>'walkId' = $1`, [walkId]);
+      const { rows } = await t.system.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE payload->>'walkId' = $1`, [
+        walkId,
+      ]);
       expect(rows[0]!.n).toBe(120);
     }, 15_000);
   });
@@ -387,9 +621,22 @@ describe('escalations reach the engineers', () => {
   it('the escalations feed and the bell update live for an engineer; another account’s feed hears nothing', async () => {
     const engineer = await t.factory.user(accountId, 'engineer', { name: 'Eli Engineer' });
     const engToken = await t.factory.token(engineer);
-    type Feed = { escalations: { change: string; ticket: { id: string; status: string; problemStatement: string; assignedEngineer: { id: string } | null } | null } };
-    const feed = collect<Feed>(t.url, engToken, 'subscription { escalations { change ticket { id status problemStatement assignedEngineer { id } } } }');
-    const bell = collect<{ notifications: { kind: string; payload: { ticketId?: string } } }>(t.url, engToken, 'subscription { notifications { kind payload } }');
+    type Feed = {
+      escalations: {
+        change: string;
+        ticket: { id: string; status: string; problemStatement: string; assignedEngineer: { id: string } | null } | null;
+      };
+    };
+    const feed = collect<Feed>(
+      t.url,
+      engToken,
+      'subscription { escalations { change ticket { id status problemStatement assignedEngineer { id } } } }',
+    );
+    const bell = collect<{ notifications: { kind: string; payload: { ticketId?: string } } }>(
+      t.url,
+      engToken,
+      'subscription { notifications { kind payload } }',
+    );
     const outsider = await t.factory.user((await t.factory.account()).id, 'engineer');
     const otherFeed = collect<Feed>(t.url, await t.factory.token(outsider), 'subscription { escalations { change } }');
     await new Promise((r) => setTimeout(r, 200));
@@ -397,7 +644,11 @@ describe('escalations reach the engineers', () => {
     const w = await startWalk();
     await t.gql.runOk(Escalate, { id: w.id }, { token: tokens.l1 });
     const raised = await feed.waitFor((e) => e.escalations.change === 'ESCALATED' && e.escalations.ticket?.id === w.ticketId);
-    expect(raised.escalations.ticket).toMatchObject({ status: 'ESCALATED', problemStatement: 'Outlook keeps asking for a password', assignedEngineer: null });
+    expect(raised.escalations.ticket).toMatchObject({
+      status: 'ESCALATED',
+      problemStatement: 'Outlook keeps asking for a password',
+      assignedEngineer: null,
+    });
     await bell.waitFor((e) => e.notifications.kind === 'escalation' && e.notifications.payload.ticketId === w.ticketId, 8000);
 
     await t.gql.runOk(Claim, { id: w.ticketId }, { token: engToken });
@@ -432,12 +683,19 @@ describe('finishing a claimed escalation', () => {
     const other = await t.factory.token(await t.factory.user(accountId, 'engineer'));
 
     const unclaimed = await t.gql.runOk(ResolveEsc, { id: ticketId, notes: 'done' }, { token: engToken });
-    expect(unclaimed.resolveEscalation).toMatchObject({ __typename: 'ConflictError', reason: 'NOT_ASSIGNEE', message: 'Claim this escalation before you resolve it' });
+    expect(unclaimed.resolveEscalation).toMatchObject({
+      __typename: 'ConflictError',
+      reason: 'NOT_ASSIGNEE',
+      message: 'Claim this escalation before you resolve it',
+    });
     await t.gql.runOk(Claim, { id: ticketId }, { token: engToken });
     const blank = await t.gql.runOk(ResolveEsc, { id: ticketId, notes: '  ' }, { token: engToken });
     expect(blank.resolveEscalation).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['resolutionNotes'] }] });
     const notMine = await t.gql.runOk(ResolveEsc, { id: ticketId, notes: 'done' }, { token: other });
-    expect(notMine.resolveEscalation).toMatchObject({ reason: 'NOT_ASSIGNEE', message: 'Casey Claimer claimed this escalation; only they or an admin can resolve it' });
+    expect(notMine.resolveEscalation).toMatchObject({
+      reason: 'NOT_ASSIGNEE',
+      message: 'Casey Claimer claimed this escalation; only they or an admin can resolve it',
+    });
 
     const ok = await t.gql.runOk(ResolveEsc, { id: ticketId, notes: 'Mailbox was over quota; archived old mail.' }, { token: engToken });
     expect(ok.resolveEscalation).toMatchObject({
@@ -465,12 +723,16 @@ describe('finishing a claimed escalation', () => {
     const list = await t.gql.runOk(Unclaimed, {}, { token: other });
     if (list.escalations.__typename !== 'TicketPage') throw new Error('list');
     expect(list.escalations.nodes.map((n) => n.id)).toContain(ticketId);
-    const { rows } = await t.system.query(`SELECT actor_id, payload FROM audit_logs WHERE entity_id = $1 AND action = 'ticket.release'`, [ticketId]);
+    const { rows } = await t.system.query(`SELECT actor_id, payload FROM audit_logs WHERE entity_id = $1 AND action = 'ticket.release'`, [
+      ticketId,
+    ]);
     expect(rows).toEqual([{ actor_id: eng.id, payload: { from: eng.id } }]);
 
     // An owner may release (and resolve) an escalation someone else claimed.
     await t.gql.runOk(Claim, { id: ticketId }, { token: other });
-    expect((await t.gql.runOk(ReleaseEsc, { id: ticketId }, { token: tokens.owner })).releaseEscalation).toMatchObject({ assignedEngineer: null });
+    expect((await t.gql.runOk(ReleaseEsc, { id: ticketId }, { token: tokens.owner })).releaseEscalation).toMatchObject({
+      assignedEngineer: null,
+    });
     const missing = await t.gql.runOk(ReleaseEsc, { id: '00000000-0000-4000-8000-000000000000' }, { token: engToken });
     expect(missing.releaseEscalation).toEqual({ __typename: 'NotFoundError', entity: 'Ticket' });
   });

@@ -15,32 +15,93 @@ const Intake = graphql(`
       __typename
       ... on IntakePayload {
         outcome
-        ticket { id customerName customerContact problemStatement }
-        session { id kind actingAs }
+        ticket {
+          id
+          customerName
+          customerContact
+          problemStatement
+        }
+        session {
+          id
+          kind
+          actingAs
+        }
       }
-      ... on ValidationError { issues { path message } }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
 const NoWalk = graphql(`
   mutation DeskSeed_NoWalk($problem: String!, $name: String, $contact: String, $reason: String) {
-    escalateWithoutWalk(problemStatement: $problem, customerName: $name, customerContact: $contact, reasonCategory: OTHER, reason: $reason) {
+    escalateWithoutWalk(
+      problemStatement: $problem
+      customerName: $name
+      customerContact: $contact
+      reasonCategory: OTHER
+      reason: $reason
+    ) {
       __typename
       ... on EscalationPayload {
         notifiedCount
         session {
-          id kind status actingAs endedAt
-          handler { id } createdBy { id }
-          handoff { problemStatement customerName customerContact reasonCategory reason transcript { seq } escalatedBy { id name } }
+          id
+          kind
+          status
+          actingAs
+          endedAt
+          handler {
+            id
+          }
+          createdBy {
+            id
+          }
+          handoff {
+            problemStatement
+            customerName
+            customerContact
+            reasonCategory
+            reason
+            transcript {
+              seq
+            }
+            escalatedBy {
+              id
+              name
+            }
+          }
         }
         ticket {
-          id status customerName customerContact
-          handoff { customerName customerContact reason }
-          walks { id kind status }
-          latestWalk { id status }
+          id
+          status
+          customerName
+          customerContact
+          handoff {
+            customerName
+            customerContact
+            reason
+          }
+          walks {
+            id
+            kind
+            status
+          }
+          latestWalk {
+            id
+            status
+          }
         }
       }
-      ... on ValidationError { issues { path message } }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
@@ -48,13 +109,36 @@ const Step = graphql(`
   mutation DeskSeed_Step($sessionId: ID!, $clientStepId: String!) {
     recordStep(sessionId: $sessionId, nodeId: "opens", answer: YES, clientStepId: $clientStepId) {
       __typename
-      ... on WalkSession { actingAs steps { actingAs actor { id } } }
+      ... on WalkSession {
+        actingAs
+        steps {
+          actingAs
+          actor {
+            id
+          }
+        }
+      }
     }
   }
 `);
 const Escalations = graphql(`
   query DeskSeed_Escalations {
-    escalations(first: 50) { __typename ... on TicketPage { nodes { id customerName walks { kind status handoff { reason } } } } }
+    escalations(first: 50) {
+      __typename
+      ... on TicketPage {
+        nodes {
+          id
+          customerName
+          walks {
+            kind
+            status
+            handoff {
+              reason
+            }
+          }
+        }
+      }
+    }
   }
 `);
 
@@ -110,10 +194,10 @@ describe('intake needs only the problem statement (item 13)', () => {
 
   it('lets the database hold no blank customer either: another writer gets the same rule', async () => {
     await expect(
-      t.system.query(
-        `INSERT INTO internal_tickets (account_id, customer_name, problem_statement, created_by) VALUES ($1, '  ', 'p', $2)`,
-        [accountId, people.l1.id],
-      ),
+      t.system.query(`INSERT INTO internal_tickets (account_id, customer_name, problem_statement, created_by) VALUES ($1, '  ', 'p', $2)`, [
+        accountId,
+        people.l1.id,
+      ]),
     ).rejects.toThrow(/internal_tickets_customer_name_check/);
   });
 });
@@ -154,7 +238,13 @@ describe('escalate without a walk (items 13 and 14)', () => {
       [p.ticket.id],
     );
     expect(audit.rows).toEqual([
-      { actor_id: people.l1.id, entity_type: 'ticket', entity_id: p.ticket.id, acting_as: null, payload: { reasonCategory: 'other', walkId } },
+      {
+        actor_id: people.l1.id,
+        entity_type: 'ticket',
+        entity_id: p.ticket.id,
+        acting_as: null,
+        payload: { reasonCategory: 'other', walkId },
+      },
     ]);
     // Engineers find it in their queue with the walk's handoff, like any other escalation.
     const list = await t.gql.runOk(Escalations, {}, { token: people.engineer.token });
@@ -166,7 +256,11 @@ describe('escalate without a walk (items 13 and 14)', () => {
   });
 
   it('keeps a given customer on the ticket and the handoff; blanks are not given', async () => {
-    const r = await t.gql.runOk(NoWalk, { problem: 'VPN drops', name: 'Globex', contact: '  ', reason: 'Firewall' }, { token: people.l1.token });
+    const r = await t.gql.runOk(
+      NoWalk,
+      { problem: 'VPN drops', name: 'Globex', contact: '  ', reason: 'Firewall' },
+      { token: people.l1.token },
+    );
     expect(r.escalateWithoutWalk).toMatchObject({
       ticket: { customerName: 'Globex', customerContact: null, handoff: { customerName: 'Globex', customerContact: null } },
     });
@@ -187,12 +281,15 @@ describe('actingAs "l1_coverage" is for engineers covering the desk (item 15)', 
     if (r.intake.__typename !== 'IntakePayload') throw new Error(JSON.stringify(r.intake));
     const step = await t.gql.runOk(Step, { sessionId: r.intake.session.id, clientStepId: `s-${r.intake.session.id}` }, { token });
     if (step.recordStep.__typename !== 'WalkSession') throw new Error(JSON.stringify(step.recordStep));
-    const audit = await t.system.query(`SELECT acting_as FROM audit_logs WHERE action = 'l1.session.start' AND entity_id = $1`, [r.intake.session.id]);
+    const audit = await t.system.query(`SELECT acting_as FROM audit_logs WHERE action = 'l1.session.start' AND entity_id = $1`, [
+      r.intake.session.id,
+    ]);
     const noWalk = await t.gql.runOk(NoWalk, { problem: 'No KB', reason: 'none' }, { token });
     if (noWalk.escalateWithoutWalk.__typename !== 'EscalationPayload') throw new Error('no walk');
-    const noWalkAudit = await t.system.query(`SELECT acting_as FROM audit_logs WHERE action = 'l1.session.escalate_no_walk' AND entity_id = $1`, [
-      noWalk.escalateWithoutWalk.ticket.id,
-    ]);
+    const noWalkAudit = await t.system.query(
+      `SELECT acting_as FROM audit_logs WHERE action = 'l1.session.escalate_no_walk' AND entity_id = $1`,
+      [noWalk.escalateWithoutWalk.ticket.id],
+    );
     return {
       walk: r.intake.session.actingAs,
       step: step.recordStep.steps?.[0]?.actingAs,

@@ -7,13 +7,23 @@ import { eventually } from './helpers/eventually.ts';
 const Intake = graphql(`
   mutation Escalations_Intake($flowId: ID, $problem: String!) {
     intake(problemStatement: $problem, customerName: "Dana", customerContact: "dana@x.test", flowId: $flowId) {
-      __typename ... on IntakePayload { session { id } ticket { id } }
+      __typename
+      ... on IntakePayload {
+        session {
+          id
+        }
+        ticket {
+          id
+        }
+      }
     }
   }
 `);
 const Step = graphql(`
   mutation Escalations_Step($id: ID!, $node: String!, $answer: StepAnswer!, $c: String!) {
-    recordStep(sessionId: $id, nodeId: $node, answer: $answer, clientStepId: $c) { __typename }
+    recordStep(sessionId: $id, nodeId: $node, answer: $answer, clientStepId: $c) {
+      __typename
+    }
   }
 `);
 const Escalate = graphql(`
@@ -21,51 +31,198 @@ const Escalate = graphql(`
     escalateWalk(sessionId: $id, reasonCategory: $category, reason: $reason, notifyUserIds: $notify) {
       __typename
       ... on EscalationPayload {
-        notifiedCount warning
-        session { status handoff { reasonCategory reason problemStatement customerName flowTitle transcript { seq question answerLabel note } notes { content } escalatedBy { name } } }
-        ticket { id status escalationReasonCategory handoff { reason } }
+        notifiedCount
+        warning
+        session {
+          status
+          handoff {
+            reasonCategory
+            reason
+            problemStatement
+            customerName
+            flowTitle
+            transcript {
+              seq
+              question
+              answerLabel
+              note
+            }
+            notes {
+              content
+            }
+            escalatedBy {
+              name
+            }
+          }
+        }
+        ticket {
+          id
+          status
+          escalationReasonCategory
+          handoff {
+            reason
+          }
+        }
       }
-      ... on ValidationError { issues { path message } }
-      ... on ConflictError { reason }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on ConflictError {
+        reason
+      }
     }
   }
 `);
 const NoWalk = graphql(`
   mutation Escalations_NoWalk($category: EscalationReason!, $notify: [ID!]) {
-    escalateWithoutWalk(problemStatement: "No KB yet for SAP", customerName: "Eve", customerContact: "eve@x.test", reasonCategory: $category, notifyUserIds: $notify) {
+    escalateWithoutWalk(
+      problemStatement: "No KB yet for SAP"
+      customerName: "Eve"
+      customerContact: "eve@x.test"
+      reasonCategory: $category
+      notifyUserIds: $notify
+    ) {
       __typename
-      ... on EscalationPayload { notifiedCount warning session { id } ticket { id status handoff { transcript { seq } reasonCategory } } }
-      ... on ValidationError { issues { path } }
+      ... on EscalationPayload {
+        notifiedCount
+        warning
+        session {
+          id
+        }
+        ticket {
+          id
+          status
+          handoff {
+            transcript {
+              seq
+            }
+            reasonCategory
+          }
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+        }
+      }
     }
   }
 `);
 const Notifications = graphql(`
-  query Escalations_Notifications { notifications { id kind payload readAt } unreadNotificationCount }
+  query Escalations_Notifications {
+    notifications {
+      id
+      kind
+      payload
+      readAt
+    }
+    unreadNotificationCount
+  }
 `);
 const MarkRead = graphql(`
-  mutation Escalations_MarkRead($ids: [ID!]) { markNotificationsRead(ids: $ids) { __typename ... on MarkNotificationsReadPayload { unreadCount } } }
+  mutation Escalations_MarkRead($ids: [ID!]) {
+    markNotificationsRead(ids: $ids) {
+      __typename
+      ... on MarkNotificationsReadPayload {
+        unreadCount
+      }
+    }
+  }
 `);
 const Escalations = graphql(`
   query Escalations_List($unclaimed: Boolean) {
-    escalations(unclaimedOnly: $unclaimed) { __typename ... on TicketPage { nodes { id status assignedEngineer { id } handoff { problemStatement } } pageInfo { hasNextPage } } }
+    escalations(unclaimedOnly: $unclaimed) {
+      __typename
+      ... on TicketPage {
+        nodes {
+          id
+          status
+          assignedEngineer {
+            id
+          }
+          handoff {
+            problemStatement
+          }
+        }
+        pageInfo {
+          hasNextPage
+        }
+      }
+    }
   }
 `);
 const Claim = graphql(`
   mutation Escalations_Claim($id: ID!) {
-    claimEscalation(ticketId: $id) { __typename ... on InternalTicket { assignedEngineer { id } } ... on ConflictError { message } ... on ValidationError { issues { path } } ... on NotFoundError { entity } }
+    claimEscalation(ticketId: $id) {
+      __typename
+      ... on InternalTicket {
+        assignedEngineer {
+          id
+        }
+      }
+      ... on ConflictError {
+        message
+      }
+      ... on ValidationError {
+        issues {
+          path
+        }
+      }
+      ... on NotFoundError {
+        entity
+      }
+    }
   }
 `);
 const Queue = graphql(`
   query Escalations_Queue($status: TicketStatus, $first: Int, $after: String) {
     l1Queue(status: $status, first: $first, after: $after) {
       __typename
-      ... on TicketPage { nodes { id status problemStatement } pageInfo { hasNextPage endCursor } }
-      ... on ValidationError { issues { path } }
+      ... on TicketPage {
+        nodes {
+          id
+          status
+          problemStatement
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+        }
+      }
     }
   }
 `);
-const Ticket = graphql(`query Escalations_Ticket($id: ID!) { internalTicket(id: $id) { __typename ... on InternalTicket { id status } ... on NotFoundError { entity } } }`);
-const Onboarding = graphql(`query Escalations_Onboarding { onboarding { publishedFlows hasKnowledgeBase needsSetup } }`);
+const Ticket = graphql(`
+  query Escalations_Ticket($id: ID!) {
+    internalTicket(id: $id) {
+      __typename
+      ... on InternalTicket {
+        id
+        status
+      }
+      ... on NotFoundError {
+        entity
+      }
+    }
+  }
+`);
+const Onboarding = graphql(`
+  query Escalations_Onboarding {
+    onboarding {
+      publishedFlows
+      hasKnowledgeBase
+      needsSetup
+    }
+  }
+`);
 
 let t: TestApp;
 let accountId: string;
@@ -102,7 +259,11 @@ describe('escalating a walk', () => {
     await t.gql.runOk(Step, { id: w.session.id, node: 'opens', answer: 'NO', c: 'e1' }, { token: l1Token });
     await t.gql.runOk(Step, { id: w.session.id, node: 'safe-mode', answer: 'CONTINUE', c: 'e2' }, { token: l1Token });
     const unreadBefore = (await t.gql.runOk(Notifications, {}, { token: ownerToken })).unreadNotificationCount;
-    const r = await t.gql.runOk(Escalate, { id: w.session.id, category: 'FLOW_DID_NOT_HELP', reason: 'Crashes even in safe mode' }, { token: l1Token });
+    const r = await t.gql.runOk(
+      Escalate,
+      { id: w.session.id, category: 'FLOW_DID_NOT_HELP', reason: 'Crashes even in safe mode' },
+      { token: l1Token },
+    );
     expect(r.escalateWalk).toMatchObject({
       __typename: 'EscalationPayload',
       notifiedCount: 2,
@@ -128,7 +289,11 @@ describe('escalating a walk', () => {
     for (const token of [ownerToken, adminToken]) {
       await eventually(async () => {
         const n = await t.gql.runOk(Notifications, {}, { token });
-        expect(n.notifications[0]).toMatchObject({ kind: 'escalation', readAt: null, payload: { walkId: w.session.id, problemStatement: 'Outlook broken' } });
+        expect(n.notifications[0]).toMatchObject({
+          kind: 'escalation',
+          readAt: null,
+          payload: { walkId: w.session.id, problemStatement: 'Outlook broken' },
+        });
       });
     }
     expect((await t.gql.runOk(Notifications, {}, { token: ownerToken })).unreadNotificationCount).toBe(unreadBefore + 1);
@@ -140,7 +305,10 @@ describe('escalating a walk', () => {
       { is_active: true, present: true },
       { is_active: true, present: true },
     ]);
-    const audit = await t.system.query(`SELECT action FROM audit_logs WHERE entity_id = $1 AND action LIKE 'l1.session.%' ORDER BY created_at`, [w.session.id]);
+    const audit = await t.system.query(
+      `SELECT action FROM audit_logs WHERE entity_id = $1 AND action LIKE 'l1.session.%' ORDER BY created_at`,
+      [w.session.id],
+    );
     expect(audit.rows.map((a) => a.action)).toEqual(['l1.session.start', 'l1.session.escalate']);
     const after = await t.gql.runOk(Step, { id: w.session.id, node: 'safe-ok', answer: 'YES', c: 'e3' }, { token: l1Token });
     expect(after.recordStep.__typename).toBe('ConflictError');
@@ -155,9 +323,20 @@ describe('escalating a walk', () => {
   it('notifies exactly the chosen people, warns about those it cannot, and nobody for an explicit empty list', async () => {
     const engineer = await t.factory.user(accountId, 'engineer');
     const gone = await t.factory.user(accountId, 'engineer', { isActive: false });
-    const chosen = await t.gql.runOk(Escalate, { id: (await walk()).session.id, category: 'NEEDS_ADMIN_ACCESS', notify: [engineer.id, gone.id] }, { token: l1Token });
-    expect(chosen.escalateWalk).toMatchObject({ notifiedCount: 1, warning: expect.stringMatching(/1 of the chosen people could not be notified/) });
-    const none = await t.gql.runOk(Escalate, { id: (await walk()).session.id, category: 'CUSTOMER_REQUEST', notify: [] }, { token: l1Token });
+    const chosen = await t.gql.runOk(
+      Escalate,
+      { id: (await walk()).session.id, category: 'NEEDS_ADMIN_ACCESS', notify: [engineer.id, gone.id] },
+      { token: l1Token },
+    );
+    expect(chosen.escalateWalk).toMatchObject({
+      notifiedCount: 1,
+      warning: expect.stringMatching(/1 of the chosen people could not be notified/),
+    });
+    const none = await t.gql.runOk(
+      Escalate,
+      { id: (await walk()).session.id, category: 'CUSTOMER_REQUEST', notify: [] },
+      { token: l1Token },
+    );
     expect(none.escalateWalk).toMatchObject({ notifiedCount: 0, warning: expect.stringMatching(/Nobody was notified/) });
   });
 
@@ -179,7 +358,10 @@ describe('escalating a walk', () => {
       ticket: { status: 'ESCALATED', handoff: { transcript: [], reasonCategory: 'no_kb_available' } },
     });
     if (r.escalateWithoutWalk.__typename !== 'EscalationPayload') return;
-    const audit = await t.system.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'l1.session.escalate_no_walk' AND entity_id = $1`, [r.escalateWithoutWalk.ticket.id]);
+    const audit = await t.system.query(
+      `SELECT count(*)::int AS n FROM audit_logs WHERE action = 'l1.session.escalate_no_walk' AND entity_id = $1`,
+      [r.escalateWithoutWalk.ticket.id],
+    );
     expect(audit.rows[0].n).toBe(1);
   });
 });
@@ -193,7 +375,10 @@ describe('the escalations queue', () => {
     const [t1, t2] = [await t.factory.token(eng1), await t.factory.token(eng2)];
     const list = await t.gql.runOk(Escalations, { unclaimed: true }, { token: t1 });
     if (list.escalations.__typename !== 'TicketPage') throw new Error('list');
-    expect(list.escalations.nodes.find((n) => n.id === w.ticket.id)).toMatchObject({ status: 'ESCALATED', handoff: { problemStatement: 'Claim me' } });
+    expect(list.escalations.nodes.find((n) => n.id === w.ticket.id)).toMatchObject({
+      status: 'ESCALATED',
+      handoff: { problemStatement: 'Claim me' },
+    });
     const claim = await t.gql.runOk(Claim, { id: w.ticket.id }, { token: t1 });
     expect(claim.claimEscalation).toEqual({ __typename: 'InternalTicket', assignedEngineer: { id: eng1.id } });
     const second = await t.gql.runOk(Claim, { id: w.ticket.id }, { token: t2 });
@@ -208,7 +393,11 @@ describe('notifications', () => {
     const acc = await t.factory.account();
     const o = await t.factory.user(acc.id, 'owner');
     const ad = await t.factory.user(acc.id, 'admin');
-    const [ownerToken, adminToken, tech] = [await t.factory.token(o), await t.factory.token(ad), await t.factory.token(await t.factory.user(acc.id, 'l1_tech'))];
+    const [ownerToken, adminToken, tech] = [
+      await t.factory.token(o),
+      await t.factory.token(ad),
+      await t.factory.token(await t.factory.user(acc.id, 'l1_tech')),
+    ];
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
       const r = await t.gql.runOk(Intake, { flowId: null, problem: `Notify ${i}` }, { token: tech });
@@ -226,7 +415,10 @@ describe('notifications', () => {
     await t.gql.runOk(MarkRead, { ids: [first] }, { token: adminToken });
     expect((await t.gql.runOk(Notifications, {}, { token: ownerToken })).unreadNotificationCount).toBe(mine.unreadNotificationCount);
     const one = await t.gql.runOk(MarkRead, { ids: [first] }, { token: ownerToken });
-    expect(one.markNotificationsRead).toEqual({ __typename: 'MarkNotificationsReadPayload', unreadCount: mine.unreadNotificationCount - 1 });
+    expect(one.markNotificationsRead).toEqual({
+      __typename: 'MarkNotificationsReadPayload',
+      unreadCount: mine.unreadNotificationCount - 1,
+    });
     const all = await t.gql.runOk(MarkRead, {}, { token: ownerToken });
     expect(all.markNotificationsRead).toMatchObject({ unreadCount: 0 });
   });
@@ -254,7 +446,9 @@ describe('the L1 queue and tickets', () => {
     // Every intake started a walk: all five are being walked, none waits in the open queue.
     const walking = await t.gql.runOk(Queue, { status: 'WALKING', first: 10 }, { token: tech });
     if (walking.l1Queue.__typename !== 'TicketPage') throw new Error('page');
-    expect(walking.l1Queue.nodes.map((n) => [n.problemStatement, n.status])).toEqual([4, 3, 2, 1, 0].map((i) => [`Problem ${i}`, 'WALKING']));
+    expect(walking.l1Queue.nodes.map((n) => [n.problemStatement, n.status])).toEqual(
+      [4, 3, 2, 1, 0].map((i) => [`Problem ${i}`, 'WALKING']),
+    );
     const open = await t.gql.runOk(Queue, { status: 'OPEN' }, { token: tech });
     expect(open.l1Queue).toMatchObject({ nodes: [] });
     expect(p1.l1Queue.nodes.map((n) => n.status)).toEqual(['WALKING', 'WALKING']);
@@ -268,8 +462,16 @@ describe('the L1 queue and tickets', () => {
     const acc = await t.factory.account();
     const o = await t.factory.user(acc.id, 'owner');
     const token = await t.factory.token(o);
-    expect((await t.gql.runOk(Onboarding, {}, { token })).onboarding).toEqual({ publishedFlows: 0, hasKnowledgeBase: false, needsSetup: true });
+    expect((await t.gql.runOk(Onboarding, {}, { token })).onboarding).toEqual({
+      publishedFlows: 0,
+      hasKnowledgeBase: false,
+      needsSetup: true,
+    });
     await t.factory.publishedFlow(acc.id, o.id);
-    expect((await t.gql.runOk(Onboarding, {}, { token })).onboarding).toEqual({ publishedFlows: 1, hasKnowledgeBase: false, needsSetup: false });
+    expect((await t.gql.runOk(Onboarding, {}, { token })).onboarding).toEqual({
+      publishedFlows: 1,
+      hasKnowledgeBase: false,
+      needsSetup: false,
+    });
   });
 });

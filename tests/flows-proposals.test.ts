@@ -5,15 +5,43 @@ import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 
 const CreateFlow = graphql(`
-  mutation FlowsProposals_Create($title: String!) { createFlow(title: $title) { __typename ... on Flow { id status } ... on ValidationError { issues { path } } } }
+  mutation FlowsProposals_Create($title: String!) {
+    createFlow(title: $title) {
+      __typename
+      ... on Flow {
+        id
+        status
+      }
+      ... on ValidationError {
+        issues {
+          path
+        }
+      }
+    }
+  }
 `);
 const SaveDraft = graphql(`
   mutation FlowsProposals_Save($flowId: ID!, $nodes: [FlowNodeInput!]!, $root: String) {
     saveFlowDraft(flowId: $flowId, nodes: $nodes, rootNodeId: $root) {
       __typename
-      ... on Flow { draftIssues { path message } draftNodes { id } }
-      ... on ValidationError { issues { path message } }
-      ... on NotFoundError { entity }
+      ... on Flow {
+        draftIssues {
+          path
+          message
+        }
+        draftNodes {
+          id
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on NotFoundError {
+        entity
+      }
     }
   }
 `);
@@ -21,51 +49,199 @@ const Publish = graphql(`
   mutation FlowsProposals_Publish($flowId: ID!) {
     publishFlow(flowId: $flowId) {
       __typename
-      ... on Flow { status latestVersion { version nodes { id } } }
-      ... on ValidationError { issues { path message } }
-      ... on NotFoundError { entity }
+      ... on Flow {
+        status
+        latestVersion {
+          version
+          nodes {
+            id
+          }
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on NotFoundError {
+        entity
+      }
     }
   }
 `);
-const Archive = graphql(`mutation FlowsProposals_Archive($flowId: ID!) { archiveFlow(flowId: $flowId) { __typename ... on Flow { status } } }`);
-const Flows = graphql(`query FlowsProposals_Flows($search: String) { flows(search: $search) { id title status } }`);
-const FlowGet = graphql(`query FlowsProposals_Flow($id: ID!) { flow(id: $id) { __typename ... on Flow { id title } ... on NotFoundError { entity } } }`);
+const Archive = graphql(`
+  mutation FlowsProposals_Archive($flowId: ID!) {
+    archiveFlow(flowId: $flowId) {
+      __typename
+      ... on Flow {
+        status
+      }
+    }
+  }
+`);
+const Flows = graphql(`
+  query FlowsProposals_Flows($search: String) {
+    flows(search: $search) {
+      id
+      title
+      status
+    }
+  }
+`);
+const FlowGet = graphql(`
+  query FlowsProposals_Flow($id: ID!) {
+    flow(id: $id) {
+      __typename
+      ... on Flow {
+        id
+        title
+      }
+      ... on NotFoundError {
+        entity
+      }
+    }
+  }
+`);
 const Intake = graphql(`
   mutation FlowsProposals_Intake($flowId: ID, $proposalId: ID) {
     intake(problemStatement: "Laptop slow", customerName: "C", customerContact: "c@x.test", flowId: $flowId, proposalId: $proposalId) {
       __typename
-      ... on IntakePayload { outcome session { id kind currentNode { id } } ticket { id } }
-      ... on ValidationError { issues { path message } }
-      ... on NotFoundError { entity }
+      ... on IntakePayload {
+        outcome
+        session {
+          id
+          kind
+          currentNode {
+            id
+          }
+        }
+        ticket {
+          id
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on NotFoundError {
+        entity
+      }
     }
   }
 `);
 const CreateProposal = graphql(`
   mutation FlowsProposals_CreateProposal($title: String!, $nodes: [FlowNodeInput!]!, $root: String) {
-    createProposal(title: $title, nodes: $nodes, rootNodeId: $root) { __typename ... on FlowProposal { id source status issues { path } } }
+    createProposal(title: $title, nodes: $nodes, rootNodeId: $root) {
+      __typename
+      ... on FlowProposal {
+        id
+        source
+        status
+        issues {
+          path
+        }
+      }
+    }
   }
 `);
-const Queue = graphql(`query FlowsProposals_Queue { proposalReviewQueue { id title validatedByOutcome } }`);
+const Queue = graphql(`
+  query FlowsProposals_Queue {
+    proposalReviewQueue {
+      id
+      title
+      validatedByOutcome
+    }
+  }
+`);
 const Approve = graphql(`
   mutation FlowsProposals_Approve($id: ID!) {
     approveProposal(proposalId: $id) {
       __typename
-      ... on FlowProposal { status approvedFlow { id status title latestVersion { version } } }
-      ... on ValidationError { issues { path message } }
-      ... on ConflictError { reason }
-      ... on NotFoundError { entity }
+      ... on FlowProposal {
+        status
+        approvedFlow {
+          id
+          status
+          title
+          latestVersion {
+            version
+          }
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on ConflictError {
+        reason
+      }
+      ... on NotFoundError {
+        entity
+      }
     }
   }
 `);
-const Reject = graphql(`mutation FlowsProposals_Reject($id: ID!) { rejectProposal(proposalId: $id, note: "Too vague") { __typename ... on FlowProposal { status reviewNote } ... on ConflictError { reason } ... on NotFoundError { entity } } }`);
-const Resolve = graphql(`mutation FlowsProposals_Resolve($id: ID!, $helpful: Boolean!) { resolveWalk(sessionId: $id, helpful: $helpful, resolutionNotes: "Fixed") { __typename } }`);
+const Reject = graphql(`
+  mutation FlowsProposals_Reject($id: ID!) {
+    rejectProposal(proposalId: $id, note: "Too vague") {
+      __typename
+      ... on FlowProposal {
+        status
+        reviewNote
+      }
+      ... on ConflictError {
+        reason
+      }
+      ... on NotFoundError {
+        entity
+      }
+    }
+  }
+`);
+const Resolve = graphql(`
+  mutation FlowsProposals_Resolve($id: ID!, $helpful: Boolean!) {
+    resolveWalk(sessionId: $id, helpful: $helpful, resolutionNotes: "Fixed") {
+      __typename
+    }
+  }
+`);
 const FromWalk = graphql(`
   mutation FlowsProposals_FromWalk($id: ID!) {
     createProposalFromWalk(sessionId: $id) {
       __typename
-      ... on FlowProposal { id title source ticket { id } nodes { id kind text next } rootNodeId issues { path } }
-      ... on ValidationError { issues { path message } }
-      ... on ConflictError { reason message }
+      ... on FlowProposal {
+        id
+        title
+        source
+        ticket {
+          id
+        }
+        nodes {
+          id
+          kind
+          text
+          next
+        }
+        rootNodeId
+        issues {
+          path
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on ConflictError {
+        reason
+        message
+      }
     }
   }
 `);
@@ -85,7 +261,16 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type NodeIn = { id: string; kind: 'QUESTION' | 'INSTRUCTION' | 'RESOLUTION' | 'ESCALATION'; text: string; yesLabel?: string; noLabel?: string; yesNext?: string; noNext?: string; next?: string };
+type NodeIn = {
+  id: string;
+  kind: 'QUESTION' | 'INSTRUCTION' | 'RESOLUTION' | 'ESCALATION';
+  text: string;
+  yesLabel?: string;
+  noLabel?: string;
+  yesNext?: string;
+  noNext?: string;
+  next?: string;
+};
 const toInput = (): NodeIn[] =>
   OUTLOOK_FLOW.nodes.map((n) => ({
     id: n.id,
@@ -145,8 +330,15 @@ describe('authoring flows', () => {
     const id = await newFlow();
     const many = Array.from({ length: 501 }, (_, i) => ({ id: `n${i}`, kind: 'RESOLUTION' as const, text: 'x' }));
     const r = await t.gql.runOk(SaveDraft, { flowId: id, nodes: many, root: 'n0' }, { token: engToken });
-    expect(r.saveFlowDraft).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['nodes'], message: expect.stringMatching(/500/) }] });
-    const long = await t.gql.runOk(SaveDraft, { flowId: id, nodes: [{ id: 'a', kind: 'RESOLUTION', text: 'x'.repeat(2001) }], root: 'a' }, { token: engToken });
+    expect(r.saveFlowDraft).toMatchObject({
+      __typename: 'ValidationError',
+      issues: [{ path: ['nodes'], message: expect.stringMatching(/500/) }],
+    });
+    const long = await t.gql.runOk(
+      SaveDraft,
+      { flowId: id, nodes: [{ id: 'a', kind: 'RESOLUTION', text: 'x'.repeat(2001) }], root: 'a' },
+      { token: engToken },
+    );
     expect(long.saveFlowDraft).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['nodes', '0', 'text'] }] });
   });
 
@@ -197,7 +389,12 @@ describe('proposals', () => {
     const older = await t.gql.runOk(CreateProposal, { title: 'Older draft', nodes: toInput(), root: 'opens' }, { token: engToken });
     const p = await t.gql.runOk(CreateProposal, { title: 'VPN draft', nodes: toInput(), root: 'opens' }, { token: engToken });
     const newer = await t.gql.runOk(CreateProposal, { title: 'Newest draft', nodes: toInput(), root: 'opens' }, { token: engToken });
-    if (p.createProposal.__typename !== 'FlowProposal' || older.createProposal.__typename !== 'FlowProposal' || newer.createProposal.__typename !== 'FlowProposal') throw new Error('create');
+    if (
+      p.createProposal.__typename !== 'FlowProposal' ||
+      older.createProposal.__typename !== 'FlowProposal' ||
+      newer.createProposal.__typename !== 'FlowProposal'
+    )
+      throw new Error('create');
     expect(p.createProposal).toMatchObject({ source: 'MANUAL_DRAFT', status: 'DRAFT', issues: [] });
     const id = p.createProposal.id;
 
@@ -212,7 +409,10 @@ describe('proposals', () => {
     expect(rest.indexOf(newer.createProposal.id)).toBeLessThan(rest.indexOf(older.createProposal.id));
 
     const approved = await t.gql.runOk(Approve, { id }, { token: engToken });
-    expect(approved.approveProposal).toMatchObject({ status: 'APPROVED', approvedFlow: { status: 'PUBLISHED', title: 'VPN draft', latestVersion: { version: 1 } } });
+    expect(approved.approveProposal).toMatchObject({
+      status: 'APPROVED',
+      approvedFlow: { status: 'PUBLISHED', title: 'VPN draft', latestVersion: { version: 1 } },
+    });
     const twice = await t.gql.runOk(Approve, { id }, { token: engToken });
     expect(twice.approveProposal).toMatchObject({ __typename: 'ConflictError' });
     const queue2 = await t.gql.runOk(Queue, {}, { token: engToken });
@@ -220,10 +420,16 @@ describe('proposals', () => {
   });
 
   it('an unhelpful walk does not validate; rejecting keeps a note; an incomplete proposal cannot be approved or walked', async () => {
-    const p = await t.gql.runOk(CreateProposal, { title: 'Half', nodes: [{ id: 'a', kind: 'QUESTION', text: 'Q?' }], root: 'a' }, { token: engToken });
+    const p = await t.gql.runOk(
+      CreateProposal,
+      { title: 'Half', nodes: [{ id: 'a', kind: 'QUESTION', text: 'Q?' }], root: 'a' },
+      { token: engToken },
+    );
     if (p.createProposal.__typename !== 'FlowProposal') throw new Error('create');
     expect(p.createProposal.issues.length).toBeGreaterThan(0);
-    expect((await t.gql.runOk(Approve, { id: p.createProposal.id }, { token: engToken })).approveProposal.__typename).toBe('ValidationError');
+    expect((await t.gql.runOk(Approve, { id: p.createProposal.id }, { token: engToken })).approveProposal.__typename).toBe(
+      'ValidationError',
+    );
     expect((await t.gql.runOk(Intake, { proposalId: p.createProposal.id }, { token: l1Token })).intake.__typename).toBe('ValidationError');
     const r = await t.gql.runOk(Reject, { id: p.createProposal.id }, { token: engToken });
     expect(r.rejectProposal).toEqual({ __typename: 'FlowProposal', status: 'REJECTED', reviewNote: 'Too vague' });
@@ -236,8 +442,20 @@ describe('proposals', () => {
     const early = await t.gql.runOk(FromWalk, { id: sessionId }, { token: l1Token });
     expect(early.createProposalFromWalk).toMatchObject({ __typename: 'ConflictError' });
     await t.gql.runOk(
-      graphql(`mutation FlowsProposals_Notes($id: ID!, $notes: [WalkNoteInput!]!) { updateWalkNotes(sessionId: $id, notes: $notes) { __typename } }`),
-      { id: sessionId, notes: [{ at: '2026-11-21T10:00:00Z', content: 'Cleared temp files' }, { at: '2026-11-21T10:03:00Z', content: 'Disabled startup apps' }] },
+      graphql(`
+        mutation FlowsProposals_Notes($id: ID!, $notes: [WalkNoteInput!]!) {
+          updateWalkNotes(sessionId: $id, notes: $notes) {
+            __typename
+          }
+        }
+      `),
+      {
+        id: sessionId,
+        notes: [
+          { at: '2026-11-21T10:00:00Z', content: 'Cleared temp files' },
+          { at: '2026-11-21T10:03:00Z', content: 'Disabled startup apps' },
+        ],
+      },
       { token: l1Token },
     );
     await t.gql.runOk(Resolve, { id: sessionId, helpful: true }, { token: l1Token });
@@ -254,13 +472,33 @@ describe('proposals', () => {
         { id: 'resolved', kind: 'RESOLUTION', text: 'Fixed', next: null },
       ],
     });
-    const drafts = await t.gql.runOk(graphql(`query FlowsProposals_Drafts { myDrafts { id } }`), {}, { token: l1Token });
+    const drafts = await t.gql.runOk(
+      graphql(`
+        query FlowsProposals_Drafts {
+          myDrafts {
+            id
+          }
+        }
+      `),
+      {},
+      { token: l1Token },
+    );
     if (made.createProposalFromWalk.__typename !== 'FlowProposal') throw new Error('draft');
     expect(drafts.myDrafts.map((d) => d.id)).toContain(made.createProposalFromWalk.id);
     const someoneElse = await t.factory.token(await t.factory.user(accountId, 'l1_tech'));
     const notMine = await t.gql.runOk(FromWalk, { id: sessionId }, { token: someoneElse });
     expect(notMine.createProposalFromWalk.__typename).toBe('ConflictError');
-    const otherDrafts = await t.gql.runOk(graphql(`query FlowsProposals_Drafts2 { myDrafts { id } }`), {}, { token: someoneElse });
+    const otherDrafts = await t.gql.runOk(
+      graphql(`
+        query FlowsProposals_Drafts2 {
+          myDrafts {
+            id
+          }
+        }
+      `),
+      {},
+      { token: someoneElse },
+    );
     expect(otherDrafts.myDrafts).toEqual([]);
   });
 
@@ -272,7 +510,11 @@ describe('proposals', () => {
     expect((await t.gql.runOk(Approve, { id: p.createProposal.id }, { token })).approveProposal.__typename).toBe('NotFoundError');
     expect((await t.gql.runOk(Reject, { id: p.createProposal.id }, { token })).rejectProposal.__typename).toBe('NotFoundError');
     expect((await t.gql.runOk(Queue, {}, { token })).proposalReviewQueue).toEqual([]);
-    const walk = await t.gql.runOk(Intake, { proposalId: p.createProposal.id }, { token: await t.factory.token(await t.factory.user(other.id, 'l1_tech')) });
+    const walk = await t.gql.runOk(
+      Intake,
+      { proposalId: p.createProposal.id },
+      { token: await t.factory.token(await t.factory.user(other.id, 'l1_tech')) },
+    );
     expect(walk.intake).toEqual({ __typename: 'NotFoundError', entity: 'Proposal' });
   });
 });

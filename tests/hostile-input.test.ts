@@ -97,7 +97,11 @@ afterAll(() => t.close());
 async function gql(op: string, variables: Record<string, unknown>, token: string) {
   const res = await t.gql.raw({ query: op, variables }, { token });
   const text = await res.text();
-  return { status: res.status, text, json: JSON.parse(text) as { data?: Record<string, any> | null; errors?: Array<{ extensions?: { code?: string } }> } };
+  return {
+    status: res.status,
+    text,
+    json: JSON.parse(text) as { data?: Record<string, any> | null; errors?: Array<{ extensions?: { code?: string } }> },
+  };
 }
 
 async function freshWalk(kind: 'flow' | 'adhoc' = 'flow') {
@@ -119,18 +123,38 @@ async function takenWalk(): Promise<string> {
 /** An escalated ticket the engineer claimed. */
 async function claimedEscalation(): Promise<string> {
   const w = await freshWalk();
-  await gql(`mutation($s: ID!) { escalateWalk(sessionId: $s, reasonCategory: NO_KB_AVAILABLE, notifyUserIds: []) { __typename } }`, { s: w.session.id }, tokens.l1);
+  await gql(
+    `mutation($s: ID!) { escalateWalk(sessionId: $s, reasonCategory: NO_KB_AVAILABLE, notifyUserIds: []) { __typename } }`,
+    { s: w.session.id },
+    tokens.l1,
+  );
   await gql(`mutation($t: ID!) { claimEscalation(ticketId: $t) { __typename } }`, { t: w.ticket.id }, tokens.engineer);
   return w.ticket.id;
 }
 
 const TABLES = [
-  'accounts', 'billing_plans', 'users', 'invites', 'auth_sessions', 'api_tokens', 'flows', 'flow_versions',
-  'flow_proposals', 'internal_tickets', 'walk_sessions', 'walk_steps', 'notifications', 'audit_logs',
+  'accounts',
+  'billing_plans',
+  'users',
+  'invites',
+  'auth_sessions',
+  'api_tokens',
+  'flows',
+  'flow_versions',
+  'flow_proposals',
+  'internal_tickets',
+  'walk_sessions',
+  'walk_steps',
+  'notifications',
+  'audit_logs',
 ];
 async function snapshot(): Promise<string> {
   const parts = await Promise.all(
-    TABLES.map((tb) => t.system.query(`SELECT count(*)::int AS n, coalesce(max(xmin::text::bigint), 0) AS x FROM ${tb}`).then((r) => `${tb}:${r.rows[0].n}:${r.rows[0].x}`)),
+    TABLES.map((tb) =>
+      t.system
+        .query(`SELECT count(*)::int AS n, coalesce(max(xmin::text::bigint), 0) AS x FROM ${tb}`)
+        .then((r) => `${tb}:${r.rows[0].n}:${r.rows[0].x}`),
+    ),
   );
   return parts.join(' ');
 }
@@ -162,7 +186,9 @@ const CASES: Case[] = [
     mutation: 'recordStep',
     op: `mutation($s: ID!, $n: String!, $a: StepAnswer!, $note: String, $c: String!, $v: Int) { recordStep(sessionId: $s, nodeId: $n, answer: $a, note: $note, clientStepId: $c, expectedVersion: $v) { __typename ... on WalkSession { id steps { note clientStepId } } } }`,
     args: { s: 'id', n: 'string', a: 'enum', note: 'string', c: 'string', v: 'int' },
-    setup: async () => ({ vars: { s: (await freshWalk()).session.id, n: 'opens', a: 'YES', note: null, c: `c-${Math.random()}`, v: null } }),
+    setup: async () => ({
+      vars: { s: (await freshWalk()).session.id, n: 'opens', a: 'YES', note: null, c: `c-${Math.random()}`, v: null },
+    }),
     readBack: { note: async (d) => d.recordStep.steps[0].note, c: async (d) => d.recordStep.steps[0].clientStepId },
     token: () => tokens.l1,
   },
@@ -170,7 +196,9 @@ const CASES: Case[] = [
     mutation: 'updateWalkNotes',
     op: `mutation($s: ID!, $notes: [WalkNoteInput!]!, $v: Int) { updateWalkNotes(sessionId: $s, notes: $notes, expectedVersion: $v) { __typename ... on WalkSession { notes { content } } } }`,
     args: { s: 'id', notes: 'notes', v: 'int' },
-    setup: async () => ({ vars: { s: (await freshWalk('adhoc')).session.id, notes: [{ at: '2026-11-21T10:00:00Z', content: 'ok' }], v: null } }),
+    setup: async () => ({
+      vars: { s: (await freshWalk('adhoc')).session.id, notes: [{ at: '2026-11-21T10:00:00Z', content: 'ok' }], v: null },
+    }),
     readBack: { notes: async (d) => d.updateWalkNotes.notes[0]?.content },
     token: () => tokens.l1,
   },
@@ -283,7 +311,11 @@ const CASES: Case[] = [
     op: `mutation($p: ID!, $t: String) { approveProposal(proposalId: $p, title: $t) { __typename ... on FlowProposal { approvedFlow { title } } } }`,
     args: { p: 'id', t: 'string' },
     setup: async () => {
-      const r = await gql(`mutation($n: [FlowNodeInput!]!) { createProposal(title: "P", nodes: $n, rootNodeId: "opens") { ... on FlowProposal { id } } }`, { n: nodesInput() }, tokens.engineer);
+      const r = await gql(
+        `mutation($n: [FlowNodeInput!]!) { createProposal(title: "P", nodes: $n, rootNodeId: "opens") { ... on FlowProposal { id } } }`,
+        { n: nodesInput() },
+        tokens.engineer,
+      );
       return { vars: { p: r.json.data!.createProposal.id, t: null } };
     },
     readBack: { t: async (d) => d.approveProposal.approvedFlow.title },
@@ -294,7 +326,11 @@ const CASES: Case[] = [
     op: `mutation($p: ID!, $n: String) { rejectProposal(proposalId: $p, note: $n) { __typename ... on FlowProposal { reviewNote } } }`,
     args: { p: 'id', n: 'string' },
     setup: async () => {
-      const r = await gql(`mutation($n: [FlowNodeInput!]!) { createProposal(title: "P", nodes: $n, rootNodeId: "opens") { ... on FlowProposal { id } } }`, { n: nodesInput() }, tokens.engineer);
+      const r = await gql(
+        `mutation($n: [FlowNodeInput!]!) { createProposal(title: "P", nodes: $n, rootNodeId: "opens") { ... on FlowProposal { id } } }`,
+        { n: nodesInput() },
+        tokens.engineer,
+      );
       return { vars: { p: r.json.data!.createProposal.id, n: null } };
     },
     readBack: { n: async (d) => d.rejectProposal.reviewNote },
@@ -477,9 +513,16 @@ function hostileValues(kind: Kind): Array<[string, unknown]> {
     case 'enum':
       return BAD_ENUMS;
     case 'bool':
-      return [['string bool', 'true'], ['number bool', 1]];
+      return [
+        ['string bool', 'true'],
+        ['number bool', 1],
+      ];
     case 'ids':
-      return [['ids of junk', ['x', '']], ['huge list', Array.from({ length: 1000 }, () => '00000000-0000-4000-8000-000000000000')], ['not a list', 'x']];
+      return [
+        ['ids of junk', ['x', '']],
+        ['huge list', Array.from({ length: 1000 }, () => '00000000-0000-4000-8000-000000000000')],
+        ['not a list', 'x'],
+      ];
     case 'notes':
       return [
         ['deeply nested JSON', nested(200)],
@@ -510,7 +553,9 @@ interface Generated {
   value: unknown;
 }
 const GENERATED: Generated[] = CASES.flatMap((c) =>
-  Object.entries(c.args).flatMap(([arg, kind]) => hostileValues(kind).map(([label, value]) => ({ name: `${c.mutation}.${arg}: ${label}`, c, arg, value }))),
+  Object.entries(c.args).flatMap(([arg, kind]) =>
+    hostileValues(kind).map(([label, value]) => ({ name: `${c.mutation}.${arg}: ${label}`, c, arg, value })),
+  ),
 );
 
 describe('hostile input', () => {
@@ -528,7 +573,10 @@ describe('hostile input', () => {
     expect(r.status, r.text.slice(0, 300)).toBeLessThan(500);
     expect(r.text).not.toMatch(/\bat .+\.(ts|js):\d+|node_modules|INTERNAL_SERVER_ERROR|stack/);
     const root = r.json.data?.[g.c.mutation];
-    const refused = !r.json.data || r.json.errors?.length || (root && typeof root === 'object' && /Error|Invalid|Refused|Exceeded|RateLimited/.test(root.__typename ?? ''));
+    const refused =
+      !r.json.data ||
+      r.json.errors?.length ||
+      (root && typeof root === 'object' && /Error|Invalid|Refused|Exceeded|RateLimited/.test(root.__typename ?? ''));
     if (refused) {
       // Nothing stored half-way.
       expect(await snapshot()).toBe(before);
@@ -537,6 +585,7 @@ describe('hostile input', () => {
     const read = g.c.readBack?.[g.arg];
     // Stored literally; an optional field left blank means "none".
     if (read && typeof g.value === 'string') expect(await read(r.json.data!)).toBe(g.value.trim() === '' ? null : g.value);
-    if (read && g.arg === 'notes' && Array.isArray(g.value)) expect(await read(r.json.data!)).toBe((g.value[0] as { content: string }).content);
+    if (read && g.arg === 'notes' && Array.isArray(g.value))
+      expect(await read(r.json.data!)).toBe((g.value[0] as { content: string }).content);
   });
 });

@@ -15,7 +15,15 @@ import { eventually } from './helpers/eventually.ts';
 const HOUR = 3600_000;
 const Queue = graphql(`
   query Jobs_Queue($status: TicketStatus) {
-    l1Queue(status: $status) { __typename ... on TicketPage { nodes { id status } } }
+    l1Queue(status: $status) {
+      __typename
+      ... on TicketPage {
+        nodes {
+          id
+          status
+        }
+      }
+    }
   }
 `);
 let t: TestApp;
@@ -73,7 +81,10 @@ async function openTransaction(sql: string, params: unknown[]) {
 }
 
 async function jobState(id: string) {
-  const { rows } = await t.system.query<{ state: string; retry_count: number }>(`SELECT state, retry_count FROM ${BOSS_SCHEMA}.job WHERE id = $1`, [id]);
+  const { rows } = await t.system.query<{ state: string; retry_count: number }>(
+    `SELECT state, retry_count FROM ${BOSS_SCHEMA}.job WHERE id = $1`,
+    [id],
+  );
   return rows[0];
 }
 
@@ -101,11 +112,16 @@ describe('walk-abandon-sweep', () => {
     const open = await t.gql.runOk(Queue, { status: 'OPEN' }, { token: tech });
     const walking = await t.gql.runOk(Queue, { status: 'WALKING' }, { token: tech });
     const all = await t.gql.runOk(Queue, {}, { token: tech });
-    if (open.l1Queue.__typename !== 'TicketPage' || walking.l1Queue.__typename !== 'TicketPage' || all.l1Queue.__typename !== 'TicketPage') throw new Error('page');
+    if (open.l1Queue.__typename !== 'TicketPage' || walking.l1Queue.__typename !== 'TicketPage' || all.l1Queue.__typename !== 'TicketPage')
+      throw new Error('page');
     expect(open.l1Queue.nodes).toEqual([{ id: staleA.ticketId, status: 'OPEN' }]);
     expect(walking.l1Queue.nodes).toEqual([{ id: freshA.ticketId, status: 'WALKING' }]);
     expect(new Map(all.l1Queue.nodes.map((n) => [n.id, n.status]))).toEqual(
-      new Map([[staleA.ticketId, 'OPEN'], [freshA.ticketId, 'WALKING'], [endedA.ticketId, 'RESOLVED']]),
+      new Map([
+        [staleA.ticketId, 'OPEN'],
+        [freshA.ticketId, 'WALKING'],
+        [endedA.ticketId, 'RESOLVED'],
+      ]),
     );
     const audit = await t.system.query(
       `SELECT entity_id, actor_id, actor_kind, acting_as FROM audit_logs WHERE action = 'l1.session.abandon' AND entity_id = ANY($1) ORDER BY entity_id`,
@@ -119,7 +135,9 @@ describe('walk-abandon-sweep', () => {
       if (ev === OVERFLOW) continue;
       heard.push(`${ev.change}:${ev.walk.id}`);
       // The walk as every live feed carries it: what a watcher's screen renders.
-      const { rows: db } = await t.system.query(`SELECT account_id, started_at, last_step_at, ended_at FROM walk_sessions WHERE id = $1`, [ev.walk.id]);
+      const { rows: db } = await t.system.query(`SELECT account_id, started_at, last_step_at, ended_at FROM walk_sessions WHERE id = $1`, [
+        ev.walk.id,
+      ]);
       expect(ev.walk).toMatchObject({
         status: 'abandoned',
         version: 2,
@@ -212,7 +230,9 @@ describe('walk-abandon-sweep', () => {
     // Stay clear of a minute boundary: a new schedule fires the current minute's occurrence at once.
     while (new Date().getSeconds() > 45) await new Promise((r) => setTimeout(r, 500));
     const env = { SWEEP_CRON: '* * * * *', JOBS_CRON_MONITOR_SECONDS: '1' };
-    const before = await t.system.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${BOSS_SCHEMA}.job WHERE name = 'walk-abandon-sweep'`);
+    const before = await t.system.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${BOSS_SCHEMA}.job WHERE name = 'walk-abandon-sweep'`,
+    );
     const instances = await Promise.all([1, 2, 3].map(() => startTestApp({ urls: t.urls, env })));
     try {
       await eventually(async () => {
@@ -222,7 +242,9 @@ describe('walk-abandon-sweep', () => {
         expect(done[0]!.n).toBeGreaterThanOrEqual(1);
       }, 15_000);
       await new Promise((r) => setTimeout(r, 3000));
-      const after = await t.system.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${BOSS_SCHEMA}.job WHERE name = 'walk-abandon-sweep'`);
+      const after = await t.system.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${BOSS_SCHEMA}.job WHERE name = 'walk-abandon-sweep'`,
+      );
       expect(after.rows[0]!.n - before.rows[0]!.n).toBe(1);
     } finally {
       await Promise.all(instances.map((i) => i.close()));
@@ -235,10 +257,19 @@ describe('escalation-notify', () => {
     const a = await t.factory.account();
     const owner = await t.factory.user(a.id, 'owner');
     const admin = await t.factory.user(a.id, 'admin');
-    const payload = { accountId: a.id, recipientIds: [owner.id, admin.id], kind: 'escalation', payload: { walkId: 'w' }, dedupeKey: `escalation:${a.id}` };
+    const payload = {
+      accountId: a.id,
+      recipientIds: [owner.id, admin.id],
+      kind: 'escalation',
+      payload: { walkId: 'w' },
+      dedupeKey: `escalation:${a.id}`,
+    };
     const ids = [await t.app.deps.jobs.send(escalationNotify, payload), await t.app.deps.jobs.send(escalationNotify, payload)];
     for (const id of ids) await eventually(async () => expect((await jobState(id!))?.state).toBe('completed'));
-    const { rows } = await t.system.query(`SELECT recipient_id, count(*)::int AS n FROM notifications WHERE account_id = $1 GROUP BY recipient_id`, [a.id]);
+    const { rows } = await t.system.query(
+      `SELECT recipient_id, count(*)::int AS n FROM notifications WHERE account_id = $1 GROUP BY recipient_id`,
+      [a.id],
+    );
     expect(rows.sort((x, y) => x.recipient_id.localeCompare(y.recipient_id))).toEqual(
       [owner.id, admin.id].sort().map((id) => ({ recipient_id: id, n: 1 })),
     );

@@ -109,7 +109,11 @@ describe('request bodies and origins over HTTP', () => {
   afterAll(() => h?.close());
 
   const post = (init: Omit<RequestInit, 'method'>) =>
-    fetch(`${h.url}/graphql`, { method: 'POST', ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${own}`, ...init.headers } });
+    fetch(`${h.url}/graphql`, {
+      method: 'POST',
+      ...init,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${own}`, ...init.headers },
+    });
 
   it('refuses a body over the limit with 413 and a clear error, before reading it', async () => {
     const body = JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(MAX_BODY_BYTES) } });
@@ -156,7 +160,11 @@ describe('request bodies and origins over HTTP', () => {
     expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
     const preflight = await fetch(`${h.url}/graphql`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
   });

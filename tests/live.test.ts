@@ -32,18 +32,52 @@ type WalkEvent = {
 const Intake = graphql(`
   mutation Live_Intake($flowId: ID) {
     intake(problemStatement: "Live problem", customerName: "C", customerContact: "c@x.test", flowId: $flowId) {
-      __typename ... on IntakePayload { session { id } }
+      __typename
+      ... on IntakePayload {
+        session {
+          id
+        }
+      }
     }
   }
 `);
 const Step = graphql(`
   mutation Live_Step($id: ID!, $node: String!, $answer: StepAnswer!, $c: String!) {
-    recordStep(sessionId: $id, nodeId: $node, answer: $answer, clientStepId: $c) { __typename ... on WalkSession { version } ... on ConflictError { reason } }
+    recordStep(sessionId: $id, nodeId: $node, answer: $answer, clientStepId: $c) {
+      __typename
+      ... on WalkSession {
+        version
+      }
+      ... on ConflictError {
+        reason
+      }
+    }
   }
 `);
-const TakeOver = graphql(`mutation Live_TakeOver($id: ID!) { takeOverWalk(sessionId: $id) { __typename ... on WalkSession { version } } }`);
-const Resolve = graphql(`mutation Live_Resolve($id: ID!) { resolveWalk(sessionId: $id, helpful: true, resolutionNotes: "ok") { __typename } }`);
-const Escalate = graphql(`mutation Live_Escalate($id: ID!) { escalateWalk(sessionId: $id, reasonCategory: NO_KB_AVAILABLE) { __typename } }`);
+const TakeOver = graphql(`
+  mutation Live_TakeOver($id: ID!) {
+    takeOverWalk(sessionId: $id) {
+      __typename
+      ... on WalkSession {
+        version
+      }
+    }
+  }
+`);
+const Resolve = graphql(`
+  mutation Live_Resolve($id: ID!) {
+    resolveWalk(sessionId: $id, helpful: true, resolutionNotes: "ok") {
+      __typename
+    }
+  }
+`);
+const Escalate = graphql(`
+  mutation Live_Escalate($id: ID!) {
+    escalateWalk(sessionId: $id, reasonCategory: NO_KB_AVAILABLE) {
+      __typename
+    }
+  }
+`);
 
 /** The demo flow, walked along the "disconnected" branch. */
 const PATH: Array<[string, 'YES' | 'NO' | 'CONTINUE']> = [
@@ -114,7 +148,12 @@ describe('walkSession subscription', () => {
     await cov.dispose();
     await new Promise((r) => setTimeout(r, 100));
     // The coverer still has a second subscription open: still listed once.
-    expect(mine.events.at(-1)!.walkSession.watchers.map((w) => w.userId).sort()).toEqual([coverer.id, l1.id].sort());
+    expect(
+      mine.events
+        .at(-1)!
+        .walkSession.watchers.map((w) => w.userId)
+        .sort(),
+    ).toEqual([coverer.id, l1.id].sort());
     await tab2.dispose();
     const alone = await mine.waitFor((e) => e.walkSession.watchers.length === 1);
     expect(alone.walkSession.watchers).toEqual([{ userId: l1.id, name: 'Lena Live' }]);
@@ -165,7 +204,16 @@ describe('walkSession subscription', () => {
     for (let i = 0; i < 300; i++) {
       const t0 = performance.now();
       const r = await t.gql.runOk(
-        graphql(`mutation Live_Take2($id: ID!, $v: Int) { takeOverWalk(sessionId: $id, expectedVersion: $v) { __typename ... on WalkSession { version } } }`),
+        graphql(`
+          mutation Live_Take2($id: ID!, $v: Int) {
+            takeOverWalk(sessionId: $id, expectedVersion: $v) {
+              __typename
+              ... on WalkSession {
+                version
+              }
+            }
+          }
+        `),
         { id, v: version },
         { token: tokens[i % 2]! },
       );
@@ -227,7 +275,11 @@ describe('activeWalks and notifications subscriptions', () => {
       'subscription { notifications { kind payload } }',
     );
     const other = await t.factory.account();
-    const outsiderFeed = collect(t.url, await t.factory.token(await t.factory.user(other.id, 'owner')), 'subscription { notifications { kind } }');
+    const outsiderFeed = collect(
+      t.url,
+      await t.factory.token(await t.factory.user(other.id, 'owner')),
+      'subscription { notifications { kind } }',
+    );
     await new Promise((r) => setTimeout(r, 200));
     const id = await startWalk();
     await t.gql.runOk(Escalate, { id }, { token: l1Token });
@@ -281,13 +333,29 @@ describe('auth on the socket', () => {
 
     const revokedSub = collect<WalkEvent>(t.url, await t.factory.token(l1), WALK_SUB, { id });
     await revokedSub.waitFor(() => true);
-    await t.gql.runOk(graphql(`mutation Live_Revoke { revokeSessions(scope: OTHERS) { revoked } }`), {}, { token: ownerToken });
+    await t.gql.runOk(
+      graphql(`
+        mutation Live_Revoke {
+          revokeSessions(scope: OTHERS) {
+            revoked
+          }
+        }
+      `),
+      {},
+      { token: ownerToken },
+    );
     expect(await revokedSub.waitForClose()).toEqual({ code: 4401, reason: 'Session revoked' });
 
     const coverageSub = collect<WalkEvent>(t.url, await t.factory.token(cov2), WALK_SUB, { id });
     await coverageSub.waitFor(() => true);
     await t.gql.runOk(
-      graphql(`mutation Live_Coverage($u: ID!) { setUserCoverage(userId: $u, canCoverL1: false) { __typename } }`),
+      graphql(`
+        mutation Live_Coverage($u: ID!) {
+          setUserCoverage(userId: $u, canCoverL1: false) {
+            __typename
+          }
+        }
+      `),
       { u: cov2.id },
       { token: await t.factory.token(owner) },
     );
@@ -300,7 +368,13 @@ describe('auth on the socket', () => {
     const roleSub = collect<WalkEvent>(t.url, await t.factory.token(l1b), WALK_SUB, { id });
     await roleSub.waitFor(() => true);
     await t.gql.runOk(
-      graphql(`mutation Live_Role($u: ID!) { changeUserRole(userId: $u, role: VIEWER) { __typename } }`),
+      graphql(`
+        mutation Live_Role($u: ID!) {
+          changeUserRole(userId: $u, role: VIEWER) {
+            __typename
+          }
+        }
+      `),
       { u: l1b.id },
       { token: await t.factory.token(owner) },
     );

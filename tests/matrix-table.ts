@@ -52,17 +52,37 @@ export const MATRIX: Record<string, MatrixEntry> = {
     vars: { id: NOBODY_ID },
     allow: MANAGERS,
   },
-  'mutation.deactivateUser': { op: 'mutation($id: ID!) { deactivateUser(userId: $id) { __typename } }', vars: { id: NOBODY_ID }, allow: MANAGERS },
-  'mutation.reactivateUser': { op: 'mutation($id: ID!) { reactivateUser(userId: $id) { __typename } }', vars: { id: NOBODY_ID }, allow: MANAGERS },
+  'mutation.deactivateUser': {
+    op: 'mutation($id: ID!) { deactivateUser(userId: $id) { __typename } }',
+    vars: { id: NOBODY_ID },
+    allow: MANAGERS,
+  },
+  'mutation.reactivateUser': {
+    op: 'mutation($id: ID!) { reactivateUser(userId: $id) { __typename } }',
+    vars: { id: NOBODY_ID },
+    allow: MANAGERS,
+  },
   'mutation.createInvite': { op: 'mutation { createInvite(email: "not-an-email", role: VIEWER) { __typename } }', allow: MANAGERS },
   'mutation.createInvites': { op: 'mutation { createInvites(invites: []) { __typename } }', allow: MANAGERS },
-  'mutation.resendInvite': { op: 'mutation($id: ID!) { resendInvite(inviteId: $id) { __typename } }', vars: { id: NOBODY_ID }, allow: MANAGERS },
+  'mutation.resendInvite': {
+    op: 'mutation($id: ID!) { resendInvite(inviteId: $id) { __typename } }',
+    vars: { id: NOBODY_ID },
+    allow: MANAGERS,
+  },
   // Public and token-keyed: an unknown token answers InviteInvalid to everyone alike.
   'query.invitePreview': { op: '{ invitePreview(token: "inv_unknownunknownunknown") { __typename } }', allow: EVERYONE },
   'query.signedInUsers': { op: '{ signedInUsers { sessions } }', allow: MANAGERS },
-  'mutation.revokeInvite': { op: 'mutation($id: ID!) { revokeInvite(inviteId: $id) { __typename } }', vars: { id: NOBODY_ID }, allow: MANAGERS },
+  'mutation.revokeInvite': {
+    op: 'mutation($id: ID!) { revokeInvite(inviteId: $id) { __typename } }',
+    vars: { id: NOBODY_ID },
+    allow: MANAGERS,
+  },
   'mutation.createApiToken': { op: 'mutation { createApiToken(name: "", scopes: [SEATS_READ]) { __typename } }', allow: MANAGERS },
-  'mutation.revokeApiToken': { op: 'mutation($id: ID!) { revokeApiToken(tokenId: $id) { __typename } }', vars: { id: NOBODY_ID }, allow: MANAGERS },
+  'mutation.revokeApiToken': {
+    op: 'mutation($id: ID!) { revokeApiToken(tokenId: $id) { __typename } }',
+    vars: { id: NOBODY_ID },
+    allow: MANAGERS,
+  },
   'mutation.setSeatLimits': {
     op: 'mutation($id: ID!) { setSeatLimits(accountId: $id, l1SeatLimit: 1) { __typename } }',
     vars: { id: NOBODY_ID },
@@ -86,7 +106,11 @@ export const MATRIX: Record<string, MatrixEntry> = {
     vars: id,
     allow: L1,
   },
-  'mutation.updateWalkNotes': { op: 'mutation($id: ID!) { updateWalkNotes(sessionId: $id, notes: []) { __typename } }', vars: id, allow: L1 },
+  'mutation.updateWalkNotes': {
+    op: 'mutation($id: ID!) { updateWalkNotes(sessionId: $id, notes: []) { __typename } }',
+    vars: id,
+    allow: L1,
+  },
   'mutation.resolveWalk': {
     op: 'mutation($id: ID!) { resolveWalk(sessionId: $id, helpful: true, resolutionNotes: "x") { __typename } }',
     vars: id,
@@ -117,7 +141,11 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'query.proposalReviewQueue': { op: '{ proposalReviewQueue { id } }', allow: ENGINEERS },
   'query.escalations': { op: '{ escalations { __typename } }', allow: ENGINEERS },
   'mutation.createFlow': { op: 'mutation { createFlow(title: "") { __typename } }', allow: ENGINEERS },
-  'mutation.saveFlowDraft': { op: 'mutation($id: ID!) { saveFlowDraft(flowId: $id, nodes: []) { __typename } }', vars: id, allow: ENGINEERS },
+  'mutation.saveFlowDraft': {
+    op: 'mutation($id: ID!) { saveFlowDraft(flowId: $id, nodes: []) { __typename } }',
+    vars: id,
+    allow: ENGINEERS,
+  },
   'mutation.publishFlow': { op: 'mutation($id: ID!) { publishFlow(flowId: $id) { __typename } }', vars: id, allow: ENGINEERS },
   'mutation.archiveFlow': { op: 'mutation($id: ID!) { archiveFlow(flowId: $id) { __typename } }', vars: id, allow: ENGINEERS },
   'mutation.createProposal': { op: 'mutation { createProposal(title: "", nodes: []) { __typename } }', allow: ENGINEERS },
@@ -129,7 +157,11 @@ export const MATRIX: Record<string, MatrixEntry> = {
     vars: id,
     allow: ENGINEERS,
   },
-  'mutation.releaseEscalation': { op: 'mutation($id: ID!) { releaseEscalation(ticketId: $id) { __typename } }', vars: id, allow: ENGINEERS },
+  'mutation.releaseEscalation': {
+    op: 'mutation($id: ID!) { releaseEscalation(ticketId: $id) { __typename } }',
+    vars: id,
+    allow: ENGINEERS,
+  },
 
   // notifications
   'query.notifications': { op: '{ notifications { id } }', allow: USERS },

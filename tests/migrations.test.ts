@@ -60,7 +60,10 @@ describe('offline migrations', () => {
     await c.connect();
     cleanup.push(() => c.end());
     const schema = readFileSync(path.resolve(MIGRATIONS_DIR, '..', 'schema.prisma'), 'utf8');
-    const models = getDatamodel().datamodel.models as unknown as Record<string, { fields: ReadonlyArray<{ name: string; kind: string; type: string; isRequired: boolean; isList: boolean }> }>;
+    const models = getDatamodel().datamodel.models as unknown as Record<
+      string,
+      { fields: ReadonlyArray<{ name: string; kind: string; type: string; isRequired: boolean; isList: boolean }> }
+    >;
     const typeMap: Record<string, string[]> = {
       String: ['text', 'character varying', 'uuid', 'character'],
       Int: ['integer'],
@@ -104,11 +107,19 @@ describe('demo data', () => {
       'SELECT u.email, u.role, u.can_cover_l1, a.name FROM users u JOIN accounts a ON a.id = u.account_id ORDER BY u.email',
     );
     expect(users.rows).toHaveLength(DEMO_USERS.length);
-    expect(users.rows.find((u) => u.email === 'engineer@demo.local')).toMatchObject({ role: 'engineer', can_cover_l1: true, name: 'Demo MSP' });
+    expect(users.rows.find((u) => u.email === 'engineer@demo.local')).toMatchObject({
+      role: 'engineer',
+      can_cover_l1: true,
+      name: 'Demo MSP',
+    });
     expect(users.rows.find((u) => u.email === 'other-l1@demo.local')).toMatchObject({ role: 'l1_tech', name: 'Other MSP' });
-    const plan = await c.query(`SELECT engineer_seat_limit, l1_seat_limit FROM billing_plans b JOIN accounts a ON a.id = b.account_id WHERE a.name = 'Demo MSP'`);
+    const plan = await c.query(
+      `SELECT engineer_seat_limit, l1_seat_limit FROM billing_plans b JOIN accounts a ON a.id = b.account_id WHERE a.name = 'Demo MSP'`,
+    );
     expect(plan.rows[0]).toEqual({ engineer_seat_limit: 5, l1_seat_limit: 3 });
-    const flow = await c.query(`SELECT f.title, f.status, v.nodes, v.root_node_id FROM flows f JOIN flow_versions v ON v.id = f.latest_version_id`);
+    const flow = await c.query(
+      `SELECT f.title, f.status, v.nodes, v.root_node_id FROM flows f JOIN flow_versions v ON v.id = f.latest_version_id`,
+    );
     expect(flow.rows).toHaveLength(1);
     expect(flow.rows[0]).toMatchObject({ title: "Outlook won't connect", status: 'published' });
     expect(validateGraph(flow.rows[0].nodes, flow.rows[0].root_node_id)).toEqual([]);

@@ -14,8 +14,23 @@ const Intake = graphql(`
   mutation NothingLost_Intake($problem: String!) {
     intake(problemStatement: $problem, customerName: "Umbrella", customerContact: "ops@umbrella.test") {
       __typename
-      ... on IntakePayload { ticket { id problemStatement } session { id version } }
-      ... on ValidationError { message issues { path message } }
+      ... on IntakePayload {
+        ticket {
+          id
+          problemStatement
+        }
+        session {
+          id
+          version
+        }
+      }
+      ... on ValidationError {
+        message
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
@@ -23,27 +38,74 @@ const Notes = graphql(`
   mutation NothingLost_Notes($sessionId: ID!, $notes: [WalkNoteInput!]!) {
     updateWalkNotes(sessionId: $sessionId, notes: $notes) {
       __typename
-      ... on WalkSession { version notes { content } }
-      ... on ValidationError { issues { path message } }
+      ... on WalkSession {
+        version
+        notes {
+          content
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
-const Walk = graphql(`query NothingLost_Walk($id: ID!) { walkSession(id: $id) { __typename ... on WalkSession { notes { content } } } }`);
+const Walk = graphql(`
+  query NothingLost_Walk($id: ID!) {
+    walkSession(id: $id) {
+      __typename
+      ... on WalkSession {
+        notes {
+          content
+        }
+      }
+    }
+  }
+`);
 const Resolve = graphql(`
-  mutation NothingLost_Resolve($id: ID!, $notes: String!) { resolveWalk(sessionId: $id, helpful: true, resolutionNotes: $notes) { __typename } }
+  mutation NothingLost_Resolve($id: ID!, $notes: String!) {
+    resolveWalk(sessionId: $id, helpful: true, resolutionNotes: $notes) {
+      __typename
+    }
+  }
 `);
 const Escalate = graphql(`
   mutation NothingLost_Escalate($id: ID!) {
-    escalateWalk(sessionId: $id, reasonCategory: NEEDS_ADMIN_ACCESS, reason: "needs a domain admin", notifyUserIds: []) { __typename }
+    escalateWalk(sessionId: $id, reasonCategory: NEEDS_ADMIN_ACCESS, reason: "needs a domain admin", notifyUserIds: []) {
+      __typename
+    }
   }
 `);
 const FromWalk = graphql(`
   mutation NothingLost_FromWalk($id: ID!) {
     createProposalFromWalk(sessionId: $id) {
       __typename
-      ... on FlowProposal { id title issues { path } nodes { id kind text next } }
-      ... on ConflictError { reason message }
-      ... on ValidationError { issues { path message } }
+      ... on FlowProposal {
+        id
+        title
+        issues {
+          path
+        }
+        nodes {
+          id
+          kind
+          text
+          next
+        }
+      }
+      ... on ConflictError {
+        reason
+        message
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
@@ -51,23 +113,56 @@ const Approve = graphql(`
   mutation NothingLost_Approve($id: ID!, $title: String) {
     approveProposal(proposalId: $id, title: $title) {
       __typename
-      ... on FlowProposal { status approvedFlow { id title latestVersion { version } } }
-      ... on ValidationError { issues { path message } }
+      ... on FlowProposal {
+        status
+        approvedFlow {
+          id
+          title
+          latestVersion {
+            version
+          }
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
-const CreateFlow = graphql(`mutation NothingLost_CreateFlow($title: String!) { createFlow(title: $title) { __typename ... on Flow { id } } }`);
+const CreateFlow = graphql(`
+  mutation NothingLost_CreateFlow($title: String!) {
+    createFlow(title: $title) {
+      __typename
+      ... on Flow {
+        id
+      }
+    }
+  }
+`);
 const SaveDraft = graphql(`
   mutation NothingLost_Save($flowId: ID!, $nodes: [FlowNodeInput!]!, $root: String) {
-    saveFlowDraft(flowId: $flowId, nodes: $nodes, rootNodeId: $root) { __typename }
+    saveFlowDraft(flowId: $flowId, nodes: $nodes, rootNodeId: $root) {
+      __typename
+    }
   }
 `);
 const Publish = graphql(`
   mutation NothingLost_Publish($flowId: ID!) {
     publishFlow(flowId: $flowId) {
       __typename
-      ... on Flow { latestVersion { version } }
-      ... on ConflictError { reason message currentVersion }
+      ... on Flow {
+        latestVersion {
+          version
+        }
+      }
+      ... on ConflictError {
+        reason
+        message
+        currentVersion
+      }
     }
   }
 `);
@@ -97,7 +192,8 @@ const note = (content: string) => ({ at: new Date().toISOString(), content });
 
 describe('over-long text is refused, never cut', () => {
   it('a 10 000-character problem is refused naming the limit; 4 000 is kept whole', async () => {
-    const tickets = async () => Number((await t.system.query('SELECT count(*) FROM internal_tickets WHERE account_id = $1', [accountId])).rows[0].count);
+    const tickets = async () =>
+      Number((await t.system.query('SELECT count(*) FROM internal_tickets WHERE account_id = $1', [accountId])).rows[0].count);
     const before = await tickets();
     const r = await t.gql.runOk(Intake, { problem: 'p'.repeat(10_000) }, { token: l1Token });
     expect(r.intake).toMatchObject({
@@ -112,8 +208,15 @@ describe('over-long text is refused, never cut', () => {
   it('a note over 20 000 characters is refused and the saved notes stay as they were', async () => {
     const w = await adhoc('Scanner will not send to email');
     await t.gql.runOk(Notes, { sessionId: w.session.id, notes: [note('checked SMTP relay')] }, { token: l1Token });
-    const r = await t.gql.runOk(Notes, { sessionId: w.session.id, notes: [note('checked SMTP relay'), note('x'.repeat(20_001))] }, { token: l1Token });
-    expect(r.updateWalkNotes).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['notes', '1', 'content'], message: 'Note must be at most 20000 characters.' }] });
+    const r = await t.gql.runOk(
+      Notes,
+      { sessionId: w.session.id, notes: [note('checked SMTP relay'), note('x'.repeat(20_001))] },
+      { token: l1Token },
+    );
+    expect(r.updateWalkNotes).toMatchObject({
+      __typename: 'ValidationError',
+      issues: [{ path: ['notes', '1', 'content'], message: 'Note must be at most 20000 characters.' }],
+    });
     const read = await t.gql.runOk(Walk, { id: w.session.id }, { token: l1Token });
     expect(read.walkSession).toEqual({ __typename: 'WalkSession', notes: [{ content: 'checked SMTP relay' }] });
     const whole = await t.gql.runOk(Notes, { sessionId: w.session.id, notes: [note('y'.repeat(20_000))] }, { token: l1Token });
@@ -127,7 +230,10 @@ describe('drafts from call notes', () => {
     const long = `${'Checked the licence and the group membership in the admin centre. '.repeat(40)}end.`;
     await t.gql.runOk(Notes, { sessionId: w.session.id, notes: [note('Re-added the mailbox permission'), note(long)] }, { token: l1Token });
     const early = await t.gql.runOk(FromWalk, { id: w.session.id }, { token: l1Token });
-    expect(early.createProposalFromWalk).toMatchObject({ __typename: 'ConflictError', message: 'Resolve or escalate the call before turning its notes into a draft.' });
+    expect(early.createProposalFromWalk).toMatchObject({
+      __typename: 'ConflictError',
+      message: 'Resolve or escalate the call before turning its notes into a draft.',
+    });
     expect((await t.gql.runOk(Escalate, { id: w.session.id }, { token: l1Token })).escalateWalk.__typename).toBe('EscalationPayload');
 
     const made = await t.gql.runOk(FromWalk, { id: w.session.id }, { token: l1Token });
@@ -135,17 +241,32 @@ describe('drafts from call notes', () => {
     const p = made.createProposalFromWalk;
     expect(p.title).toBe('Shared mailbox missing for the new hire');
     expect(p.issues).toEqual([]);
-    expect(p.nodes.at(-1)).toEqual({ id: 'escalate', kind: 'ESCALATION', text: 'Escalate to an engineer: needs a domain admin', next: null });
+    expect(p.nodes.at(-1)).toEqual({
+      id: 'escalate',
+      kind: 'ESCALATION',
+      text: 'Escalate to an engineer: needs a domain admin',
+      next: null,
+    });
     const instructions = p.nodes.filter((n) => n.kind === 'INSTRUCTION');
     expect(instructions[0]!.text).toBe('Re-added the mailbox permission');
     expect(instructions.length).toBeGreaterThan(2);
     // Every character of the long note is in the draft, in order.
-    expect(instructions.slice(1).map((n) => n.text).join(' ').replace(/\s+/g, ' ')).toBe(long.trim().replace(/\s+/g, ' '));
+    expect(
+      instructions
+        .slice(1)
+        .map((n) => n.text)
+        .join(' ')
+        .replace(/\s+/g, ' '),
+    ).toBe(long.trim().replace(/\s+/g, ' '));
     for (const n of p.nodes) expect(n.text.length).toBeLessThanOrEqual(2000);
   });
 
   it('approving without a title titles the flow with the problem shortened to one line, never 4 000 characters; a blank title is refused', async () => {
-    const problem = `Teams calls drop after exactly five minutes for the whole sales floor ${'while the caller keeps explaining the history of the issue '.repeat(60)}`.slice(0, 4000);
+    const problem =
+      `Teams calls drop after exactly five minutes for the whole sales floor ${'while the caller keeps explaining the history of the issue '.repeat(60)}`.slice(
+        0,
+        4000,
+      );
     const w = await adhoc(problem);
     await t.gql.runOk(Notes, { sessionId: w.session.id, notes: [note('Updated the Teams client')] }, { token: l1Token });
     await t.gql.runOk(Resolve, { id: w.session.id, notes: 'Client update fixed it' }, { token: l1Token });
@@ -168,7 +289,10 @@ describe('drafts from call notes', () => {
     // A title sent blank is refused, naming the field; a title the reviewer typed is kept as typed.
     for (const blank of ['', '   ']) {
       const refused = await t.gql.runOk(Approve, { id: made.createProposalFromWalk.id, title: blank }, { token: engToken });
-      expect(refused.approveProposal).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['title'], message: 'Title is required.' }] });
+      expect(refused.approveProposal).toMatchObject({
+        __typename: 'ValidationError',
+        issues: [{ path: ['title'], message: 'Title is required.' }],
+      });
     }
     const typed = await t.gql.runOk(Approve, { id: made.createProposalFromWalk.id, title: 'Teams calls drop' }, { token: engToken });
     expect(typed.approveProposal).toMatchObject({ approvedFlow: { title: 'Teams calls drop' } });
@@ -189,7 +313,8 @@ describe('publishing', () => {
     }));
     await t.gql.runOk(SaveDraft, { flowId, nodes, root: OUTLOOK_FLOW.rootNodeId }, { token: engToken });
     expect((await t.gql.runOk(Publish, { flowId }, { token: engToken })).publishFlow).toMatchObject({ latestVersion: { version: 1 } });
-    const versions = async () => Number((await t.system.query('SELECT count(*) FROM flow_versions WHERE flow_id = $1', [flowId])).rows[0].count);
+    const versions = async () =>
+      Number((await t.system.query('SELECT count(*) FROM flow_versions WHERE flow_id = $1', [flowId])).rows[0].count);
 
     const same = await t.gql.runOk(Publish, { flowId }, { token: engToken });
     expect(same.publishFlow).toEqual({
@@ -200,12 +325,18 @@ describe('publishing', () => {
     });
     // Saving the same draft again is still no change.
     await t.gql.runOk(SaveDraft, { flowId, nodes, root: OUTLOOK_FLOW.rootNodeId }, { token: engToken });
-    expect((await t.gql.runOk(Publish, { flowId }, { token: engToken })).publishFlow).toMatchObject({ __typename: 'ConflictError', reason: 'NOTHING_CHANGED' });
+    expect((await t.gql.runOk(Publish, { flowId }, { token: engToken })).publishFlow).toMatchObject({
+      __typename: 'ConflictError',
+      reason: 'NOTHING_CHANGED',
+    });
     expect(await versions()).toBe(1);
 
     nodes[0] = { ...nodes[0]!, text: `${nodes[0]!.text} (check the taskbar too)` };
     await t.gql.runOk(SaveDraft, { flowId, nodes, root: OUTLOOK_FLOW.rootNodeId }, { token: engToken });
-    expect((await t.gql.runOk(Publish, { flowId }, { token: engToken })).publishFlow).toMatchObject({ __typename: 'Flow', latestVersion: { version: 2 } });
+    expect((await t.gql.runOk(Publish, { flowId }, { token: engToken })).publishFlow).toMatchObject({
+      __typename: 'Flow',
+      latestVersion: { version: 2 },
+    });
     expect(await versions()).toBe(2);
   });
 });

@@ -6,13 +6,19 @@ import { logger, startTestApp, type TestApp } from './helpers/app.ts';
 
 const Me = graphql(`
   query PrincipalCacheTest_Me {
-    me { id role canCoverL1 }
+    me {
+      id
+      role
+      canCoverL1
+    }
   }
 `);
 
 const MyWalks = graphql(`
   query PrincipalCacheTest_MyWalks {
-    myActiveWalks { id }
+    myActiveWalks {
+      id
+    }
   }
 `);
 

@@ -76,7 +76,10 @@ describe('configuration', () => {
     expect(() => loadConfig({ SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
     expect(() => loadConfig({ CORS_ORIGINS: 'https://ok.example, https://x.example/path' })).toThrow(/CORS_ORIGINS/);
-    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://b.example:8080' }).CORS_ORIGINS).toEqual(['https://a.example', 'http://b.example:8080']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://b.example:8080' }).CORS_ORIGINS).toEqual([
+      'https://a.example',
+      'http://b.example:8080',
+    ]);
   });
 
   it('has sensible defaults', () => {
@@ -104,7 +107,11 @@ describe('configuration', () => {
 
 describe('npm test on a fresh machine (issue 18 item 21)', () => {
   const ensure = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ['scripts/ensure-chromium.mjs'], { cwd: path.resolve(import.meta.dirname, '..'), env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+    spawnSync(process.execPath, ['scripts/ensure-chromium.mjs'], {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+    });
 
   it('finds the browser, or stops with one line naming what to do', () => {
     expect(ensure({ CHROMIUM_PATH: process.execPath }).status).toBe(0);

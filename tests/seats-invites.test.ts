@@ -8,9 +8,30 @@ const CreateInvite = graphql(`
   mutation SeatsInvites_Create($email: String!, $role: AccountRole!) {
     createInvite(email: $email, role: $role) {
       __typename
-      ... on CreatedInvite { acceptUrl token invite { id email role status } }
-      ... on SeatLimitExceeded { role current limit upgradeUrl code message }
-      ... on ValidationError { issues { path message } }
+      ... on CreatedInvite {
+        acceptUrl
+        token
+        invite {
+          id
+          email
+          role
+          status
+        }
+      }
+      ... on SeatLimitExceeded {
+        role
+        current
+        limit
+        upgradeUrl
+        code
+        message
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
@@ -21,9 +42,23 @@ const CreateInvites = graphql(`
       ... on CreateInvitesPayload {
         rows {
           __typename
-          ... on CreatedInvite { invite { email } }
-          ... on SeatLimitExceeded { role current limit code }
-          ... on ValidationError { issues { path message } }
+          ... on CreatedInvite {
+            invite {
+              email
+            }
+          }
+          ... on SeatLimitExceeded {
+            role
+            current
+            limit
+            code
+          }
+          ... on ValidationError {
+            issues {
+              path
+              message
+            }
+          }
         }
       }
     }
@@ -33,40 +68,88 @@ const Accept = graphql(`
   mutation SeatsInvites_Accept($token: String!, $name: String!, $password: String!) {
     acceptInvite(token: $token, name: $name, password: $password) {
       __typename
-      ... on SessionPayload { accessToken user { email role name } }
-      ... on SeatLimitExceeded { current limit }
-      ... on InviteInvalid { message }
-      ... on ValidationError { issues { path message } }
+      ... on SessionPayload {
+        accessToken
+        user {
+          email
+          role
+          name
+        }
+      }
+      ... on SeatLimitExceeded {
+        current
+        limit
+      }
+      ... on InviteInvalid {
+        message
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
 const Revoke = graphql(`
   mutation SeatsInvites_Revoke($inviteId: ID!) {
-    revokeInvite(inviteId: $inviteId) { __typename ... on Invite { status } }
+    revokeInvite(inviteId: $inviteId) {
+      __typename
+      ... on Invite {
+        status
+      }
+    }
   }
 `);
 const Usage = graphql(`
   query SeatsInvites_Usage {
-    seatUsage { engineer { role current limit available } l1Tech { role current limit available } }
+    seatUsage {
+      engineer {
+        role
+        current
+        limit
+        available
+      }
+      l1Tech {
+        role
+        current
+        limit
+        available
+      }
+    }
   }
 `);
 const ChangeRole = graphql(`
   mutation SeatsInvites_ChangeRole($userId: ID!, $role: AccountRole!) {
     changeUserRole(userId: $userId, role: $role) {
       __typename
-      ... on User { role }
-      ... on SeatLimitExceeded { current limit }
+      ... on User {
+        role
+      }
+      ... on SeatLimitExceeded {
+        current
+        limit
+      }
     }
   }
 `);
 const Reactivate = graphql(`
   mutation SeatsInvites_Reactivate($userId: ID!) {
-    reactivateUser(userId: $userId) { __typename ... on SeatLimitExceeded { current limit } }
+    reactivateUser(userId: $userId) {
+      __typename
+      ... on SeatLimitExceeded {
+        current
+        limit
+      }
+    }
   }
 `);
 const SetLimits = graphql(`
   mutation SeatsInvites_SetLimits($accountId: ID!, $e: Int, $l: Int) {
-    setSeatLimits(accountId: $accountId, engineerSeatLimit: $e, l1SeatLimit: $l) { __typename }
+    setSeatLimits(accountId: $accountId, engineerSeatLimit: $e, l1SeatLimit: $l) {
+      __typename
+    }
   }
 `);
 
@@ -130,10 +213,9 @@ describe('seats', () => {
     const kinds = results.map((r) => r.acceptInvite.__typename).sort();
     expect(kinds.filter((k) => k === 'SessionPayload')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'SeatLimitExceeded')).toHaveLength(9);
-    const { rows } = await t.system.query(
-      `SELECT count(*)::int AS n FROM users WHERE account_id = $1 AND role = 'l1_tech' AND is_active`,
-      [account.id],
-    );
+    const { rows } = await t.system.query(`SELECT count(*)::int AS n FROM users WHERE account_id = $1 AND role = 'l1_tech' AND is_active`, [
+      account.id,
+    ]);
     expect(rows[0].n).toBe(3);
   });
 
@@ -156,7 +238,17 @@ describe('seats', () => {
     const l1Token = await t.factory.token(third);
     await t.system.query('UPDATE users SET is_active = true WHERE id = $1', [third.id]);
     expect((await t.gql.run(Usage, {}, { token: l1Token })).errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
-    const me = await t.gql.run(graphql(`query SeatsInvites_Me { me { role } }`), {}, { token: l1Token });
+    const me = await t.gql.run(
+      graphql(`
+        query SeatsInvites_Me {
+          me {
+            role
+          }
+        }
+      `),
+      {},
+      { token: l1Token },
+    );
     expect(me.data?.me.role).toBe('L1_TECH');
   });
 
@@ -180,9 +272,13 @@ describe('seats', () => {
     const su = await t.factory.user(home.id, 'owner', { superAdmin: true });
     const r = await t.gql.runOk(SetLimits, { accountId: account.id, e: 1, l: 10 }, { token: await t.factory.token(su) });
     expect(r.setSeatLimits.__typename).toBe('Account');
-    const { rows } = await t.system.query('SELECT engineer_seat_limit, l1_seat_limit FROM billing_plans WHERE account_id = $1', [account.id]);
+    const { rows } = await t.system.query('SELECT engineer_seat_limit, l1_seat_limit FROM billing_plans WHERE account_id = $1', [
+      account.id,
+    ]);
     expect(rows[0]).toEqual({ engineer_seat_limit: 1, l1_seat_limit: 10 });
-    const audit = await t.system.query(`SELECT actor_id FROM audit_logs WHERE account_id = $1 AND action = 'account.seat_limits'`, [account.id]);
+    const audit = await t.system.query(`SELECT actor_id FROM audit_logs WHERE account_id = $1 AND action = 'account.seat_limits'`, [
+      account.id,
+    ]);
     expect(audit.rows).toEqual([{ actor_id: su.id }]);
   });
 });
@@ -198,7 +294,18 @@ describe('invites', () => {
     const { rows } = await t.system.query('SELECT * FROM invites WHERE account_id = $1 AND email = $2', [account.id, email]);
     expect(rows[0].token_hash).toBe(sha256Hex(secret));
     expect(JSON.stringify(rows)).not.toContain(secret);
-    const listed = await t.gql.runOk(graphql(`query SeatsInvites_List { invites { email status } }`), {}, { token });
+    const listed = await t.gql.runOk(
+      graphql(`
+        query SeatsInvites_List {
+          invites {
+            email
+            status
+          }
+        }
+      `),
+      {},
+      { token },
+    );
     expect(JSON.stringify(listed)).not.toContain(secret);
     expect(listed.invites.find((i) => i.email === email)?.status).toBe('PENDING');
 
@@ -274,7 +381,13 @@ describe('invites', () => {
     await t.factory.user(full.account.id, 'l1_tech');
     const bulk = await t.gql.runOk(CreateInvites, { invites: [{ email: uniqueEmail('c'), role: 'L1_TECH' }] }, { token: full.token });
     if (bulk.createInvites.__typename !== 'CreateInvitesPayload') throw new Error('bulk');
-    expect(bulk.createInvites.rows[0]).toEqual({ __typename: 'SeatLimitExceeded', role: 'L1_TECH', current: 3, limit: 3, code: 'seat_limit_exceeded' });
+    expect(bulk.createInvites.rows[0]).toEqual({
+      __typename: 'SeatLimitExceeded',
+      role: 'L1_TECH',
+      current: 3,
+      limit: 3,
+      code: 'seat_limit_exceeded',
+    });
   });
 
   it('cannot be created, listed or revoked across accounts', async () => {
@@ -284,7 +397,17 @@ describe('invites', () => {
     if (r.createInvite.__typename !== 'CreatedInvite') throw new Error('invite');
     const cross = await t.gql.runOk(Revoke, { inviteId: r.createInvite.invite.id }, { token: b.token });
     expect(cross.revokeInvite.__typename).toBe('NotFoundError');
-    const listed = await t.gql.runOk(graphql(`query SeatsInvites_List2 { invites { id } }`), {}, { token: b.token });
+    const listed = await t.gql.runOk(
+      graphql(`
+        query SeatsInvites_List2 {
+          invites {
+            id
+          }
+        }
+      `),
+      {},
+      { token: b.token },
+    );
     expect(listed.invites.map((i) => i.id)).not.toContain(r.createInvite.invite.id);
   });
 });

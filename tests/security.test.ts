@@ -82,7 +82,10 @@ describe('cross-site request forgery (item 3)', () => {
 
 describe('what the API tells a stranger (item 4)', () => {
   const ask = async (app: TestApp, query: string) =>
-    (await (await app.gql.raw({ query })).json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+    (await (await app.gql.raw({ query })).json()) as {
+      data?: unknown;
+      errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    };
 
   it('as `npm start` runs it (no NODE_ENV): no anonymous introspection and no "Did you mean" hints', async () => {
     const app = await startTestApp({ urls: t.urls, env: { NODE_ENV: '' } });
@@ -112,7 +115,8 @@ describe('what the API tells a stranger (item 4)', () => {
 
 // Each sign-in runs argon2id (64 MiB): a dozen of them take seconds on a busy two-core host.
 describe('sign-in lockout and enumeration (item 6)', () => {
-  const Login = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename ... on RateLimited { retryAfterSeconds } } }';
+  const Login =
+    'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename ... on RateLimited { retryAfterSeconds } } }';
   const login = async (app: TestApp, email: string, password: string, ip: string) => {
     const t0 = performance.now();
     const res = await app.gql.raw({ query: Login, variables: { e: email, p: password } }, { headers: { 'x-forwarded-for': ip } });
@@ -120,17 +124,22 @@ describe('sign-in lockout and enumeration (item 6)', () => {
     return { typename: body.data.login.__typename, ms: performance.now() - t0 };
   };
 
-  it('wrong passwords lock an email only from the address they came from; the owner of the email still signs in', { timeout: 90_000 }, async () => {
-    const app = await startTestApp({ urls: t.urls, env: { TRUST_PROXY: 'true', LOGIN_MAX_FAILURES_PER_EMAIL: '10' } });
-    try {
-      const victim = await app.factory.user(accountId, 'owner');
-      for (let i = 0; i < 10; i++) expect((await login(app, victim.email, 'guess-' + i, '203.0.113.66')).typename).toBe('InvalidCredentials');
-      expect((await login(app, victim.email, TEST_PASSWORD, '203.0.113.66')).typename).toBe('RateLimited');
-      expect((await login(app, victim.email, TEST_PASSWORD, '198.51.100.7')).typename).toBe('SessionPayload');
-    } finally {
-      await app.close();
-    }
-  });
+  it(
+    'wrong passwords lock an email only from the address they came from; the owner of the email still signs in',
+    { timeout: 90_000 },
+    async () => {
+      const app = await startTestApp({ urls: t.urls, env: { TRUST_PROXY: 'true', LOGIN_MAX_FAILURES_PER_EMAIL: '10' } });
+      try {
+        const victim = await app.factory.user(accountId, 'owner');
+        for (let i = 0; i < 10; i++)
+          expect((await login(app, victim.email, 'guess-' + i, '203.0.113.66')).typename).toBe('InvalidCredentials');
+        expect((await login(app, victim.email, TEST_PASSWORD, '203.0.113.66')).typename).toBe('RateLimited');
+        expect((await login(app, victim.email, TEST_PASSWORD, '198.51.100.7')).typename).toBe('SessionPayload');
+      } finally {
+        await app.close();
+      }
+    },
+  );
 
   it('slows guesses at one email from many addresses down, doubling each time', { timeout: 90_000 }, async () => {
     // After three failures from anywhere: 1×, 2×, 4×… the base, at most 8 s.
@@ -156,22 +165,26 @@ describe('sign-in lockout and enumeration (item 6)', () => {
     }
   });
 
-  it('answers a deactivated or deleted user’s wrong password as slowly as anyone’s (the hash always runs)', { timeout: 90_000 }, async () => {
-    const active = await t.factory.user(accountId, 'l1_tech');
-    const inactive = await t.factory.user(accountId, 'l1_tech', { isActive: false });
-    const deleted = await t.factory.user(accountId, 'l1_tech', { deleted: true });
-    const median = async (email: string) => {
-      const ms: number[] = [];
-      for (let i = 0; i < 5; i++) ms.push((await login(t, email, 'not-the-password', '192.0.2.1')).ms);
-      return ms.sort((a, b) => a - b)[2]!;
-    };
-    const reference = await median(active.email);
-    for (const u of [inactive, deleted]) {
-      const ms = await median(u.email);
-      // argon2id takes ~100 ms here; skipping it answered in ~7 ms.
-      expect(ms, `${u.email}: ${ms.toFixed(0)} ms vs ${reference.toFixed(0)} ms`).toBeGreaterThan(reference * 0.5);
-    }
-  });
+  it(
+    'answers a deactivated or deleted user’s wrong password as slowly as anyone’s (the hash always runs)',
+    { timeout: 90_000 },
+    async () => {
+      const active = await t.factory.user(accountId, 'l1_tech');
+      const inactive = await t.factory.user(accountId, 'l1_tech', { isActive: false });
+      const deleted = await t.factory.user(accountId, 'l1_tech', { deleted: true });
+      const median = async (email: string) => {
+        const ms: number[] = [];
+        for (let i = 0; i < 5; i++) ms.push((await login(t, email, 'not-the-password', '192.0.2.1')).ms);
+        return ms.sort((a, b) => a - b)[2]!;
+      };
+      const reference = await median(active.email);
+      for (const u of [inactive, deleted]) {
+        const ms = await median(u.email);
+        // argon2id takes ~100 ms here; skipping it answered in ~7 ms.
+        expect(ms, `${u.email}: ${ms.toFixed(0)} ms vs ${reference.toFixed(0)} ms`).toBeGreaterThan(reference * 0.5);
+      }
+    },
+  );
 });
 
 describe('deployment defaults (item 7)', () => {
@@ -248,7 +261,10 @@ describe('one operation, one tenant (review of issue 18)', () => {
     const token = ((await inv.json()) as { data: { createInvite: { token: string } } }).data.createInvite.token;
     const tokenA = await t.factory.token(ownerA);
     const mixed = await t.gql.raw(
-      { query: 'query($t: String!) { p: invitePreview(token: $t) { __typename } seatUsage { l1Tech { current } } }', variables: { t: token } },
+      {
+        query: 'query($t: String!) { p: invitePreview(token: $t) { __typename } seatUsage { l1Tech { current } } }',
+        variables: { t: token },
+      },
       { token: tokenA },
     );
     const body = (await mixed.json()) as { data: unknown; errors?: Array<{ path: string[]; extensions: { code: string } }> };
@@ -257,8 +273,13 @@ describe('one operation, one tenant (review of issue 18)', () => {
     expect(body.errors?.[0]).toMatchObject({ path: ['p'], extensions: { code: 'BAD_REQUEST' } });
     expect(JSON.stringify(body)).not.toMatch(/"current":3/);
     // Alone, the same preview works.
-    const alone = await t.gql.raw({ query: 'query($t: String!) { invitePreview(token: $t) { __typename } }', variables: { t: token } }, { token: tokenA });
-    expect(((await alone.json()) as { data: { invitePreview: { __typename: string } } }).data.invitePreview.__typename).toBe('InvitePreview');
+    const alone = await t.gql.raw(
+      { query: 'query($t: String!) { invitePreview(token: $t) { __typename } }', variables: { t: token } },
+      { token: tokenA },
+    );
+    expect(((await alone.json()) as { data: { invitePreview: { __typename: string } } }).data.invitePreview.__typename).toBe(
+      'InvitePreview',
+    );
   });
 
   it('two sign-ins in one request cannot both run', async () => {

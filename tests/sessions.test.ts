@@ -10,8 +10,14 @@ const Login = graphql(`
   mutation Sessions_Login($email: String!, $password: String!) {
     login(email: $email, password: $password) {
       __typename
-      ... on SessionPayload { accessToken refreshToken }
-      ... on RateLimited { retryAfterSeconds message }
+      ... on SessionPayload {
+        accessToken
+        refreshToken
+      }
+      ... on RateLimited {
+        retryAfterSeconds
+        message
+      }
     }
   }
 `);
@@ -19,20 +25,56 @@ const Refresh = graphql(`
   mutation Sessions_Refresh($refreshToken: String) {
     refreshSession(refreshToken: $refreshToken) {
       __typename
-      ... on SessionPayload { accessToken refreshToken user { id } }
-      ... on SessionRefused { code message }
+      ... on SessionPayload {
+        accessToken
+        refreshToken
+        user {
+          id
+        }
+      }
+      ... on SessionRefused {
+        code
+        message
+      }
     }
   }
 `);
-const Me = graphql(`query Sessions_Me { me { id } }`);
-const Logout = graphql(`mutation Sessions_Logout { logout }`);
-const Revoke = graphql(`mutation Sessions_Revoke($scope: RevokeScope!) { revokeSessions(scope: $scope) { revoked } }`);
+const Me = graphql(`
+  query Sessions_Me {
+    me {
+      id
+    }
+  }
+`);
+const Logout = graphql(`
+  mutation Sessions_Logout {
+    logout
+  }
+`);
+const Revoke = graphql(`
+  mutation Sessions_Revoke($scope: RevokeScope!) {
+    revokeSessions(scope: $scope) {
+      revoked
+    }
+  }
+`);
 const Policy = graphql(`
   mutation Sessions_Policy($idle: Int, $abs: Int) {
     updateSessionPolicy(idleSeconds: $idle, absoluteSeconds: $abs) {
       __typename
-      ... on Account { sessionPolicy { idleSeconds absoluteSeconds idleOverrideSeconds } }
-      ... on ValidationError { issues { path message } }
+      ... on Account {
+        sessionPolicy {
+          idleSeconds
+          absoluteSeconds
+          idleOverrideSeconds
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
@@ -65,12 +107,23 @@ function decode(jwt: string) {
 
 const Invite = graphql(`
   mutation Sessions_Invite($email: String!) {
-    createInvite(email: $email, role: VIEWER) { __typename ... on CreatedInvite { token } }
+    createInvite(email: $email, role: VIEWER) {
+      __typename
+      ... on CreatedInvite {
+        token
+      }
+    }
   }
 `);
 const Accept = graphql(`
   mutation Sessions_Accept($token: String!) {
-    acceptInvite(token: $token, name: "New Member", password: "long-enough-pw") { __typename ... on SessionPayload { accessToken refreshToken } }
+    acceptInvite(token: $token, name: "New Member", password: "long-enough-pw") {
+      __typename
+      ... on SessionPayload {
+        accessToken
+        refreshToken
+      }
+    }
   }
 `);
 
@@ -166,7 +219,10 @@ describe('refreshing a session', () => {
 
   it('reads the token from the HttpOnly cookie when no argument is given', async () => {
     const s = await signIn();
-    const res = await t.gql.raw({ query: 'mutation { refreshSession { __typename } }' }, { headers: { cookie: `l1_refresh=${s.refresh}` } });
+    const res = await t.gql.raw(
+      { query: 'mutation { refreshSession { __typename } }' },
+      { headers: { cookie: `l1_refresh=${s.refresh}` } },
+    );
     expect(await res.json()).toEqual({ data: { refreshSession: { __typename: 'SessionPayload' } } });
     expect(res.headers.get('set-cookie')).toMatch(/^l1_refresh=ey/);
   });
@@ -189,7 +245,9 @@ describe('session policy', () => {
   it('lets the owner override idle and absolute limits, applied from the next sign-in', async () => {
     const owner = await signIn('owner');
     const set = await t.gql.runOk(Policy, { idle: 3600, abs: 7200 }, { token: owner.access });
-    expect(set.updateSessionPolicy).toMatchObject({ sessionPolicy: { idleSeconds: 3600, absoluteSeconds: 7200, idleOverrideSeconds: 3600 } });
+    expect(set.updateSessionPolicy).toMatchObject({
+      sessionPolicy: { idleSeconds: 3600, absoluteSeconds: 7200, idleOverrideSeconds: 3600 },
+    });
     const next = await signIn('l1_tech', owner.accountId);
     expect(decode(next.refresh)).toMatchObject({ idle: 3600, abs: 7200 });
     clock.advance(3600 * 1000);
@@ -291,7 +349,11 @@ describe('sign-in throttling', () => {
       for (let i = 0; i < 2; i++) await limited.gql.runOk(Login, { email: `x${i}@example.test`, password: 'whatever' }, { headers });
       const r = await limited.gql.runOk(Login, { email: 'y@example.test', password: 'whatever' }, { headers });
       expect(r.login.__typename).toBe('RateLimited');
-      const elsewhere = await limited.gql.runOk(Login, { email: 'y@example.test', password: 'whatever' }, { headers: { 'x-forwarded-for': '198.51.100.1' } });
+      const elsewhere = await limited.gql.runOk(
+        Login,
+        { email: 'y@example.test', password: 'whatever' },
+        { headers: { 'x-forwarded-for': '198.51.100.1' } },
+      );
       expect(elsewhere.login.__typename).toBe('InvalidCredentials');
     } finally {
       await limited.close();

@@ -89,10 +89,14 @@ describe('npm start', () => {
     const ms = await waitReady(port);
     expect(ms).toBeLessThan(60_000);
     expect(first.out()).toContain('owner@demo.local');
-    const login = await gql(port, 'mutation($e:String!,$p:String!){ login(email:$e,password:$p){ __typename ... on SessionPayload { accessToken } } }', {
-      e: 'l1@demo.local',
-      p: 'demo',
-    });
+    const login = await gql(
+      port,
+      'mutation($e:String!,$p:String!){ login(email:$e,password:$p){ __typename ... on SessionPayload { accessToken } } }',
+      {
+        e: 'l1@demo.local',
+        p: 'demo',
+      },
+    );
     expect(login.data.login.__typename).toBe('SessionPayload');
     const me = await gql(port, '{ me { role account { name } } }', {}, login.data.login.accessToken);
     expect(me.data.me).toEqual({ role: 'L1_TECH', account: { name: 'Demo MSP' } });
@@ -174,7 +178,9 @@ describe('npm start', () => {
       // …so production will not start while owner@demo.local / demo would open it.
       const refused = start({ ...base, NODE_ENV: 'production', PUBLIC_URL: publicUrl });
       expect(await refused.exited).toBe(1);
-      expect(refused.err()).toMatch(/l1-workspace: NODE_ENV=production, but demo sign-ins with the published password "demo" exist \(.*owner@demo\.local.*\)\. Remove the demo accounts with `npm run demo:remove`/);
+      expect(refused.err()).toMatch(
+        /l1-workspace: NODE_ENV=production, but demo sign-ins with the published password "demo" exist \(.*owner@demo\.local.*\)\. Remove the demo accounts with `npm run demo:remove`/,
+      );
 
       const careful = cli(['demo:remove'], base);
       expect(await careful.exited).toBe(1);
@@ -184,7 +190,10 @@ describe('npm start', () => {
       expect(removal.out()).toContain('Removed 2 demo account(s) and their 9 user(s).');
       expect(await accounts()).toEqual([]);
 
-      const created = cli(['account:create', '--name', 'Acme MSP', '--owner', 'Ada@Acme.example', '--l1-seats', '4'], { ...base, PUBLIC_URL: publicUrl });
+      const created = cli(['account:create', '--name', 'Acme MSP', '--owner', 'Ada@Acme.example', '--l1-seats', '4'], {
+        ...base,
+        PUBLIC_URL: publicUrl,
+      });
       expect(await created.exited).toBe(0);
       const link = /(http:\/\/127\.0\.0\.1:\d+\/invite\/inv_[\w-]+)/.exec(created.out())?.[1];
       expect(link, created.out() + created.err()).toBeTruthy();

@@ -39,8 +39,19 @@ describe('catalog', () => {
   it('covers every table of the model', () => {
     expect(tenantTables).toEqual(
       expect.arrayContaining([
-        'api_tokens', 'audit_logs', 'auth_sessions', 'billing_plans', 'flow_proposals', 'flow_versions', 'flows',
-        'internal_tickets', 'invites', 'notifications', 'users', 'walk_sessions', 'walk_steps',
+        'api_tokens',
+        'audit_logs',
+        'auth_sessions',
+        'billing_plans',
+        'flow_proposals',
+        'flow_versions',
+        'flows',
+        'internal_tickets',
+        'invites',
+        'notifications',
+        'users',
+        'walk_sessions',
+        'walk_steps',
       ]),
     );
   });
@@ -84,7 +95,10 @@ describe('catalog', () => {
          WHERE grantee = 'l1_app' AND table_name = $1 ORDER BY privilege_type`,
         [table],
       );
-      expect(rows.map((r) => r.privilege_type), table).toEqual(['INSERT', 'SELECT']);
+      expect(
+        rows.map((r) => r.privilege_type),
+        table,
+      ).toEqual(['INSERT', 'SELECT']);
     }
     await expect(asTenant(a.account.id, () => sql(`UPDATE audit_logs SET action = 'x'`))).rejects.toThrow(/permission denied/);
     await expect(asTenant(a.account.id, () => sql(`DELETE FROM audit_logs`))).rejects.toThrow(/permission denied/);
@@ -94,10 +108,11 @@ describe('catalog', () => {
 describe('cross-tenant isolation (every tenant table)', () => {
   it('reads only the current account, and nothing without one', async () => {
     for (const table of tenantTables) {
-      const seen = await asTenant(a.account.id, () =>
-        sql<{ account_id: string }>(`SELECT DISTINCT account_id FROM ${table}`),
-      );
-      expect(seen.rows.map((r) => r.account_id), table).toEqual([a.account.id]);
+      const seen = await asTenant(a.account.id, () => sql<{ account_id: string }>(`SELECT DISTINCT account_id FROM ${table}`));
+      expect(
+        seen.rows.map((r) => r.account_id),
+        table,
+      ).toEqual([a.account.id]);
       const none = await asTenant(null, () => sql<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`));
       expect(none.rows[0]!.n, `${table} without a tenant`).toBe('0');
     }
@@ -132,7 +147,10 @@ describe('cross-tenant isolation (every tenant table)', () => {
       const jsonCols = new Set(types.rows.filter((r) => r.data_type === 'jsonb').map((r) => r.column_name));
       const values = cols.map((c) => (jsonCols.has(c) && row[c] !== null ? JSON.stringify(row[c]) : row[c]));
       const text = `INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`;
-      await expect(asTenant(a.account.id, () => sql(text, values)), table).rejects.toThrow(/row-level security/);
+      await expect(
+        asTenant(a.account.id, () => sql(text, values)),
+        table,
+      ).rejects.toThrow(/row-level security/);
     }
   });
 
@@ -143,9 +161,10 @@ describe('cross-tenant isolation (every tenant table)', () => {
         [table],
       );
       if (!updatable.rowCount) {
-        await expect(asTenant(a.account.id, () => sql(`UPDATE ${table} SET account_id = account_id`)), table).rejects.toThrow(
-          /permission denied/,
-        );
+        await expect(
+          asTenant(a.account.id, () => sql(`UPDATE ${table} SET account_id = account_id`)),
+          table,
+        ).rejects.toThrow(/permission denied/);
         continue;
       }
       await expect(
@@ -178,10 +197,15 @@ describe('a statement that carries its COMMIT', () => {
     const observe = (s: Scope) => (seen = s);
     txObservers.add(observe);
     try {
-      const value = await withTenantTx(piped, a.account.id, async (s) => {
-        s.commitAhead = true;
-        return fn(s);
-      }, { lazy: true });
+      const value = await withTenantTx(
+        piped,
+        a.account.id,
+        async (s) => {
+          s.commitAhead = true;
+          return fn(s);
+        },
+        { lazy: true },
+      );
       return { value, scope: seen! };
     } finally {
       txObservers.delete(observe);
@@ -197,7 +221,10 @@ describe('a statement that carries its COMMIT', () => {
       { commit: true },
     );
   const count = async (text: string) =>
-    Number((await admin.query<{ n: string }>('SELECT count(*)::text AS n FROM internal_tickets WHERE problem_statement = $1', [text])).rows[0]!.n);
+    Number(
+      (await admin.query<{ n: string }>('SELECT count(*)::text AS n FROM internal_tickets WHERE problem_statement = $1', [text])).rows[0]!
+        .n,
+    );
 
   it('commits with the statement, and later reads in the operation still see the tenant and the write', async () => {
     const text = note();
@@ -269,10 +296,15 @@ describe('a statement that carries its COMMIT', () => {
   it('is only an option: without commitAhead, or inside a savepoint, the operation stays one transaction', async () => {
     const text = note();
     await expect(
-      withTenantTx(piped, a.account.id, async () => {
-        await insertTicket(text);
-        throw new Error('undo');
-      }, { lazy: true }),
+      withTenantTx(
+        piped,
+        a.account.id,
+        async () => {
+          await insertTicket(text);
+          throw new Error('undo');
+        },
+        { lazy: true },
+      ),
     ).rejects.toThrow('undo');
     expect(await count(text)).toBe(0);
     const { scope } = await mutation(async (s) => {

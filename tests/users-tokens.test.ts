@@ -9,9 +9,20 @@ const ChangeRole = graphql(`
   mutation UsersTokens_ChangeRole($userId: ID!, $role: AccountRole!) {
     changeUserRole(userId: $userId, role: $role) {
       __typename
-      ... on User { role canCoverL1 }
-      ... on ConflictError { reason message }
-      ... on ValidationError { issues { path message } }
+      ... on User {
+        role
+        canCoverL1
+      }
+      ... on ConflictError {
+        reason
+        message
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
@@ -19,38 +30,110 @@ const SetCoverage = graphql(`
   mutation UsersTokens_Coverage($userId: ID!, $on: Boolean!) {
     setUserCoverage(userId: $userId, canCoverL1: $on) {
       __typename
-      ... on User { canCoverL1 }
-      ... on ValidationError { issues { path message } }
+      ... on User {
+        canCoverL1
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
 const Deactivate = graphql(`
   mutation UsersTokens_Deactivate($userId: ID!) {
-    deactivateUser(userId: $userId) { __typename ... on User { isActive } ... on Error { message } }
+    deactivateUser(userId: $userId) {
+      __typename
+      ... on User {
+        isActive
+      }
+      ... on Error {
+        message
+      }
+    }
   }
 `);
-const Users = graphql(`query UsersTokens_Users { users { id email role isActive } }`);
-const Me = graphql(`query UsersTokens_Me { me { id role canCoverL1 } }`);
+const Users = graphql(`
+  query UsersTokens_Users {
+    users {
+      id
+      email
+      role
+      isActive
+    }
+  }
+`);
+const Me = graphql(`
+  query UsersTokens_Me {
+    me {
+      id
+      role
+      canCoverL1
+    }
+  }
+`);
 const Audit = graphql(`
   query UsersTokens_Audit($action: String) {
-    auditLog(action: $action) { action actor { id } entityId payload actingAs }
+    auditLog(action: $action) {
+      action
+      actor {
+        id
+      }
+      entityId
+      payload
+      actingAs
+    }
   }
 `);
 const CreateToken = graphql(`
   mutation UsersTokens_CreateToken($name: String!, $scopes: [ApiTokenScope!]!) {
     createApiToken(name: $name, scopes: $scopes) {
       __typename
-      ... on CreatedApiToken { secret apiToken { id name prefix scopes lastUsedAt } }
-      ... on ValidationError { issues { path message } }
+      ... on CreatedApiToken {
+        secret
+        apiToken {
+          id
+          name
+          prefix
+          scopes
+          lastUsedAt
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
 const RevokeToken = graphql(`
   mutation UsersTokens_RevokeToken($tokenId: ID!) {
-    revokeApiToken(tokenId: $tokenId) { __typename ... on ApiToken { revokedAt } }
+    revokeApiToken(tokenId: $tokenId) {
+      __typename
+      ... on ApiToken {
+        revokedAt
+      }
+    }
   }
 `);
-const Seats = graphql(`query UsersTokens_Seats { seatUsage { engineer { current limit } l1Tech { current limit } } }`);
+const Seats = graphql(`
+  query UsersTokens_Seats {
+    seatUsage {
+      engineer {
+        current
+        limit
+      }
+      l1Tech {
+        current
+        limit
+      }
+    }
+  }
+`);
 
 const clock = new ManualClock(Date.parse('2026-11-21T11:00:00Z'));
 let t: TestApp;
@@ -83,7 +166,12 @@ describe('roles', () => {
     const r = await t.gql.runOk(ChangeRole, { userId: x.engineer.id, role: 'ADMIN' }, { token: x.adminToken });
     expect(r.changeUserRole).toEqual({ __typename: 'User', role: 'ADMIN', canCoverL1: false });
     const audit = await t.gql.runOk(Audit, { action: 'user.role_change' }, { token: x.ownerToken });
-    expect(audit.auditLog[0]).toMatchObject({ actor: { id: x.admin.id }, entityId: x.engineer.id, payload: { from: 'engineer', to: 'admin' }, actingAs: null });
+    expect(audit.auditLog[0]).toMatchObject({
+      actor: { id: x.admin.id },
+      entityId: x.engineer.id,
+      payload: { from: 'engineer', to: 'admin' },
+      actingAs: null,
+    });
   });
 
   it('never leaves an account without an owner, and only owners grant or remove ownership', async () => {
@@ -155,7 +243,13 @@ describe('deactivation', () => {
     const after = await t.gql.runOk(Seats, {}, { token: x.ownerToken });
     expect(after.seatUsage.l1Tech.current).toBe(before.seatUsage.l1Tech.current - 1);
     const login = await t.gql.runOk(
-      graphql(`mutation UsersTokens_Login($e: String!, $p: String!) { login(email: $e, password: $p) { __typename } }`),
+      graphql(`
+        mutation UsersTokens_Login($e: String!, $p: String!) {
+          login(email: $e, password: $p) {
+            __typename
+          }
+        }
+      `),
       { e: x.l1.email, p: TEST_PASSWORD },
     );
     expect(login.login.__typename).toBe('InvalidCredentials');
@@ -182,7 +276,19 @@ describe('API tokens', () => {
     expect(apiToken.prefix).toBe(secret.slice(0, 12));
     const { rows } = await t.system.query('SELECT token_hash FROM api_tokens WHERE id = $1', [apiToken.id]);
     expect(rows[0].token_hash).toBe(sha256Hex(secret));
-    const listed = await t.gql.runOk(graphql(`query UsersTokens_Tokens { apiTokens { id name prefix } }`), {}, { token: x.ownerToken });
+    const listed = await t.gql.runOk(
+      graphql(`
+        query UsersTokens_Tokens {
+          apiTokens {
+            id
+            name
+            prefix
+          }
+        }
+      `),
+      {},
+      { token: x.ownerToken },
+    );
     expect(JSON.stringify(listed)).not.toContain(secret);
 
     // Over real HTTP, the way a dashboard calls.
@@ -211,7 +317,8 @@ describe('API tokens', () => {
     const r = await t.gql.runOk(CreateToken, { name: 'Dash', scopes: ['SEATS_READ'] }, { token: x.adminToken });
     if (r.createApiToken.__typename !== 'CreatedApiToken') throw new Error('token');
     const { secret, apiToken } = r.createApiToken;
-    const read = async () => (await t.system.query('SELECT last_used_at FROM api_tokens WHERE id = $1', [apiToken.id])).rows[0].last_used_at;
+    const read = async () =>
+      (await t.system.query('SELECT last_used_at FROM api_tokens WHERE id = $1', [apiToken.id])).rows[0].last_used_at;
     expect(await read()).toBeNull();
     await t.gql.runOk(Seats, {}, { token: secret });
     const first = await read();
@@ -252,8 +359,7 @@ describe('GraphiQL', () => {
     });
     return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
   }
-  const page = (cookie?: string) =>
-    fetch(`${t.url}/graphql`, { headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) } });
+  const page = (cookie?: string) => fetch(`${t.url}/graphql`, { headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) } });
 
   it('is served to owners and admins from our own files; everyone else is told why, with a way back', async () => {
     for (const cookie of [undefined, 'l1_refresh=forged']) {
@@ -267,7 +373,9 @@ describe('GraphiQL', () => {
     for (const role of ['l1_tech', 'engineer'] as const) {
       const res = await page(await cookieFor(role));
       expect(res.status, role).toBe(403);
-      expect(await res.text()).toMatch(role === 'engineer' ? /You are signed in as .*, an engineer\./ : /You are signed in as .*, an L1 technician\./);
+      expect(await res.text()).toMatch(
+        role === 'engineer' ? /You are signed in as .*, an engineer\./ : /You are signed in as .*, an L1 technician\./,
+      );
     }
     for (const role of ['owner', 'admin'] as const) {
       const res = await page(await cookieFor(role));

@@ -18,8 +18,15 @@ const Intake = graphql(`
     intake(problemStatement: $problem, customerName: "Initech", customerContact: "bill@initech.test", flowId: $flowId) {
       __typename
       ... on IntakePayload {
-        ticket { id }
-        session { id version title kind }
+        ticket {
+          id
+        }
+        session {
+          id
+          version
+          title
+          kind
+        }
       }
     }
   }
@@ -28,7 +35,10 @@ const Notes = graphql(`
   mutation WalkReads_Notes($sessionId: ID!, $notes: [WalkNoteInput!]!) {
     updateWalkNotes(sessionId: $sessionId, notes: $notes) {
       __typename
-      ... on WalkSession { version noteCount }
+      ... on WalkSession {
+        version
+        noteCount
+      }
     }
   }
 `);
@@ -43,7 +53,10 @@ const TakeOver = graphql(`
   mutation WalkReads_TakeOver($sessionId: ID!) {
     takeOverWalk(sessionId: $sessionId) {
       __typename
-      ... on WalkSession { version noteCount }
+      ... on WalkSession {
+        version
+        noteCount
+      }
     }
   }
 `);
@@ -51,25 +64,70 @@ const TakeOver = graphql(`
 const Board = graphql(`
   query WalkReads_Board {
     activeWalks {
-      id title kind stepCount noteCount
-      steps { seq question answerLabel actor { name } }
-      currentNode { id text }
-      handler { id name }
-      createdBy { id name }
-      ticket { id customerName problemStatement }
-      flow { id title }
-      flowVersion { version }
+      id
+      title
+      kind
+      stepCount
+      noteCount
+      steps {
+        seq
+        question
+        answerLabel
+        actor {
+          name
+        }
+      }
+      currentNode {
+        id
+        text
+      }
+      handler {
+        id
+        name
+      }
+      createdBy {
+        id
+        name
+      }
+      ticket {
+        id
+        customerName
+        problemStatement
+      }
+      flow {
+        id
+        title
+      }
+      flowVersion {
+        version
+      }
     }
   }
 `);
 const Mine = graphql(`
   query WalkReads_Mine {
     myActiveWalks {
-      id title kind stepCount noteCount
-      steps { seq question }
-      currentNode { id text }
-      handler { id name }
-      ticket { id customerName }
+      id
+      title
+      kind
+      stepCount
+      noteCount
+      steps {
+        seq
+        question
+      }
+      currentNode {
+        id
+        text
+      }
+      handler {
+        id
+        name
+      }
+      ticket {
+        id
+        customerName
+      }
     }
   }
 `);
@@ -79,7 +137,20 @@ const TicketWalks = graphql(`
       __typename
       ... on InternalTicket {
         id
-        walks { id title status stepCount noteCount steps { seq question } handler { name } }
+        walks {
+          id
+          title
+          status
+          stepCount
+          noteCount
+          steps {
+            seq
+            question
+          }
+          handler {
+            name
+          }
+        }
       }
     }
   }
@@ -88,7 +159,16 @@ const Feed = graphql(`
   subscription WalkReads_Feed {
     activeWalks {
       change
-      session { id version kind title noteCount notes { content } }
+      session {
+        id
+        version
+        kind
+        title
+        noteCount
+        notes {
+          content
+        }
+      }
     }
   }
 `);
@@ -110,7 +190,8 @@ beforeAll(async () => {
   const coverer = await t.factory.user(accountId, 'engineer', { canCoverL1: true });
   covererToken = await t.factory.token(coverer);
   flowIds = [];
-  for (let i = 0; i < 4; i++) flowIds.push((await t.factory.publishedFlow(accountId, owner.id, { ...OUTLOOK_FLOW, title: `Flow number ${i}` })).flowId);
+  for (let i = 0; i < 4; i++)
+    flowIds.push((await t.factory.publishedFlow(accountId, owner.id, { ...OUTLOOK_FLOW, title: `Flow number ${i}` })).flowId);
 });
 afterAll(() => t.close());
 
@@ -138,7 +219,11 @@ async function addWalks(n: number, tag: string) {
   for (let i = 0; i < n; i++) {
     if (i % 2) {
       const w = await intake(`${tag} ad-hoc ${i}: printer offline`);
-      await t.gql.runOk(Notes, { sessionId: w.session.id, notes: [{ at: new Date().toISOString(), content: `checked cable ${i}` }] }, { token: l1Token });
+      await t.gql.runOk(
+        Notes,
+        { sessionId: w.session.id, notes: [{ at: new Date().toISOString(), content: `checked cable ${i}` }] },
+        { token: l1Token },
+      );
     } else {
       const w = await intake(`${tag} flow ${i}`, flowIds[i % flowIds.length]!);
       await t.gql.runOk(Step, { sessionId: w.session.id, clientStepId: `s${i}` }, { token: l1Token });
@@ -182,7 +267,9 @@ describe('lists of walks cost the same queries for 2 walks as for 30 (no N+1)', 
     expect(adhoc).toMatchObject({ kind: 'ADHOC', noteCount: 1, title: 'many ad-hoc 1: printer offline' });
     const flow = many.r.activeWalks.find((w) => w.kind === 'FLOW' && w.stepCount === 1)!;
     expect(flow.title).toMatch(/^Flow number \d$/);
-    expect(flow.steps).toEqual([{ seq: 1, question: 'Can the user open Outlook at all?', answerLabel: 'It opens', actor: { name: l1.name } }]);
+    expect(flow.steps).toEqual([
+      { seq: 1, question: 'Can the user open Outlook at all?', answerLabel: 'It opens', actor: { name: l1.name } },
+    ]);
 
     // One ticket walked many times (each earlier walk abandoned): its page lists every walk.
     const first = await intake('Laptop will not dock', flowIds[0]!);
@@ -204,7 +291,9 @@ describe('lists of walks cost the same queries for 2 walks as for 30 (no N+1)', 
     const walksOf = (r: typeof manyTicket.r) => (r.internalTicket.__typename === 'InternalTicket' ? r.internalTicket.walks : []);
     expect(walksOf(fewTicket.r)).toHaveLength(3);
     expect(walksOf(manyTicket.r)).toHaveLength(43);
-    expect(new Set(walksOf(manyTicket.r).map((w) => w.title))).toEqual(new Set(['Flow number 0', 'Flow number 1', 'Flow number 2', 'Flow number 3']));
+    expect(new Set(walksOf(manyTicket.r).map((w) => w.title))).toEqual(
+      new Set(['Flow number 0', 'Flow number 1', 'Flow number 2', 'Flow number 3']),
+    );
     expect(manyTicket.count).toBe(fewTicket.count);
     expect(manyTicket.count).toBeLessThanOrEqual(10);
   });
@@ -214,8 +303,20 @@ describe('the coverage feed after a hand-over', () => {
   it('keeps an ad-hoc walk’s notes and title: the handover event says 2 notes, not 0', async () => {
     const w = await intake('VPN drops every ten minutes');
     const at = new Date().toISOString();
-    await t.gql.runOk(Notes, { sessionId: w.session.id, notes: [{ at, content: 'reinstalled client' }, { at, content: 'works on hotspot' }] }, { token: l1Token });
-    type FeedEvent = { activeWalks: { change: string; session: { id: string; title: string; noteCount: number; notes: Array<{ content: string }> } } };
+    await t.gql.runOk(
+      Notes,
+      {
+        sessionId: w.session.id,
+        notes: [
+          { at, content: 'reinstalled client' },
+          { at, content: 'works on hotspot' },
+        ],
+      },
+      { token: l1Token },
+    );
+    type FeedEvent = {
+      activeWalks: { change: string; session: { id: string; title: string; noteCount: number; notes: Array<{ content: string }> } };
+    };
     const feed = collect<FeedEvent>(t.url, covererToken, print(Feed));
     await new Promise((r) => setTimeout(r, 200));
     try {

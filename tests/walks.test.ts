@@ -12,25 +12,96 @@ export const Intake = graphql(`
       __typename
       ... on IntakePayload {
         outcome
-        ticket { id status problemStatement }
-        session { id kind status version title currentNode { id kind text yesLabel noLabel } }
+        ticket {
+          id
+          status
+          problemStatement
+        }
+        session {
+          id
+          kind
+          status
+          version
+          title
+          currentNode {
+            id
+            kind
+            text
+            yesLabel
+            noLabel
+          }
+        }
       }
-      ... on ValidationError { issues { path message } }
-      ... on NotFoundError { entity }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on NotFoundError {
+        entity
+      }
     }
   }
 `);
 const Step = graphql(`
-  mutation Walks_Step($sessionId: ID!, $nodeId: String!, $answer: StepAnswer!, $clientStepId: String!, $note: String, $expectedVersion: Int) {
-    recordStep(sessionId: $sessionId, nodeId: $nodeId, answer: $answer, clientStepId: $clientStepId, note: $note, expectedVersion: $expectedVersion) {
+  mutation Walks_Step(
+    $sessionId: ID!
+    $nodeId: String!
+    $answer: StepAnswer!
+    $clientStepId: String!
+    $note: String
+    $expectedVersion: Int
+  ) {
+    recordStep(
+      sessionId: $sessionId
+      nodeId: $nodeId
+      answer: $answer
+      clientStepId: $clientStepId
+      note: $note
+      expectedVersion: $expectedVersion
+    ) {
       __typename
       ... on WalkSession {
-        id version stepCount currentNode { id kind text yesLabel noLabel }
-        steps { seq nodeId question answer answerLabel yesLabel noLabel note actingAs actor { id } }
+        id
+        version
+        stepCount
+        currentNode {
+          id
+          kind
+          text
+          yesLabel
+          noLabel
+        }
+        steps {
+          seq
+          nodeId
+          question
+          answer
+          answerLabel
+          yesLabel
+          noLabel
+          note
+          actingAs
+          actor {
+            id
+          }
+        }
       }
-      ... on ConflictError { reason message currentVersion }
-      ... on ValidationError { issues { path message } }
-      ... on NotFoundError { entity }
+      ... on ConflictError {
+        reason
+        message
+        currentVersion
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on NotFoundError {
+        entity
+      }
     }
   }
 `);
@@ -38,9 +109,22 @@ const Resolve = graphql(`
   mutation Walks_Resolve($sessionId: ID!, $helpful: Boolean!, $notes: String!) {
     resolveWalk(sessionId: $sessionId, helpful: $helpful, resolutionNotes: $notes) {
       __typename
-      ... on WalkSession { status helpful resolutionNotes ticket { status resolutionNotes resolvedAt } }
-      ... on ConflictError { reason }
-      ... on NotFoundError { entity }
+      ... on WalkSession {
+        status
+        helpful
+        resolutionNotes
+        ticket {
+          status
+          resolutionNotes
+          resolvedAt
+        }
+      }
+      ... on ConflictError {
+        reason
+      }
+      ... on NotFoundError {
+        entity
+      }
     }
   }
 `);
@@ -48,10 +132,26 @@ const Notes = graphql(`
   mutation Walks_Notes($sessionId: ID!, $notes: [WalkNoteInput!]!, $expectedVersion: Int) {
     updateWalkNotes(sessionId: $sessionId, notes: $notes, expectedVersion: $expectedVersion) {
       __typename
-      ... on WalkSession { version noteCount notes { at content } }
-      ... on ValidationError { issues { path message } }
-      ... on ConflictError { reason }
-      ... on NotFoundError { entity }
+      ... on WalkSession {
+        version
+        noteCount
+        notes {
+          at
+          content
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on ConflictError {
+        reason
+      }
+      ... on NotFoundError {
+        entity
+      }
     }
   }
 `);
@@ -60,15 +160,48 @@ const Walk = graphql(`
     walkSession(id: $id) {
       __typename
       ... on WalkSession {
-        id kind status version stepCount title actingAs
-        currentNode { id text }
-        handler { id name } createdBy { id }
-        ticket { id status customerName }
-        flowVersion { version }
-        steps { seq question answerLabel actor { id name } }
-        notes { content }
+        id
+        kind
+        status
+        version
+        stepCount
+        title
+        actingAs
+        currentNode {
+          id
+          text
+        }
+        handler {
+          id
+          name
+        }
+        createdBy {
+          id
+        }
+        ticket {
+          id
+          status
+          customerName
+        }
+        flowVersion {
+          version
+        }
+        steps {
+          seq
+          question
+          answerLabel
+          actor {
+            id
+            name
+          }
+        }
+        notes {
+          content
+        }
       }
-      ... on NotFoundError { entity }
+      ... on NotFoundError {
+        entity
+      }
     }
   }
 `);
@@ -76,9 +209,20 @@ const TakeOver = graphql(`
   mutation Walks_TakeOver($sessionId: ID!, $expectedVersion: Int) {
     takeOverWalk(sessionId: $sessionId, expectedVersion: $expectedVersion) {
       __typename
-      ... on WalkSession { version actingAs handler { id } }
-      ... on ConflictError { reason message }
-      ... on NotFoundError { entity }
+      ... on WalkSession {
+        version
+        actingAs
+        handler {
+          id
+        }
+      }
+      ... on ConflictError {
+        reason
+        message
+      }
+      ... on NotFoundError {
+        entity
+      }
     }
   }
 `);
@@ -105,7 +249,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function startFlowWalk(token = l1Token, flow = flowId) {
-  const r = await t.gql.runOk(Intake, { problem: 'Outlook says disconnected', name: 'ACME Ltd', contact: 'pat@acme.test', flowId: flow }, { token });
+  const r = await t.gql.runOk(
+    Intake,
+    { problem: 'Outlook says disconnected', name: 'ACME Ltd', contact: 'pat@acme.test', flowId: flow },
+    { token },
+  );
   if (r.intake.__typename !== 'IntakePayload') throw new Error(JSON.stringify(r.intake));
   return r.intake;
 }
@@ -122,7 +270,9 @@ describe('intake', () => {
       title: expect.stringMatching(/^Flow /),
       currentNode: { id: 'opens', kind: 'QUESTION', yesLabel: 'It opens', noLabel: "It won't open" },
     });
-    const audit = await t.system.query(`SELECT acting_as FROM audit_logs WHERE action = 'l1.session.start' AND entity_id = $1`, [r.session.id]);
+    const audit = await t.system.query(`SELECT acting_as FROM audit_logs WHERE action = 'l1.session.start' AND entity_id = $1`, [
+      r.session.id,
+    ]);
     expect(audit.rows).toEqual([{ acting_as: null }]);
   });
 
@@ -145,7 +295,10 @@ describe('intake', () => {
     const otherFlow = await t.factory.publishedFlow(other.id, otherOwner.id);
     const cross = await t.gql.runOk(Intake, { problem: 'p', name: 'n', contact: 'c', flowId: otherFlow.flowId }, { token: l1Token });
     expect(cross.intake).toEqual({ __typename: 'NotFoundError', entity: 'Flow' });
-    const tickets = await t.system.query(`SELECT count(*)::int AS n FROM internal_tickets WHERE account_id = $1 AND problem_statement = 'p'`, [accountId]);
+    const tickets = await t.system.query(
+      `SELECT count(*)::int AS n FROM internal_tickets WHERE account_id = $1 AND problem_statement = 'p'`,
+      [accountId],
+    );
     expect(tickets.rows[0].n).toBe(0);
   });
 });
@@ -177,9 +330,14 @@ describe('one round trip per step', () => {
     expect(stepScopes).toEqual(one);
     // Read after the COMMIT, in a transaction of its own: the step just written is there.
     expect(step.recordStep).toMatchObject({ __typename: 'WalkSession', version: 2, steps: [{ seq: 1, nodeId: 'opens' }] });
-    const [resolveScopes] = await scopes(() => t.gql.runOk(Resolve, { sessionId: w.session.id, helpful: true, notes: 'Fixed' }, { token: l1Token }));
+    const [resolveScopes] = await scopes(() =>
+      t.gql.runOk(Resolve, { sessionId: w.session.id, helpful: true, notes: 'Fixed' }, { token: l1Token }),
+    );
     expect(resolveScopes).toEqual(one);
-    const ticket = await t.system.query('SELECT status FROM internal_tickets WHERE id = (SELECT internal_ticket_id FROM walk_sessions WHERE id = $1)', [w.session.id]);
+    const ticket = await t.system.query(
+      'SELECT status FROM internal_tickets WHERE id = (SELECT internal_ticket_id FROM walk_sessions WHERE id = $1)',
+      [w.session.id],
+    );
     expect(ticket.rows).toEqual([{ status: 'resolved' }]);
   });
 
@@ -198,7 +356,11 @@ describe('one round trip per step', () => {
 describe('walking a flow', () => {
   it('records a step with labels derived from the pinned node, advancing the walk', async () => {
     const w = await startFlowWalk();
-    const r = await t.gql.runOk(Step, { sessionId: w.session.id, nodeId: 'opens', answer: 'YES', clientStepId: 'c1', note: 'user can open it' }, { token: l1Token });
+    const r = await t.gql.runOk(
+      Step,
+      { sessionId: w.session.id, nodeId: 'opens', answer: 'YES', clientStepId: 'c1', note: 'user can open it' },
+      { token: l1Token },
+    );
     expect(r.recordStep).toMatchObject({
       __typename: 'WalkSession',
       version: 2,
@@ -223,40 +385,93 @@ describe('walking a flow', () => {
 
   it('treats a retried clientStepId as the same step, and a reused one with another payload as invalid', async () => {
     const w = await startFlowWalk();
-    const first = await t.gql.runOk(Step, { sessionId: w.session.id, nodeId: 'opens', answer: 'NO', clientStepId: 'once' }, { token: l1Token });
-    const again = await t.gql.runOk(Step, { sessionId: w.session.id, nodeId: 'opens', answer: 'NO', clientStepId: 'once' }, { token: l1Token });
+    const first = await t.gql.runOk(
+      Step,
+      { sessionId: w.session.id, nodeId: 'opens', answer: 'NO', clientStepId: 'once' },
+      { token: l1Token },
+    );
+    const again = await t.gql.runOk(
+      Step,
+      { sessionId: w.session.id, nodeId: 'opens', answer: 'NO', clientStepId: 'once' },
+      { token: l1Token },
+    );
     expect(again).toEqual(first);
     const { rows } = await t.system.query('SELECT count(*)::int AS n FROM walk_steps WHERE session_id = $1', [w.session.id]);
     expect(rows[0].n).toBe(1);
-    const reused = await t.gql.runOk(Step, { sessionId: w.session.id, nodeId: 'safe-mode', answer: 'CONTINUE', clientStepId: 'once' }, { token: l1Token });
+    const reused = await t.gql.runOk(
+      Step,
+      { sessionId: w.session.id, nodeId: 'safe-mode', answer: 'CONTINUE', clientStepId: 'once' },
+      { token: l1Token },
+    );
     expect(reused.recordStep).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['clientStepId'] }] });
   });
 
   it('answers each wrong request with the typed error that says why', async () => {
     const w = await startFlowWalk();
     const id = w.session.id;
-    const cases: Array<[Parameters<typeof t.gql.runOk<unknown, { sessionId: string; nodeId: string; answer: 'YES' | 'NO' | 'CONTINUE'; clientStepId: string; expectedVersion?: number }>>[1], object]> = [
-      [{ sessionId: id, nodeId: 'opens', answer: 'CONTINUE', clientStepId: 'a' }, { __typename: 'ValidationError', issues: [{ path: ['answer'] }] }],
-      [{ sessionId: id, nodeId: 'no-such-node', answer: 'YES', clientStepId: 'b' }, { __typename: 'ValidationError', issues: [{ path: ['nodeId'] }] }],
-      [{ sessionId: id, nodeId: 'status', answer: 'YES', clientStepId: 'c' }, { __typename: 'ConflictError', reason: 'NOT_CURRENT_NODE' }],
-      [{ sessionId: id, nodeId: 'opens', answer: 'YES', clientStepId: 'd', expectedVersion: 7 }, { __typename: 'ConflictError', reason: 'STALE_VERSION', currentVersion: 1 }],
-      [{ sessionId: id, nodeId: 'fixed-online', answer: 'CONTINUE', clientStepId: 'e' }, { __typename: 'ValidationError', issues: [{ path: ['answer'] }] }],
-      [{ sessionId: randomUUID(), nodeId: 'opens', answer: 'YES', clientStepId: 'f' }, { __typename: 'NotFoundError', entity: 'Walk' }],
-      [{ sessionId: 'not-a-uuid', nodeId: 'opens', answer: 'YES', clientStepId: 'g' }, { __typename: 'ValidationError', issues: [{ path: ['sessionId'] }] }],
-      [{ sessionId: id, nodeId: 'opens', answer: 'YES', clientStepId: '' }, { __typename: 'ValidationError', issues: [{ path: ['clientStepId'] }] }],
+    const cases: Array<
+      [
+        Parameters<
+          typeof t.gql.runOk<
+            unknown,
+            { sessionId: string; nodeId: string; answer: 'YES' | 'NO' | 'CONTINUE'; clientStepId: string; expectedVersion?: number }
+          >
+        >[1],
+        object,
+      ]
+    > = [
+      [
+        { sessionId: id, nodeId: 'opens', answer: 'CONTINUE', clientStepId: 'a' },
+        { __typename: 'ValidationError', issues: [{ path: ['answer'] }] },
+      ],
+      [
+        { sessionId: id, nodeId: 'no-such-node', answer: 'YES', clientStepId: 'b' },
+        { __typename: 'ValidationError', issues: [{ path: ['nodeId'] }] },
+      ],
+      [
+        { sessionId: id, nodeId: 'status', answer: 'YES', clientStepId: 'c' },
+        { __typename: 'ConflictError', reason: 'NOT_CURRENT_NODE' },
+      ],
+      [
+        { sessionId: id, nodeId: 'opens', answer: 'YES', clientStepId: 'd', expectedVersion: 7 },
+        { __typename: 'ConflictError', reason: 'STALE_VERSION', currentVersion: 1 },
+      ],
+      [
+        { sessionId: id, nodeId: 'fixed-online', answer: 'CONTINUE', clientStepId: 'e' },
+        { __typename: 'ValidationError', issues: [{ path: ['answer'] }] },
+      ],
+      [
+        { sessionId: randomUUID(), nodeId: 'opens', answer: 'YES', clientStepId: 'f' },
+        { __typename: 'NotFoundError', entity: 'Walk' },
+      ],
+      [
+        { sessionId: 'not-a-uuid', nodeId: 'opens', answer: 'YES', clientStepId: 'g' },
+        { __typename: 'ValidationError', issues: [{ path: ['sessionId'] }] },
+      ],
+      [
+        { sessionId: id, nodeId: 'opens', answer: 'YES', clientStepId: '' },
+        { __typename: 'ValidationError', issues: [{ path: ['clientStepId'] }] },
+      ],
     ];
     for (const [vars, want] of cases) {
       const r = await t.gql.runOk(Step, vars, { token: l1Token });
       expect(r.recordStep, JSON.stringify(vars)).toMatchObject(want);
     }
-    const { rows } = await t.system.query('SELECT count(*)::int AS n, max(version) AS v FROM walk_steps, walk_sessions w WHERE walk_steps.session_id = $1 AND w.id = $1', [id]);
+    const { rows } = await t.system.query(
+      'SELECT count(*)::int AS n, max(version) AS v FROM walk_steps, walk_sessions w WHERE walk_steps.session_id = $1 AND w.id = $1',
+      [id],
+    );
     expect(rows[0].n).toBe(0);
   });
 
   it('lets only the handler act: another L1 gets a ConflictError naming who handles it', async () => {
     const w = await startFlowWalk();
     const other = await t.factory.user(accountId, 'l1_tech', { name: 'Other Tech' });
-    const r = await t.gql.runOk(Step, { sessionId: w.session.id, nodeId: 'opens', answer: 'YES', clientStepId: 'x' }, { token: await t.factory.token(other) });
+    const r = await t.gql.runOk(
+      Step,
+      { sessionId: w.session.id, nodeId: 'opens', answer: 'YES', clientStepId: 'x' },
+      { token: await t.factory.token(other) },
+    );
     expect(r.recordStep).toMatchObject({ __typename: 'ConflictError', reason: 'NOT_HANDLER', message: expect.stringContaining(l1.name) });
   });
 
@@ -270,11 +485,18 @@ describe('walking a flow', () => {
       helpful: true,
       ticket: { status: 'RESOLVED', resolutionNotes: 'Turned off Work Offline', resolvedAt: expect.any(String) },
     });
-    const after = await t.gql.runOk(Step, { sessionId: w.session.id, nodeId: 'status', answer: 'YES', clientStepId: 's2' }, { token: l1Token });
+    const after = await t.gql.runOk(
+      Step,
+      { sessionId: w.session.id, nodeId: 'status', answer: 'YES', clientStepId: 's2' },
+      { token: l1Token },
+    );
     expect(after.recordStep).toMatchObject({ __typename: 'ConflictError', reason: 'WALK_NOT_ACTIVE' });
     const again = await t.gql.runOk(Resolve, { sessionId: w.session.id, helpful: false, notes: 'x' }, { token: l1Token });
     expect(again.resolveWalk).toMatchObject({ __typename: 'ConflictError', reason: 'WALK_NOT_ACTIVE' });
-    const audit = await t.system.query(`SELECT actor_id, acting_as, payload FROM audit_logs WHERE action = 'l1.session.resolve' AND entity_id = $1`, [w.session.id]);
+    const audit = await t.system.query(
+      `SELECT actor_id, acting_as, payload FROM audit_logs WHERE action = 'l1.session.resolve' AND entity_id = $1`,
+      [w.session.id],
+    );
     expect(audit.rows).toEqual([{ actor_id: l1.id, acting_as: null, payload: expect.objectContaining({ helpful: true }) }]);
   });
 
@@ -282,12 +504,34 @@ describe('walking a flow', () => {
     const f = await t.factory.publishedFlow(accountId, owner.id);
     const w = await startFlowWalk(l1Token, f.flowId);
     const changed: FlowNode[] = [
-      { id: 'start', kind: 'question', text: 'Is it plugged in?', yesLabel: 'Plugged in', noLabel: 'Unplugged', yesNext: 'done', noNext: 'done' },
+      {
+        id: 'start',
+        kind: 'question',
+        text: 'Is it plugged in?',
+        yesLabel: 'Plugged in',
+        noLabel: 'Unplugged',
+        yesNext: 'done',
+        noNext: 'done',
+      },
       { id: 'done', kind: 'resolution', text: 'Done' },
     ];
-    await t.system.query(`UPDATE flows SET draft_nodes = $2, draft_root_node_id = 'start' WHERE id = $1`, [f.flowId, JSON.stringify(changed)]);
+    await t.system.query(`UPDATE flows SET draft_nodes = $2, draft_root_node_id = 'start' WHERE id = $1`, [
+      f.flowId,
+      JSON.stringify(changed),
+    ]);
     const publish = await t.gql.runOk(
-      graphql(`mutation Walks_Publish($id: ID!) { publishFlow(flowId: $id) { __typename ... on Flow { latestVersion { version } } } }`),
+      graphql(`
+        mutation Walks_Publish($id: ID!) {
+          publishFlow(flowId: $id) {
+            __typename
+            ... on Flow {
+              latestVersion {
+                version
+              }
+            }
+          }
+        }
+      `),
       { id: f.flowId },
       { token: await t.factory.token(owner) },
     );
@@ -308,7 +552,7 @@ describe('ad-hoc walks', () => {
     expect(step.recordStep).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['sessionId'] }] });
     const notes = [
       { at: '2026-11-21T10:00:00.000Z', content: 'Rebooted router' },
-      { at: '2026-11-21T10:05:00.000Z', content: 'Reinstalled client <b>v2</b> \'; DROP TABLE users; --' },
+      { at: '2026-11-21T10:05:00.000Z', content: "Reinstalled client <b>v2</b> '; DROP TABLE users; --" },
     ];
     const saved = await t.gql.runOk(Notes, { sessionId: id, notes, expectedVersion: 1 }, { token: l1Token });
     expect(saved.updateWalkNotes).toEqual({ __typename: 'WalkSession', version: 2, noteCount: 2, notes });
@@ -329,7 +573,15 @@ describe('reading walks', () => {
   it('walkSession with 50 steps costs the same few queries as with 1 (no N+1)', async () => {
     const nodes: FlowNode[] = Array.from({ length: 51 }, (_, i) =>
       i < 50
-        ? { id: `n${i}`, kind: 'question', text: `Question ${i}?`, yesLabel: `Yes ${i}`, noLabel: `No ${i}`, yesNext: `n${i + 1}`, noNext: `n${i + 1}` }
+        ? {
+            id: `n${i}`,
+            kind: 'question',
+            text: `Question ${i}?`,
+            yesLabel: `Yes ${i}`,
+            noLabel: `No ${i}`,
+            yesNext: `n${i + 1}`,
+            noNext: `n${i + 1}`,
+          }
         : { id: `n${i}`, kind: 'resolution', text: 'Done' },
     );
     const f = await t.factory.publishedFlow(accountId, owner.id, { rootNodeId: 'n0', nodes });
@@ -348,7 +600,11 @@ describe('reading walks', () => {
     await t.gql.runOk(Step, { sessionId: w.session.id, nodeId: 'n0', answer: 'YES', clientStepId: 'q0' }, { token: l1Token });
     const one = await measure();
     for (let i = 1; i < 50; i++) {
-      await t.gql.runOk(Step, { sessionId: w.session.id, nodeId: `n${i}`, answer: i % 2 ? 'YES' : 'NO', clientStepId: `q${i}` }, { token: l1Token });
+      await t.gql.runOk(
+        Step,
+        { sessionId: w.session.id, nodeId: `n${i}`, answer: i % 2 ? 'YES' : 'NO', clientStepId: `q${i}` },
+        { token: l1Token },
+      );
     }
     const fifty = await measure();
     expect(fifty.r.walkSession).toMatchObject({ stepCount: 50, currentNode: { id: 'n50' } });
@@ -361,11 +617,44 @@ describe('reading walks', () => {
     const a = await startFlowWalk();
     const b = await startFlowWalk();
     await t.gql.runOk(Step, { sessionId: a.session.id, nodeId: 'opens', answer: 'YES', clientStepId: 'recent' }, { token: l1Token });
-    const mine = await t.gql.runOk(graphql(`query Walks_Mine { myActiveWalks { id } }`), {}, { token: l1Token });
+    const mine = await t.gql.runOk(
+      graphql(`
+        query Walks_Mine {
+          myActiveWalks {
+            id
+          }
+        }
+      `),
+      {},
+      { token: l1Token },
+    );
     expect(mine.myActiveWalks.slice(0, 2).map((w) => w.id)).toEqual([a.session.id, b.session.id]);
-    const board = await t.gql.runOk(graphql(`query Walks_Board { activeWalks { id handler { id } } }`), {}, { token: covererToken });
+    const board = await t.gql.runOk(
+      graphql(`
+        query Walks_Board {
+          activeWalks {
+            id
+            handler {
+              id
+            }
+          }
+        }
+      `),
+      {},
+      { token: covererToken },
+    );
     expect(board.activeWalks.map((w) => w.id)).toEqual(expect.arrayContaining([a.session.id, b.session.id]));
-    const covererMine = await t.gql.runOk(graphql(`query Walks_Mine2 { myActiveWalks { id } }`), {}, { token: covererToken });
+    const covererMine = await t.gql.runOk(
+      graphql(`
+        query Walks_Mine2 {
+          myActiveWalks {
+            id
+          }
+        }
+      `),
+      {},
+      { token: covererToken },
+    );
     expect(covererMine.myActiveWalks.map((w) => w.id)).not.toContain(a.session.id);
   });
 
@@ -375,11 +664,29 @@ describe('reading walks', () => {
     const outsider = await t.factory.user(other.id, 'l1_tech');
     const token = await t.factory.token(outsider);
     expect((await t.gql.runOk(Walk, { id: w.session.id }, { token })).walkSession).toEqual({ __typename: 'NotFoundError', entity: 'Walk' });
-    expect((await t.gql.runOk(Step, { sessionId: w.session.id, nodeId: 'opens', answer: 'YES', clientStepId: 'x' }, { token })).recordStep).toMatchObject({ __typename: 'NotFoundError' });
-    expect((await t.gql.runOk(Resolve, { sessionId: w.session.id, helpful: true, notes: 'x' }, { token })).resolveWalk).toMatchObject({ __typename: 'NotFoundError' });
-    expect((await t.gql.runOk(Notes, { sessionId: w.session.id, notes: [] }, { token })).updateWalkNotes).toMatchObject({ __typename: 'NotFoundError' });
-    expect((await t.gql.runOk(TakeOver, { sessionId: w.session.id }, { token })).takeOverWalk).toMatchObject({ __typename: 'NotFoundError' });
-    const board = await t.gql.runOk(graphql(`query Walks_Board2 { activeWalks { id } }`), {}, { token });
+    expect(
+      (await t.gql.runOk(Step, { sessionId: w.session.id, nodeId: 'opens', answer: 'YES', clientStepId: 'x' }, { token })).recordStep,
+    ).toMatchObject({ __typename: 'NotFoundError' });
+    expect((await t.gql.runOk(Resolve, { sessionId: w.session.id, helpful: true, notes: 'x' }, { token })).resolveWalk).toMatchObject({
+      __typename: 'NotFoundError',
+    });
+    expect((await t.gql.runOk(Notes, { sessionId: w.session.id, notes: [] }, { token })).updateWalkNotes).toMatchObject({
+      __typename: 'NotFoundError',
+    });
+    expect((await t.gql.runOk(TakeOver, { sessionId: w.session.id }, { token })).takeOverWalk).toMatchObject({
+      __typename: 'NotFoundError',
+    });
+    const board = await t.gql.runOk(
+      graphql(`
+        query Walks_Board2 {
+          activeWalks {
+            id
+          }
+        }
+      `),
+      {},
+      { token },
+    );
     expect(board.activeWalks).toEqual([]);
     const read = await t.gql.runOk(Walk, { id: w.session.id }, { token: l1Token });
     expect(read.walkSession).toMatchObject({ status: 'ACTIVE', version: 1 });
@@ -391,11 +698,26 @@ describe('taking over a call', () => {
     const w = await startFlowWalk();
     const r = await t.gql.runOk(TakeOver, { sessionId: w.session.id }, { token: covererToken });
     expect(r.takeOverWalk).toMatchObject({ __typename: 'WalkSession', version: 2, actingAs: 'l1_coverage', handler: { id: coverer.id } });
-    const refused = await t.gql.runOk(Step, { sessionId: w.session.id, nodeId: 'opens', answer: 'YES', clientStepId: 'late' }, { token: l1Token });
-    expect(refused.recordStep).toMatchObject({ __typename: 'ConflictError', reason: 'NOT_HANDLER', message: expect.stringContaining(coverer.name) });
-    const step = await t.gql.runOk(Step, { sessionId: w.session.id, nodeId: 'opens', answer: 'YES', clientStepId: 'cov' }, { token: covererToken });
+    const refused = await t.gql.runOk(
+      Step,
+      { sessionId: w.session.id, nodeId: 'opens', answer: 'YES', clientStepId: 'late' },
+      { token: l1Token },
+    );
+    expect(refused.recordStep).toMatchObject({
+      __typename: 'ConflictError',
+      reason: 'NOT_HANDLER',
+      message: expect.stringContaining(coverer.name),
+    });
+    const step = await t.gql.runOk(
+      Step,
+      { sessionId: w.session.id, nodeId: 'opens', answer: 'YES', clientStepId: 'cov' },
+      { token: covererToken },
+    );
     expect(step.recordStep).toMatchObject({ steps: [{ actingAs: 'l1_coverage', actor: { id: coverer.id } }] });
-    const audit = await t.system.query(`SELECT actor_id, acting_as FROM audit_logs WHERE action = 'l1.session.takeover' AND entity_id = $1`, [w.session.id]);
+    const audit = await t.system.query(
+      `SELECT actor_id, acting_as FROM audit_logs WHERE action = 'l1.session.takeover' AND entity_id = $1`,
+      [w.session.id],
+    );
     expect(audit.rows).toEqual([{ actor_id: coverer.id, acting_as: 'l1_coverage' }]);
   });
 

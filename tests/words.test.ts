@@ -16,7 +16,13 @@ const Login = graphql(`
   mutation Words_Login($email: String!, $password: String!) {
     login(email: $email, password: $password) {
       __typename
-      ... on SessionPayload { accessToken refreshToken accessTokenExpiresAt idleExpiresAt absoluteExpiresAt }
+      ... on SessionPayload {
+        accessToken
+        refreshToken
+        accessTokenExpiresAt
+        idleExpiresAt
+        absoluteExpiresAt
+      }
     }
   }
 `);
@@ -24,7 +30,11 @@ const Refresh = graphql(`
   mutation Words_Refresh($refreshToken: String) {
     refreshSession(refreshToken: $refreshToken) {
       __typename
-      ... on SessionPayload { refreshToken idleExpiresAt absoluteExpiresAt }
+      ... on SessionPayload {
+        refreshToken
+        idleExpiresAt
+        absoluteExpiresAt
+      }
     }
   }
 `);
@@ -39,8 +49,14 @@ const PolicyQuery = graphql(`
           defaultAbsoluteSeconds
           idleOverrideSeconds
           absoluteOverrideSeconds
-          idleBounds { min max }
-          absoluteBounds { min max }
+          idleBounds {
+            min
+            max
+          }
+          absoluteBounds {
+            min
+            max
+          }
         }
       }
     }
@@ -50,22 +66,65 @@ const SetPolicy = graphql(`
   mutation Words_SetPolicy($idle: Int, $abs: Int) {
     updateSessionPolicy(idleSeconds: $idle, absoluteSeconds: $abs) {
       __typename
-      ... on Account { id }
-      ... on ValidationError { message issues { path message } }
+      ... on Account {
+        id
+      }
+      ... on ValidationError {
+        message
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
-const Revoke = graphql(`mutation Words_Revoke($scope: RevokeScope!) { revokeSessions(scope: $scope) { revoked } }`);
+const Revoke = graphql(`
+  mutation Words_Revoke($scope: RevokeScope!) {
+    revokeSessions(scope: $scope) {
+      revoked
+    }
+  }
+`);
 const SignedIn = graphql(`
-  query Words_SignedIn { signedInUsers { user { id name } sessions isYou lastActiveAt } }
+  query Words_SignedIn {
+    signedInUsers {
+      user {
+        id
+        name
+      }
+      sessions
+      isYou
+      lastActiveAt
+    }
+  }
 `);
 const CreateInvite = graphql(`
   mutation Words_CreateInvite($email: String!, $role: AccountRole!) {
     createInvite(email: $email, role: $role) {
       __typename
-      ... on CreatedInvite { acceptUrl token invite { id status expiresAt } }
-      ... on SeatLimitExceeded { current pending limit message }
-      ... on ValidationError { message issues { path message } }
+      ... on CreatedInvite {
+        acceptUrl
+        token
+        invite {
+          id
+          status
+          expiresAt
+        }
+      }
+      ... on SeatLimitExceeded {
+        current
+        pending
+        limit
+        message
+      }
+      ... on ValidationError {
+        message
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
@@ -73,21 +132,59 @@ const Resend = graphql(`
   mutation Words_Resend($id: ID!) {
     resendInvite(inviteId: $id) {
       __typename
-      ... on CreatedInvite { token acceptUrl invite { id status expiresAt } }
-      ... on ValidationError { issues { path message } }
-      ... on NotFoundError { entity }
-      ... on SeatLimitExceeded { current pending limit }
+      ... on CreatedInvite {
+        token
+        acceptUrl
+        invite {
+          id
+          status
+          expiresAt
+        }
+      }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
+      ... on NotFoundError {
+        entity
+      }
+      ... on SeatLimitExceeded {
+        current
+        pending
+        limit
+      }
     }
   }
 `);
-const RevokeInvite = graphql(`mutation Words_RevokeInvite($id: ID!) { revokeInvite(inviteId: $id) { __typename } }`);
+const RevokeInvite = graphql(`
+  mutation Words_RevokeInvite($id: ID!) {
+    revokeInvite(inviteId: $id) {
+      __typename
+    }
+  }
+`);
 const Accept = graphql(`
   mutation Words_Accept($token: String!, $name: String!, $password: String!) {
     acceptInvite(token: $token, name: $name, password: $password) {
       __typename
-      ... on SessionPayload { idleExpiresAt absoluteExpiresAt user { email } }
-      ... on Error { code message }
-      ... on SeatLimitExceeded { current pending limit }
+      ... on SessionPayload {
+        idleExpiresAt
+        absoluteExpiresAt
+        user {
+          email
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on SeatLimitExceeded {
+        current
+        pending
+        limit
+      }
     }
   }
 `);
@@ -95,39 +192,98 @@ const Preview = graphql(`
   query Words_Preview($token: String!) {
     invitePreview(token: $token) {
       __typename
-      ... on InvitePreview { accountName email role inviterName expiresAt }
-      ... on InviteInvalid { code message }
+      ... on InvitePreview {
+        accountName
+        email
+        role
+        inviterName
+        expiresAt
+      }
+      ... on InviteInvalid {
+        code
+        message
+      }
     }
   }
 `);
 const Usage = graphql(`
-  query Words_Usage { seatUsage { l1Tech { current pending limit available } engineer { current pending limit available } } }
+  query Words_Usage {
+    seatUsage {
+      l1Tech {
+        current
+        pending
+        limit
+        available
+      }
+      engineer {
+        current
+        pending
+        limit
+        available
+      }
+    }
+  }
 `);
 const AuditLog = graphql(`
   query Words_Audit($action: String) {
     auditLog(action: $action, first: 20) {
       action
       payload
-      actor { name }
-      subject { type id name }
-      relatedUser { name }
+      actor {
+        name
+      }
+      subject {
+        type
+        id
+        name
+      }
+      relatedUser {
+        name
+      }
     }
   }
 `);
 const ChangeRole = graphql(`
-  mutation Words_ChangeRole($userId: ID!, $role: AccountRole!) { changeUserRole(userId: $userId, role: $role) { __typename } }
+  mutation Words_ChangeRole($userId: ID!, $role: AccountRole!) {
+    changeUserRole(userId: $userId, role: $role) {
+      __typename
+    }
+  }
 `);
-const CreateFlow = graphql(`mutation Words_CreateFlow($title: String!) { createFlow(title: $title) { __typename ... on Flow { id } } }`);
+const CreateFlow = graphql(`
+  mutation Words_CreateFlow($title: String!) {
+    createFlow(title: $title) {
+      __typename
+      ... on Flow {
+        id
+      }
+    }
+  }
+`);
 const SaveDraft = graphql(`
   mutation Words_SaveDraft($flowId: ID!, $nodes: [FlowNodeInput!]!, $root: String) {
-    saveFlowDraft(flowId: $flowId, nodes: $nodes, rootNodeId: $root) { __typename ... on Flow { draftIssues { path message } } }
+    saveFlowDraft(flowId: $flowId, nodes: $nodes, rootNodeId: $root) {
+      __typename
+      ... on Flow {
+        draftIssues {
+          path
+          message
+        }
+      }
+    }
   }
 `);
 const Intake = graphql(`
   mutation Words_Intake($p: String!) {
     intake(problemStatement: $p, customerName: "Ann", customerContact: "ann@example.test") {
       __typename
-      ... on ValidationError { message issues { path message } }
+      ... on ValidationError {
+        message
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
@@ -159,7 +315,8 @@ async function login(email: string) {
 }
 
 /** Internal names people never see on screen: argument names and codes. */
-const INTERNAL = /\b(idleSeconds|absoluteSeconds|yesLabel|noLabel|yesNext|noNext|rootNodeId|problemStatement|customerName|inviteId|userId|sessionId|clientStepId|OTHER)\b|\bnode\b/;
+const INTERNAL =
+  /\b(idleSeconds|absoluteSeconds|yesLabel|noLabel|yesNext|noNext|rootNodeId|problemStatement|customerName|inviteId|userId|sessionId|clientStepId|OTHER)\b|\bnode\b/;
 
 describe('item 16: session expiry and policy', () => {
   it('login, refresh and acceptInvite say when the session ends for idleness and for good', async () => {
@@ -243,7 +400,10 @@ describe('item 16: session expiry and policy', () => {
     await t.system.query(`UPDATE auth_sessions SET revoked_at = now() WHERE user_id = $1`, [gone.id]);
     await t.factory.token(idle);
     // Past its idle deadline (the factory's sessions idle out after 3 days).
-    await t.system.query(`UPDATE auth_sessions SET last_refreshed_at = $2::timestamptz - interval '4 days' WHERE user_id = $1`, [idle.id, clock.now()]);
+    await t.system.query(`UPDATE auth_sessions SET last_refreshed_at = $2::timestamptz - interval '4 days' WHERE user_id = $1`, [
+      idle.id,
+      clock.now(),
+    ]);
     const other = await team();
     await t.factory.token(await t.factory.user(other.account.id, 'l1_tech', { name: 'Other Tenant' }));
 
@@ -304,10 +464,16 @@ describe('item 18: words', () => {
 
     const l1 = await t.factory.user(account.id, 'l1_tech');
     const blank = await t.gql.runOk(Intake, { p: '   ' }, { token: await t.factory.token(l1) });
-    expect(blank.intake).toMatchObject({ __typename: 'ValidationError', message: 'Problem is required.', issues: [{ path: ['problemStatement'] }] });
+    expect(blank.intake).toMatchObject({
+      __typename: 'ValidationError',
+      message: 'Problem is required.',
+      issues: [{ path: ['problemStatement'] }],
+    });
 
     const badEmail = await t.gql.runOk(CreateInvite, { email: 'not an email', role: 'VIEWER' }, { token });
-    expect(badEmail.createInvite).toMatchObject({ issues: [{ path: ['email'], message: 'Email must be an email address, like name@company.com.' }] });
+    expect(badEmail.createInvite).toMatchObject({
+      issues: [{ path: ['email'], message: 'Email must be an email address, like name@company.com.' }],
+    });
 
     for (const m of [idle, over, blank, badEmail].map((r) => JSON.stringify(r)).concat(issues.map((i) => i.message))) {
       expect(m.replace(/"path":\[[^\]]*\]/g, '')).not.toMatch(INTERNAL);
@@ -335,8 +501,12 @@ describe('item 18: invites', () => {
     });
     // A role change into the held seat is refused too; a viewer invite takes no seat.
     const viewer = await t.factory.user(account.id, 'viewer');
-    expect((await t.gql.runOk(ChangeRole, { userId: viewer.id, role: 'L1_TECH' }, { token })).changeUserRole.__typename).toBe('SeatLimitExceeded');
-    expect((await t.gql.runOk(CreateInvite, { email: uniqueEmail('viewer'), role: 'VIEWER' }, { token })).createInvite.__typename).toBe('CreatedInvite');
+    expect((await t.gql.runOk(ChangeRole, { userId: viewer.id, role: 'L1_TECH' }, { token })).changeUserRole.__typename).toBe(
+      'SeatLimitExceeded',
+    );
+    expect((await t.gql.runOk(CreateInvite, { email: uniqueEmail('viewer'), role: 'VIEWER' }, { token })).createInvite.__typename).toBe(
+      'CreatedInvite',
+    );
 
     // The invitee joins into the seat the invite held.
     const joined = await t.gql.runOk(Accept, { token: first.createInvite.token, name: 'Third', password: 'long-enough-pw' });
@@ -391,7 +561,9 @@ describe('item 18: invites', () => {
     expect(revived.resendInvite).toMatchObject({ __typename: 'CreatedInvite', invite: { status: 'PENDING' } });
     // Another account's invite id is not found.
     const other = await team();
-    expect((await t.gql.runOk(Resend, { id: first.createInvite.invite.id }, { token: other.token })).resendInvite.__typename).toBe('NotFoundError');
+    expect((await t.gql.runOk(Resend, { id: first.createInvite.invite.id }, { token: other.token })).resendInvite.__typename).toBe(
+      'NotFoundError',
+    );
   });
 
   it('an address registered in another account is invited and refused exactly like any invalid invite', async () => {
@@ -401,7 +573,8 @@ describe('item 18: invites', () => {
     const fresh = uniqueEmail('fresh');
     const a = await t.gql.runOk(CreateInvite, { email: taken.email, role: 'VIEWER' }, { token });
     const b = await t.gql.runOk(CreateInvite, { email: fresh, role: 'VIEWER' }, { token });
-    const shape = (r: typeof a) => (r.createInvite.__typename === 'CreatedInvite' ? { typename: 'CreatedInvite', status: r.createInvite.invite.status } : r.createInvite);
+    const shape = (r: typeof a) =>
+      r.createInvite.__typename === 'CreatedInvite' ? { typename: 'CreatedInvite', status: r.createInvite.invite.status } : r.createInvite;
     expect(shape(a)).toEqual(shape(b));
     if (a.createInvite.__typename !== 'CreatedInvite') throw new Error(a.createInvite.__typename);
 
@@ -430,14 +603,26 @@ describe('item 18: invites', () => {
     const revoked = await t.gql.runOk(CreateInvite, { email: uniqueEmail('revoked'), role: 'VIEWER' }, { token });
     const used = await t.gql.runOk(CreateInvite, { email: uniqueEmail('used'), role: 'VIEWER' }, { token });
     const expired = await t.gql.runOk(CreateInvite, { email: uniqueEmail('expired'), role: 'VIEWER' }, { token });
-    if (revoked.createInvite.__typename !== 'CreatedInvite' || used.createInvite.__typename !== 'CreatedInvite' || expired.createInvite.__typename !== 'CreatedInvite') {
+    if (
+      revoked.createInvite.__typename !== 'CreatedInvite' ||
+      used.createInvite.__typename !== 'CreatedInvite' ||
+      expired.createInvite.__typename !== 'CreatedInvite'
+    ) {
       throw new Error('invites');
     }
     await t.gql.runOk(RevokeInvite, { id: revoked.createInvite.invite.id }, { token });
     await t.gql.runOk(Accept, { token: used.createInvite.token, name: 'Used', password: 'long-enough-pw' });
     await t.system.query(`UPDATE invites SET expires_at = $2 WHERE id = $1`, [expired.createInvite.invite.id, clock.now()]);
     const answers = [];
-    for (const tok of [revoked.createInvite.token, used.createInvite.token, expired.createInvite.token, 'inv_unknownunknownunknownunknown', 'garbage', '', `${r.createInvite.token}x`]) {
+    for (const tok of [
+      revoked.createInvite.token,
+      used.createInvite.token,
+      expired.createInvite.token,
+      'inv_unknownunknownunknownunknown',
+      'garbage',
+      '',
+      `${r.createInvite.token}x`,
+    ]) {
       answers.push((await t.gql.runOk(Preview, { token: tok })).invitePreview);
     }
     for (const a of answers) expect(a).toEqual(answers[0]);
@@ -456,7 +641,11 @@ describe('item 18: the audit log names who and what was acted on', () => {
     await t.gql.runOk(Accept, { token: inv.createInvite.token, name: 'Jo Joiner', password: 'long-enough-pw' });
     const log = await t.gql.runOk(AuditLog, {}, { token });
     const role = log.auditLog.find((e) => e.action === 'user.role_change')!;
-    expect(role).toMatchObject({ actor: { name: 'Olivia Owner' }, subject: { type: 'user', id: lena.id, name: 'Lena Target' }, payload: { from: 'viewer', to: 'engineer' } });
+    expect(role).toMatchObject({
+      actor: { name: 'Olivia Owner' },
+      subject: { type: 'user', id: lena.id, name: 'Lena Target' },
+      payload: { from: 'viewer', to: 'engineer' },
+    });
     const created = log.auditLog.find((e) => e.action === 'invite.create')!;
     expect(created.subject).toMatchObject({ type: 'invite', name: email });
     const accepted = log.auditLog.find((e) => e.action === 'invite.accept')!;

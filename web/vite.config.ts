@@ -21,7 +21,8 @@ function minifyType(t: IntrospectionType): unknown {
       interfaces: t.interfaces.map((i) => ({ kind: i.kind, name: i.name })),
     };
   }
-  if (t.kind === 'UNION') return { kind: t.kind, name: t.name, possibleTypes: t.possibleTypes.map((p) => ({ kind: p.kind, name: p.name })) };
+  if (t.kind === 'UNION')
+    return { kind: t.kind, name: t.name, possibleTypes: t.possibleTypes.map((p) => ({ kind: p.kind, name: p.name })) };
   return { kind: t.kind, name: t.name };
 }
 

@@ -46,7 +46,11 @@ function wsClient(url: string, token: string): Client {
  * watchers per walk, each on its own socket, receive every change. Delivery time is measured from
  * the step's own timestamp (taken by the server just before it commits) to arrival.
  */
-export async function liveLoad(url: string, accounts: SeededAccount[], opts: { walks: number; perWalk: number; seconds: number }): Promise<LiveResult> {
+export async function liveLoad(
+  url: string,
+  accounts: SeededAccount[],
+  opts: { walks: number; perWalk: number; seconds: number },
+): Promise<LiveResult> {
   const steppers = accounts.flatMap((a) => a.l1.map((u) => ({ ...u, account: a })));
   const walks: Array<{ id: string; token: string; version: number; node: string; account: SeededAccount }> = [];
   for (let i = 0; i < opts.walks; i++) {

@@ -77,7 +77,14 @@ function clientsFor(accounts: SeededAccount[], n: number) {
 }
 
 /** L1 clients looping intake → six steps → resolve, as fast as the server answers. */
-export async function recordStepLoad(url: string, accounts: SeededAccount[], concurrency: number, seconds: number, warmupSeconds = 3, serverPid: number | null = null): Promise<ThroughputResult> {
+export async function recordStepLoad(
+  url: string,
+  accounts: SeededAccount[],
+  concurrency: number,
+  seconds: number,
+  warmupSeconds = 3,
+  serverPid: number | null = null,
+): Promise<ThroughputResult> {
   const w: Window = { start: Date.now() + warmupSeconds * 1000, end: Date.now() + (warmupSeconds + seconds) * 1000 };
   const samples: number[] = [];
   let errors = 0;
@@ -122,14 +129,22 @@ export async function recordStepLoad(url: string, accounts: SeededAccount[], con
  * in the same loop shape (an intake and a resolve around every six steps): BEGIN, the tenant
  * setting, the current-node check (row locked), the step insert, the walk update, COMMIT.
  */
-export async function baselineLoad(urls: DatabaseUrls, accounts: SeededAccount[], concurrency: number, seconds: number, warmupSeconds = 3): Promise<ThroughputResult> {
+export async function baselineLoad(
+  urls: DatabaseUrls,
+  accounts: SeededAccount[],
+  concurrency: number,
+  seconds: number,
+  warmupSeconds = 3,
+): Promise<ThroughputResult> {
   const pool = benchPool({ connectionString: urls.app, max: concurrency });
   const w: Window = { start: Date.now() + warmupSeconds * 1000, end: Date.now() + (warmupSeconds + seconds) * 1000 };
   const nodes = new Map(OUTLOOK_FLOW.nodes.map((n) => [n.id, n]));
   const versions = benchPool({ connectionString: urls.system, max: 1 });
   const flowVersion = new Map<string, string>();
   for (const a of accounts) {
-    const { rows } = await versions.query<{ latest_version_id: string }>('SELECT latest_version_id FROM flows WHERE id = $1', [a.outlookFlowId]);
+    const { rows } = await versions.query<{ latest_version_id: string }>('SELECT latest_version_id FROM flows WHERE id = $1', [
+      a.outlookFlowId,
+    ]);
     flowVersion.set(a.id, rows[0]!.latest_version_id);
   }
   await versions.end();
@@ -168,7 +183,20 @@ export async function baselineLoad(urls: DatabaseUrls, accounts: SeededAccount[]
           await db.query(
             `INSERT INTO walk_steps (account_id, session_id, seq, node_id, question, answer, answer_label, yes_label, no_label, next_node_id, actor_id, client_step_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-            [c.accountId, walk.id, w0.step_count + 1, nodeId, step.question, answer, step.answerLabel, step.yesLabel, step.noLabel, step.nextNodeId, c.id, randomUUID()],
+            [
+              c.accountId,
+              walk.id,
+              w0.step_count + 1,
+              nodeId,
+              step.question,
+              answer,
+              step.answerLabel,
+              step.yesLabel,
+              step.noLabel,
+              step.nextNodeId,
+              c.id,
+              randomUUID(),
+            ],
           );
           await db.query(
             'UPDATE walk_sessions SET current_node_id = $2, version = version + 1, step_count = step_count + 1, last_step_at = now() WHERE id = $1',
@@ -181,8 +209,13 @@ export async function baselineLoad(urls: DatabaseUrls, accounts: SeededAccount[]
         }
         await db.query('BEGIN');
         await db.query(`SELECT set_config('app.current_account_id', $1, true)`, [c.accountId]);
-        await db.query(`UPDATE walk_sessions SET status = 'resolved', helpful = true, resolution_notes = 'Fixed', resolved_at = now(), ended_at = now(), version = version + 1 WHERE id = $1`, [walk.id]);
-        await db.query(`UPDATE internal_tickets SET status = 'resolved', resolution_notes = 'Fixed', resolved_at = now() WHERE id = $1`, [walk.ticket]);
+        await db.query(
+          `UPDATE walk_sessions SET status = 'resolved', helpful = true, resolution_notes = 'Fixed', resolved_at = now(), ended_at = now(), version = version + 1 WHERE id = $1`,
+          [walk.id],
+        );
+        await db.query(`UPDATE internal_tickets SET status = 'resolved', resolution_notes = 'Fixed', resolved_at = now() WHERE id = $1`, [
+          walk.ticket,
+        ]);
         await db.query('COMMIT');
       } catch {
         errors++;

@@ -46,9 +46,7 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
     await client.connect();
   } catch (err) {
     const u = new URL(url);
-    throw new StartupError(
-      `Cannot reach Postgres at ${u.hostname}:${u.port || 5432}/${u.pathname.slice(1)}: ${(err as Error).message}`,
-    );
+    throw new StartupError(`Cannot reach Postgres at ${u.hostname}:${u.port || 5432}/${u.pathname.slice(1)}: ${(err as Error).message}`);
   }
   try {
     return await fn(client);
@@ -63,9 +61,7 @@ export async function ensureDatabase(serverAdminUrl: string, name: string, templ
     const { rowCount } = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount) return;
     try {
-      await c.query(
-        `CREATE DATABASE ${c.escapeIdentifier(name)}${template ? ` TEMPLATE ${c.escapeIdentifier(template)}` : ''}`,
-      );
+      await c.query(`CREATE DATABASE ${c.escapeIdentifier(name)}${template ? ` TEMPLATE ${c.escapeIdentifier(template)}` : ''}`);
     } catch (err) {
       // Another instance created it first.
       if ((err as { code?: string }).code !== '42P04') throw err;

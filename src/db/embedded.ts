@@ -79,7 +79,7 @@ function runningPostmaster(pgData: string): { pid: number; port: number; orphan:
   const port = Number.parseInt(lines[3] ?? '', 10);
   if (!Number.isFinite(pid) || !pidAlive(pid) || !Number.isFinite(port)) return null;
   const ppid = parentPid(pid);
-  let parentIsNode = false;
+  let parentIsNode: boolean;
   try {
     parentIsNode = ppid !== null && ppid > 1 && readFileSync(`/proc/${ppid}/cmdline`, 'utf8').includes('node');
   } catch {
@@ -159,11 +159,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   await assertReachableByPostgres(dataDir);
   const fresh = !existsSync(path.join(pgData, 'PG_VERSION'));
   const { password, legacy } = await superuserPassword(dataDir, !fresh);
-  const adminUrlAt = (port: number) => (database = 'postgres') =>
-    `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  const adminUrlAt =
+    (port: number) =>
+    (database = 'postgres') =>
+      `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   const existing = runningPostmaster(pgData);
   if (existing && (await acceptsConnections(existing.port))) {
-    opts.logger.info({ pid: existing.pid, port: existing.port, adopted: existing.orphan }, 'using the embedded Postgres already running on this data directory');
+    opts.logger.info(
+      { pid: existing.pid, port: existing.port, adopted: existing.orphan },
+      'using the embedded Postgres already running on this data directory',
+    );
     if (legacy) await rotateLegacyPassword(existing.port, password);
     return {
       adminUrl: adminUrlAt(existing.port),
@@ -175,9 +180,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     };
   }
   if (await portInUse(opts.port)) {
-    throw new StartupError(
-      `EMBEDDED_PG_PORT ${opts.port} is already in use; choose another port or set DATABASE_URL.`,
-    );
+    throw new StartupError(`EMBEDDED_PG_PORT ${opts.port} is already in use; choose another port or set DATABASE_URL.`);
   }
 
   const recent: string[] = [];
@@ -192,13 +195,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'max_connections=300',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=300',
       // The default (1/32 of shared_buffers: 4 MB) fills during one sweep batch of 10 000 walks (~10 MB
       // of WAL), and each backend that finds it full writes WAL out itself, mid-statement. Measured
       // on the sweep of 100 000 stale walks among 1 000 000, alternating clusters: 3.96 s mean at
       // the default, 3.14 s at 64 MB (six trials each). It costs 64 MB of shared memory.
-      '-c', 'wal_buffers=64MB',
+      '-c',
+      'wal_buffers=64MB',
       ...(opts.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
       ...(opts.settings ?? []).flatMap((kv) => ['-c', kv]),
     ],

@@ -24,7 +24,10 @@ export interface Migration {
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
@@ -58,15 +61,16 @@ export async function migrate(adminUrl: string, logger: Logger, dir = MIGRATIONS
     await client.query(CREATE_TABLE);
     // Readiness checks read this table as the request role.
     await client.query(`GRANT SELECT ON "_prisma_migrations" TO ${APP_ROLE}`).catch(() => undefined);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"',
-    );
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"');
     const done = new Map(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r]));
     const failed = rows.find((r) => !r.finished_at && !r.rolled_back_at);
     if (failed) {
-      throw new MigrationError(
-        `Migration ${failed.migration_name} failed earlier and is not resolved; fix it, then mark it rolled back.`,
-      );
+      throw new MigrationError(`Migration ${failed.migration_name} failed earlier and is not resolved; fix it, then mark it rolled back.`);
     }
     for (const m of migrations) {
       const prior = done.get(m.name);

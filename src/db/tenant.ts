@@ -197,7 +197,12 @@ function run<R extends pg.QueryResultRow>(scope: Scope, config: pg.QueryConfig, 
 }
 
 /** The statement on the scope's open transaction, with its COMMIT in the same write when asked. */
-function send<R extends pg.QueryResultRow>(scope: Scope, client: pg.PoolClient, config: pg.QueryConfig, commit: boolean): Promise<pg.QueryResult<R>> {
+function send<R extends pg.QueryResultRow>(
+  scope: Scope,
+  client: pg.PoolClient,
+  config: pg.QueryConfig,
+  commit: boolean,
+): Promise<pg.QueryResult<R>> {
   if (!commit) return client.query<R>(config);
   const piped = client as Pipelining;
   const stream = piped.pipeline ? piped.connection?.stream : undefined;
@@ -359,7 +364,9 @@ export async function withTenantTx<T>(
 /** A tenant switch asked for in an operation that also has other root fields. */
 export class MixedTenantOperation extends Error {
   constructor() {
-    super('Signing in, refreshing a session, accepting or opening an invite must be the only field of its request; send the other fields separately.');
+    super(
+      'Signing in, refreshing a session, accepting or opening an invite must be the only field of its request; send the other fields separately.',
+    );
     this.name = 'MixedTenantOperation';
   }
 }

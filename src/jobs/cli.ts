@@ -31,10 +31,14 @@ async function main() {
         const now = new Date();
         const r = await abandonIdleWalks(pool, events, { cutoff: new Date(now.getTime() - config.ABANDON_AFTER_HOURS * 3600_000), now });
         await events.close();
-        process.stdout.write(`Abandoned ${r.abandoned} walk${r.abandoned === 1 ? '' : 's'} idle for more than ${config.ABANDON_AFTER_HOURS} h (${Math.round(r.ms)} ms).\n`);
+        process.stdout.write(
+          `Abandoned ${r.abandoned} walk${r.abandoned === 1 ? '' : 's'} idle for more than ${config.ABANDON_AFTER_HOURS} h (${Math.round(r.ms)} ms).\n`,
+        );
       } else {
         const { rows } = await pool
-          .query(`SELECT id, created_on, data, output FROM ${BOSS_SCHEMA}.job WHERE name = $1 ORDER BY created_on DESC LIMIT 100`, [ESCALATION_DEAD_LETTER])
+          .query(`SELECT id, created_on, data, output FROM ${BOSS_SCHEMA}.job WHERE name = $1 ORDER BY created_on DESC LIMIT 100`, [
+            ESCALATION_DEAD_LETTER,
+          ])
           .catch(() => ({ rows: [] as Array<Record<string, unknown>> }));
         process.stdout.write(`${rows.length} dead-lettered job(s) in ${ESCALATION_DEAD_LETTER}\n`);
         for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);

@@ -20,7 +20,15 @@ export const escalationNotify = defineJob({
       dedupeKey: z.string().min(1).max(200),
     })
     .strict(),
-  queue: { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 60, deadLetter: ESCALATION_DEAD_LETTER, notify: true },
+  queue: {
+    retryLimit: 5,
+    retryDelay: 5,
+    retryBackoff: true,
+    retryDelayMax: 300,
+    expireInSeconds: 60,
+    deadLetter: ESCALATION_DEAD_LETTER,
+    notify: true,
+  },
   handler: async (deps, p) => {
     const client = await deps.systemPool.connect();
     try {

@@ -78,14 +78,16 @@ export class JobQueue {
       // NOTIFY wakes workers for new jobs; retries come due without one, so polling stays at the
       // base rate rather than pg-boss's relaxed 30 s backstop.
       const polling = { pollingIntervalSeconds: this.o.pollSeconds, notifyPollingIntervalSeconds: this.o.pollSeconds };
-      await boss.work(def.name, { ...polling, batchSize: 1 } as never, (async (
-        jobs: Array<{ id: string; data: unknown; retryCount: number }>,
-      ) => {
-        for (const job of jobs) {
-          const payload = def.payload.parse(job.data);
-          await def.handler(deps, payload, { id: job.id, retryCount: job.retryCount });
-        }
-      }) as never);
+      await boss.work(
+        def.name,
+        { ...polling, batchSize: 1 } as never,
+        (async (jobs: Array<{ id: string; data: unknown; retryCount: number }>) => {
+          for (const job of jobs) {
+            const payload = def.payload.parse(job.data);
+            await def.handler(deps, payload, { id: job.id, retryCount: job.retryCount });
+          }
+        }) as never,
+      );
     }
     try {
       await boss.schedule(walkAbandonSweep.name, this.o.sweepCron, {}, { tz: 'UTC' } as never);
@@ -94,7 +96,11 @@ export class JobQueue {
     }
   }
 
-  async send<S extends z.ZodType>(def: JobDefinition<S>, payload: z.infer<S>, options: { singletonKey?: string } = {}): Promise<string | null> {
+  async send<S extends z.ZodType>(
+    def: JobDefinition<S>,
+    payload: z.infer<S>,
+    options: { singletonKey?: string } = {},
+  ): Promise<string | null> {
     if (!this.boss) throw new Error('job queue is not running');
     const data = def.payload.parse(payload) as object;
     return this.boss.send(def.name, data, options as never);

@@ -5,7 +5,15 @@ import { defineJob } from './define.ts';
 /** Hourly (SWEEP_CRON): walks idle for ABANDON_AFTER_HOURS become abandoned, their tickets open again. */
 export const walkAbandonSweep = defineJob({
   name: 'walk-abandon-sweep',
-  payload: z.object({ thresholdHours: z.number().positive().max(24 * 365).optional() }).strict(),
+  payload: z
+    .object({
+      thresholdHours: z
+        .number()
+        .positive()
+        .max(24 * 365)
+        .optional(),
+    })
+    .strict(),
   queue: { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 15 * 60 },
   handler: async (deps, payload) => {
     const now = deps.clock.now();

@@ -42,7 +42,10 @@ export class Jwt {
     readonly accessTtlSeconds: number,
   ) {
     // Imported once: jose would otherwise import the raw secret through WebCrypto on every call.
-    this.key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    this.key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
   }
 
   private nowSec(): number {

@@ -19,7 +19,11 @@ const SessionPolicy = builder
       defaultIdleSeconds: t.int({ resolve: () => sessions.DEFAULT_IDLE_SECONDS }),
       defaultAbsoluteSeconds: t.int({ resolve: () => sessions.DEFAULT_ABSOLUTE_SECONDS }),
       idleBounds: t.field({ type: SecondsRange, description: 'Allowed idle timeouts.', resolve: () => sessions.IDLE_BOUNDS }),
-      absoluteBounds: t.field({ type: SecondsRange, description: 'Allowed maximum session lengths.', resolve: () => sessions.ABSOLUTE_BOUNDS }),
+      absoluteBounds: t.field({
+        type: SecondsRange,
+        description: 'Allowed maximum session lengths.',
+        resolve: () => sessions.ABSOLUTE_BOUNDS,
+      }),
     }),
   });
 

@@ -21,7 +21,10 @@ builder.prismaObject('AuditLog', {
     actorKind: t.exposeString('actorKind', { description: 'user, system or api_token' }),
     entityType: t.exposeString('entityType', { nullable: true }),
     entityId: t.exposeString('entityId', { nullable: true }),
-    actingAs: t.exposeString('actingAs', { nullable: true, description: '"l1_coverage" when an engineer covering the L1 desk (canCoverL1) acted on it; null for L1 techs, owners and admins.' }),
+    actingAs: t.exposeString('actingAs', {
+      nullable: true,
+      description: '"l1_coverage" when an engineer covering the L1 desk (canCoverL1) acted on it; null for L1 techs, owners and admins.',
+    }),
     payload: t.expose('payload', { type: 'JSON' }),
     subject: t.field({
       type: AuditSubject,

@@ -7,6 +7,9 @@ export function enumValuesOf<const T extends readonly string[]>(
   descriptions: Partial<Record<T[number], string>> = {},
 ): { [K in T[number] as Uppercase<K>]: { value: K; description?: string } } {
   return Object.fromEntries(
-    values.map((v) => [v.toUpperCase(), descriptions[v as T[number]] ? { value: v, description: descriptions[v as T[number]] } : { value: v }]),
+    values.map((v) => [
+      v.toUpperCase(),
+      descriptions[v as T[number]] ? { value: v, description: descriptions[v as T[number]] } : { value: v },
+    ]),
   ) as never;
 }

@@ -5,7 +5,12 @@ import { builder } from './builder.ts';
 import { AccountRoleEnum } from './user.ts';
 
 const InviteStatusEnum = builder.enumType('InviteStatus', {
-  values: { PENDING: { value: 'pending' }, ACCEPTED: { value: 'accepted' }, REVOKED: { value: 'revoked' }, EXPIRED: { value: 'expired' } } as const,
+  values: {
+    PENDING: { value: 'pending' },
+    ACCEPTED: { value: 'accepted' },
+    REVOKED: { value: 'revoked' },
+    EXPIRED: { value: 'expired' },
+  } as const,
 });
 
 builder.prismaObject('Invite', {

@@ -35,7 +35,12 @@ builder.mutationField('markNotificationsRead', (t) =>
     description: 'Marks the given notifications (all when ids is omitted) read; returns how many remain unread.',
     authScopes: { authenticated: true },
     args: { ids: t.arg.idList({ required: false }) },
-    errors: { types: [ValidationError], directResult: false, result: { name: 'MarkNotificationsReadPayload' }, dataField: { name: 'unreadCount' } },
+    errors: {
+      types: [ValidationError],
+      directResult: false,
+      result: { name: 'MarkNotificationsReadPayload' },
+      dataField: { name: 'unreadCount' },
+    },
     resolve: (_r, args, ctx) => notifications.markRead(ctx, { ids: args.ids?.map(String) ?? null }),
   }),
 );

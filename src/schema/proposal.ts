@@ -26,7 +26,11 @@ builder.prismaObject('FlowProposal', {
     status: t.field({ type: ProposalStatusEnum, resolve: (p) => p.status as 'draft' }),
     nodes: t.field({ type: [FlowNodeRef], resolve: (p) => p.nodes as unknown as FlowNode[] }),
     rootNodeId: t.exposeString('rootNodeId', { nullable: true }),
-    issues: t.field({ type: [IssueRef], description: 'What would stop approval, each naming its node.', resolve: (p) => proposals.proposalIssues(p) }),
+    issues: t.field({
+      type: [IssueRef],
+      description: 'What would stop approval, each naming its node.',
+      resolve: (p) => proposals.proposalIssues(p),
+    }),
     validatedByOutcome: t.exposeBoolean('validatedByOutcome', { description: 'A walk of this proposal resolved the problem.' }),
     validatedAt: t.expose('validatedAt', { type: 'DateTime', nullable: true }),
     ticket: t.relation('ticket', { nullable: true }),

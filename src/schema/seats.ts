@@ -8,7 +8,10 @@ const SeatCheckRef = builder.objectRef<SeatCheck>('SeatCheck').implement({
     current: t.exposeInt('current', { description: 'Active, non-deleted users holding this kind of seat.' }),
     pending: t.exposeInt('pending', { description: 'Seats held by pending invites (not yet accepted, revoked or expired).' }),
     limit: t.exposeInt('limit', { nullable: true, description: 'null: unlimited.' }),
-    available: t.exposeInt('available', { nullable: true, description: 'Free for new invites and role changes: limit − current − pending. null: unlimited.' }),
+    available: t.exposeInt('available', {
+      nullable: true,
+      description: 'Free for new invites and role changes: limit − current − pending. null: unlimited.',
+    }),
   }),
 });
 

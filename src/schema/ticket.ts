@@ -7,7 +7,12 @@ import type { Handoff, WalkNote } from '../services/walk-rows.ts';
 import { builder } from './builder.ts';
 
 export const TicketStatusEnum = builder.enumType('TicketStatus', {
-  values: { OPEN: { value: 'open' }, WALKING: { value: 'walking' }, RESOLVED: { value: 'resolved' }, ESCALATED: { value: 'escalated' } } as const,
+  values: {
+    OPEN: { value: 'open' },
+    WALKING: { value: 'walking' },
+    RESOLVED: { value: 'resolved' },
+    ESCALATED: { value: 'escalated' },
+  } as const,
 });
 
 export const WalkNoteRef = builder.objectRef<WalkNote>('WalkNote').implement({
@@ -138,7 +143,8 @@ builder.mutationField('resolveEscalation', (t) =>
     authScopes: { engineerOrAdmin: true },
     args: { ticketId: t.arg.id({ required: true }), resolutionNotes: t.arg.string({ required: true }) },
     errors: { types: [ValidationError, NotFoundError, ConflictError] },
-    resolve: (_q, _r, args, ctx) => tickets.resolveEscalation(ctx, { ticketId: String(args.ticketId), resolutionNotes: args.resolutionNotes }),
+    resolve: (_q, _r, args, ctx) =>
+      tickets.resolveEscalation(ctx, { ticketId: String(args.ticketId), resolutionNotes: args.resolutionNotes }),
   }),
 );
 
@@ -154,7 +160,12 @@ builder.mutationField('releaseEscalation', (t) =>
 );
 
 const EscalationChangeEnum = builder.enumType('EscalationChange', {
-  values: { ESCALATED: { value: 'escalated' }, CLAIMED: { value: 'claimed' }, RELEASED: { value: 'released' }, RESOLVED: { value: 'resolved' } } as const,
+  values: {
+    ESCALATED: { value: 'escalated' },
+    CLAIMED: { value: 'claimed' },
+    RELEASED: { value: 'released' },
+    RESOLVED: { value: 'resolved' },
+  } as const,
 });
 
 const EscalationEventRef = builder.objectRef<tickets.EscalationEvent>('EscalationEvent').implement({
@@ -172,7 +183,8 @@ builder.subscriptionField('escalations', (t) =>
     authScopes: { engineerOrAdmin: true },
     subscribe: (_r, _a, ctx) => live.liveEscalations(ctx),
     resolve: (e) => {
-      if (e === live.RESUBSCRIBE) throw new GraphQLError('This subscription fell behind; subscribe again to catch up', { extensions: { code: 'RESUBSCRIBE' } });
+      if (e === live.RESUBSCRIBE)
+        throw new GraphQLError('This subscription fell behind; subscribe again to catch up', { extensions: { code: 'RESUBSCRIBE' } });
       return e;
     },
   }),
@@ -188,5 +200,5 @@ const Onboarding = builder.objectRef<Awaited<ReturnType<typeof tickets.onboardin
 });
 
 builder.queryField('onboarding', (t) =>
-  t.field({ type: Onboarding, authScopes: { l1OrAbove: true }, resolve: (_r, _a, ctx) => tickets.onboarding(ctx) }),
+  t.field({ type: Onboarding, authScopes: { l1OrAbove: true }, resolve: () => tickets.onboarding() }),
 );

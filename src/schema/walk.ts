@@ -44,7 +44,10 @@ const IntakeOutcomeEnum = builder.enumType('IntakeOutcome', {
   values: { FLOW: { value: 'flow' }, PROPOSAL: { value: 'proposal' }, ADHOC: { value: 'adhoc' } } as const,
 });
 
-const userOf = (ctx: Context, id: string) => loaders(ctx).user.load(id).then((u) => u!);
+const userOf = (ctx: Context, id: string) =>
+  loaders(ctx)
+    .user.load(id)
+    .then((u) => u!);
 
 /*
  * A live call is the L1 surface's: while a walk is active its notes, steps, current node, watchers
@@ -55,7 +58,8 @@ const userOf = (ctx: Context, id: string) => loaders(ctx).user.load(id).then((u)
  * FORBIDDEN error.
  */
 const LIVE_CALL = (w: WalkView) => (w.status === 'active' ? { l1OrCoverage: true } : true);
-const LIVE_CALL_NOTE = 'While the walk is active: L1 techs and those who cover the desk (owners, admins, engineers with coverage); once it has ended, every engineer too. Null for anyone else.';
+const LIVE_CALL_NOTE =
+  'While the walk is active: L1 techs and those who cover the desk (owners, admins, engineers with coverage); once it has ended, every engineer too. Null for anyone else.';
 
 export const WalkStepRef = builder.objectRef<StepRow>('WalkStep').implement({
   description: 'One answered node. Question and labels come from the pinned tree, never from the client.',
@@ -70,7 +74,10 @@ export const WalkStepRef = builder.objectRef<StepRow>('WalkStep').implement({
     noLabel: t.exposeString('noLabel', { nullable: true }),
     nextNodeId: t.exposeString('nextNodeId', { nullable: true }),
     note: t.exposeString('note', { nullable: true }),
-    actingAs: t.exposeString('actingAs', { nullable: true, description: '"l1_coverage" when the actor is an engineer covering the L1 desk; null for L1 techs, owners and admins.' }),
+    actingAs: t.exposeString('actingAs', {
+      nullable: true,
+      description: '"l1_coverage" when the actor is an engineer covering the L1 desk; null for L1 techs, owners and admins.',
+    }),
     clientStepId: t.exposeString('clientStepId'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     actor: t.prismaField({ type: 'User', resolve: (_q, s, _a, ctx) => userOf(ctx, s.actorId) }),
@@ -126,7 +133,8 @@ export const WalkSessionRef = builder.objectRef<WalkView>('WalkSession').impleme
     flowVersion: t.prismaField({
       type: 'FlowVersion',
       nullable: true,
-      resolve: (query, w, _a, ctx) => (w.flowVersionId ? ctx.deps.prisma.flowVersion.findUnique({ ...query, where: { id: w.flowVersionId } }) : null),
+      resolve: (query, w, _a, ctx) =>
+        w.flowVersionId ? ctx.deps.prisma.flowVersion.findUnique({ ...query, where: { id: w.flowVersionId } }) : null,
     }),
     proposal: t.prismaField({
       type: 'FlowProposal',
@@ -146,7 +154,10 @@ export const WalkSessionRef = builder.objectRef<WalkView>('WalkSession').impleme
       description: `Who is subscribed to this walk right now, each user once, on any instance. ${LIVE_CALL_NOTE}`,
       resolve: (w, _a, ctx) => w.watchers ?? ctx.deps.presence.list(w.id),
     }),
-    actingAs: t.exposeString('actingAs', { nullable: true, description: '"l1_coverage" when the handler is an engineer covering the L1 desk (canCoverL1); null for L1 techs, owners and admins.' }),
+    actingAs: t.exposeString('actingAs', {
+      nullable: true,
+      description: '"l1_coverage" when the handler is an engineer covering the L1 desk (canCoverL1); null for L1 techs, owners and admins.',
+    }),
     helpful: t.exposeBoolean('helpful', { nullable: true }),
     resolutionNotes: t.exposeString('resolutionNotes', { nullable: true }),
     escalationReasonCategory: t.exposeString('escalationReasonCategory', { nullable: true }),
@@ -228,15 +239,19 @@ builder.queryField('activeWalks', (t) =>
   }),
 );
 
-const IntakePayload = builder
-  .objectRef<{ outcome: walks.IntakeOutcome; walk: WalkRow }>('IntakePayload')
-  .implement({
-    fields: (t) => ({
-      outcome: t.field({ type: IntakeOutcomeEnum, resolve: (p) => p.outcome }),
-      session: t.field({ type: WalkSessionRef, resolve: (p) => p.walk }),
-      ticket: t.prismaField({ type: 'InternalTicket', resolve: (_q, p, _a, ctx) => loaders(ctx).ticket.load(p.walk.internalTicketId!).then((x) => x!) }),
+const IntakePayload = builder.objectRef<{ outcome: walks.IntakeOutcome; walk: WalkRow }>('IntakePayload').implement({
+  fields: (t) => ({
+    outcome: t.field({ type: IntakeOutcomeEnum, resolve: (p) => p.outcome }),
+    session: t.field({ type: WalkSessionRef, resolve: (p) => p.walk }),
+    ticket: t.prismaField({
+      type: 'InternalTicket',
+      resolve: (_q, p, _a, ctx) =>
+        loaders(ctx)
+          .ticket.load(p.walk.internalTicketId!)
+          .then((x) => x!),
     }),
-  });
+  }),
+});
 
 builder.mutationField('intake', (t) =>
   t.field({
@@ -252,7 +267,11 @@ builder.mutationField('intake', (t) =>
     },
     errors: { types: [ValidationError, NotFoundError] },
     resolve: (_r, args, ctx) =>
-      walks.intake(ctx, { ...args, flowId: args.flowId ? String(args.flowId) : null, proposalId: args.proposalId ? String(args.proposalId) : null }),
+      walks.intake(ctx, {
+        ...args,
+        flowId: args.flowId ? String(args.flowId) : null,
+        proposalId: args.proposalId ? String(args.proposalId) : null,
+      }),
   }),
 );
 
@@ -315,7 +334,13 @@ builder.mutationField('resolveWalk', (t) =>
 const EscalationPayload = builder.objectRef<walks.EscalationResult>('EscalationPayload').implement({
   fields: (t) => ({
     session: t.field({ type: WalkSessionRef, nullable: true, resolve: (p) => p.walk }),
-    ticket: t.prismaField({ type: 'InternalTicket', resolve: (_q, p, _a, ctx) => loaders(ctx).ticket.load(p.ticketId).then((x) => x!) }),
+    ticket: t.prismaField({
+      type: 'InternalTicket',
+      resolve: (_q, p, _a, ctx) =>
+        loaders(ctx)
+          .ticket.load(p.ticketId)
+          .then((x) => x!),
+    }),
     notifiedCount: t.exposeInt('notified', { description: 'People notified.' }),
     warning: t.exposeString('warning', { nullable: true, description: 'Set when nobody (or not everyone chosen) was notified.' }),
   }),

@@ -131,7 +131,15 @@ export async function serveGraphiQL(req: IncomingMessage, res: ServerResponse, d
   const token = cookie(req, REFRESH_COOKIE);
   const claims = token ? await deps.jwt.verifyRefresh(token) : null;
   if (!claims) return refuse(null);
-  type Row = { name: string; role: string; is_super_admin: boolean; last_refreshed_at: Date; idle_seconds: number; auth_time: Date; absolute_seconds: number };
+  type Row = {
+    name: string;
+    role: string;
+    is_super_admin: boolean;
+    last_refreshed_at: Date;
+    idle_seconds: number;
+    auth_time: Date;
+    absolute_seconds: number;
+  };
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const row = await withTenantTx(deps.appPool, claims.acc, async (_tx, rows) => rows[0] as Row | undefined, {
     // Literals are verified UUIDs from a signed token. The refresh token must be the session's
@@ -146,7 +154,8 @@ export async function serveGraphiQL(req: IncomingMessage, res: ServerResponse, d
   // A session past its idle or absolute deadline opens nothing either: the page would otherwise
   // mint a fresh access token for it.
   const now = deps.clock.now().getTime();
-  const live = row && now < row.last_refreshed_at.getTime() + row.idle_seconds * 1000 && now < row.auth_time.getTime() + row.absolute_seconds * 1000;
+  const live =
+    row && now < row.last_refreshed_at.getTime() + row.idle_seconds * 1000 && now < row.auth_time.getTime() + row.absolute_seconds * 1000;
   const user = live ? row : undefined;
   if (!user) return refuse(null);
   if (!(user.role === 'owner' || user.role === 'admin' || user.is_super_admin)) return refuse(user);

@@ -268,8 +268,7 @@ export function createGraphQL(deps: Deps): Yoga {
           ),
         });
       const credentials =
-        socket?.credentials ??
-        (await parseCredentials(request.headers.get('authorization'), (t) => deps.jwt.verifyAccess(t)));
+        socket?.credentials ?? (await parseCredentials(request.headers.get('authorization'), (t) => deps.jwt.verifyAccess(t)));
       return {
         deps,
         credentials,

@@ -73,7 +73,11 @@ export function attachWebSockets(server: http.Server, yoga: Yoga, deps: Deps): S
     let m = byUser.get(userId);
     if (!m) byUser.set(userId, (m = new Map()));
     m.set(socketId, t);
-    if (!listeners.has(userId)) listeners.set(userId, deps.events.listen(topics.userAuth(userId), (p) => onAuthEvent(userId, p)));
+    if (!listeners.has(userId))
+      listeners.set(
+        userId,
+        deps.events.listen(topics.userAuth(userId), (p) => onAuthEvent(userId, p)),
+      );
   };
 
   const untrack = (userId: string, socketId: string) => {

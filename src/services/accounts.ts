@@ -32,10 +32,10 @@ export async function setSeatLimits(
   await switchTenant(v.accountId);
   const exists = await sql('SELECT 1 FROM accounts WHERE id = $1', [v.accountId]);
   if (!exists.rowCount) throw new NotFoundError('Account');
-  const updated = await sql(
-    'UPDATE billing_plans SET engineer_seat_limit = $1, l1_seat_limit = $2, updated_at = now() WHERE is_active',
-    [v.engineerSeatLimit, v.l1SeatLimit],
-  );
+  const updated = await sql('UPDATE billing_plans SET engineer_seat_limit = $1, l1_seat_limit = $2, updated_at = now() WHERE is_active', [
+    v.engineerSeatLimit,
+    v.l1SeatLimit,
+  ]);
   if (!updated.rowCount) {
     await sql('INSERT INTO billing_plans (account_id, engineer_seat_limit, l1_seat_limit) VALUES ($1, $2, $3)', [
       v.accountId,

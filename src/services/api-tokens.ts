@@ -56,7 +56,12 @@ export async function create(ctx: Context, input: { name: string; scopes: string
       createdAt: ctx.deps.clock.now(),
     },
   });
-  await audit(ctx, { action: 'api_token.create', entityType: 'api_token', entityId: token.id, payload: { name: v.name, scopes: v.scopes } });
+  await audit(ctx, {
+    action: 'api_token.create',
+    entityType: 'api_token',
+    entityId: token.id,
+    payload: { name: v.name, scopes: v.scopes },
+  });
   return { tokenId: token.id, secret };
 }
 

@@ -21,15 +21,78 @@ export const DEMO_USERS = [
 export const OUTLOOK_FLOW: { rootNodeId: string; nodes: FlowNode[] } = {
   rootNodeId: 'opens',
   nodes: [
-    { id: 'opens', kind: 'question', text: 'Can the user open Outlook at all?', yesLabel: 'It opens', noLabel: "It won't open", yesNext: 'status', noNext: 'safe-mode' },
-    { id: 'safe-mode', kind: 'instruction', text: 'Have the user start Outlook in safe mode (Win+R, then outlook.exe /safe) and disable any add-ins under File › Options › Add-ins.', next: 'safe-ok' },
-    { id: 'safe-ok', kind: 'question', text: 'Does Outlook start normally after the add-ins are disabled?', yesLabel: 'Starts normally', noLabel: 'Still fails', yesNext: 'fixed-addin', noNext: 'escalate' },
-    { id: 'status', kind: 'question', text: "Does the status bar say 'Disconnected' or 'Trying to connect…'?", yesLabel: 'Shows disconnected', noLabel: 'Shows connected', yesNext: 'offline', noNext: 'mail-flow' },
-    { id: 'offline', kind: 'instruction', text: 'Confirm the PC has internet access, then on the Send / Receive tab make sure Work Offline is switched off.', next: 'reconnected' },
-    { id: 'reconnected', kind: 'question', text: 'Does Outlook reconnect within a minute?', yesLabel: 'Reconnected', noLabel: 'Still disconnected', yesNext: 'fixed-online', noNext: 'profile' },
-    { id: 'profile', kind: 'instruction', text: 'Create a new Outlook profile: Control Panel › Mail › Show Profiles › Add, then set it as the default and restart Outlook.', next: 'profile-ok' },
-    { id: 'profile-ok', kind: 'question', text: 'Does Outlook connect with the new profile?', yesLabel: 'Connects', noLabel: 'Still fails', yesNext: 'fixed-profile', noNext: 'escalate' },
-    { id: 'mail-flow', kind: 'question', text: 'Can the user send a test message to themselves and receive it?', yesLabel: 'Mail flows', noLabel: 'Nothing arrives', yesNext: 'fixed-confirmed', noNext: 'escalate' },
+    {
+      id: 'opens',
+      kind: 'question',
+      text: 'Can the user open Outlook at all?',
+      yesLabel: 'It opens',
+      noLabel: "It won't open",
+      yesNext: 'status',
+      noNext: 'safe-mode',
+    },
+    {
+      id: 'safe-mode',
+      kind: 'instruction',
+      text: 'Have the user start Outlook in safe mode (Win+R, then outlook.exe /safe) and disable any add-ins under File › Options › Add-ins.',
+      next: 'safe-ok',
+    },
+    {
+      id: 'safe-ok',
+      kind: 'question',
+      text: 'Does Outlook start normally after the add-ins are disabled?',
+      yesLabel: 'Starts normally',
+      noLabel: 'Still fails',
+      yesNext: 'fixed-addin',
+      noNext: 'escalate',
+    },
+    {
+      id: 'status',
+      kind: 'question',
+      text: "Does the status bar say 'Disconnected' or 'Trying to connect…'?",
+      yesLabel: 'Shows disconnected',
+      noLabel: 'Shows connected',
+      yesNext: 'offline',
+      noNext: 'mail-flow',
+    },
+    {
+      id: 'offline',
+      kind: 'instruction',
+      text: 'Confirm the PC has internet access, then on the Send / Receive tab make sure Work Offline is switched off.',
+      next: 'reconnected',
+    },
+    {
+      id: 'reconnected',
+      kind: 'question',
+      text: 'Does Outlook reconnect within a minute?',
+      yesLabel: 'Reconnected',
+      noLabel: 'Still disconnected',
+      yesNext: 'fixed-online',
+      noNext: 'profile',
+    },
+    {
+      id: 'profile',
+      kind: 'instruction',
+      text: 'Create a new Outlook profile: Control Panel › Mail › Show Profiles › Add, then set it as the default and restart Outlook.',
+      next: 'profile-ok',
+    },
+    {
+      id: 'profile-ok',
+      kind: 'question',
+      text: 'Does Outlook connect with the new profile?',
+      yesLabel: 'Connects',
+      noLabel: 'Still fails',
+      yesNext: 'fixed-profile',
+      noNext: 'escalate',
+    },
+    {
+      id: 'mail-flow',
+      kind: 'question',
+      text: 'Can the user send a test message to themselves and receive it?',
+      yesLabel: 'Mail flows',
+      noLabel: 'Nothing arrives',
+      yesNext: 'fixed-confirmed',
+      noNext: 'escalate',
+    },
     { id: 'fixed-addin', kind: 'resolution', text: 'Resolved: a faulty add-in was disabled. Note which add-in in the ticket.' },
     { id: 'fixed-online', kind: 'resolution', text: 'Resolved: Outlook was working offline and has reconnected.' },
     { id: 'fixed-profile', kind: 'resolution', text: 'Resolved: the Outlook profile was recreated.' },
@@ -51,17 +114,13 @@ export async function seedDemo(admin: pg.ClientBase, logger: Logger): Promise<bo
     const hashes = await Promise.all(DEMO_USERS.map(() => hashPassword(DEMO_PASSWORD)));
     await admin.query('BEGIN');
     try {
-      const demo = await admin.query<{ id: string }>(
-        `INSERT INTO accounts (name, slug) VALUES ('Demo MSP', 'demo-msp') RETURNING id`,
-      );
-      const other = await admin.query<{ id: string }>(
-        `INSERT INTO accounts (name, slug) VALUES ('Other MSP', 'other-msp') RETURNING id`,
-      );
+      const demo = await admin.query<{ id: string }>(`INSERT INTO accounts (name, slug) VALUES ('Demo MSP', 'demo-msp') RETURNING id`);
+      const other = await admin.query<{ id: string }>(`INSERT INTO accounts (name, slug) VALUES ('Other MSP', 'other-msp') RETURNING id`);
       const accounts = { demo: demo.rows[0]!.id, other: other.rows[0]!.id };
-      await admin.query(
-        `INSERT INTO billing_plans (account_id, engineer_seat_limit, l1_seat_limit) VALUES ($1, 5, 3), ($2, 5, 3)`,
-        [accounts.demo, accounts.other],
-      );
+      await admin.query(`INSERT INTO billing_plans (account_id, engineer_seat_limit, l1_seat_limit) VALUES ($1, 5, 3), ($2, 5, 3)`, [
+        accounts.demo,
+        accounts.other,
+      ]);
       const ids: Record<string, string> = {};
       for (const [i, u] of DEMO_USERS.entries()) {
         const r = await admin.query<{ id: string }>(
@@ -88,10 +147,10 @@ export async function seedDemo(admin: pg.ClientBase, logger: Logger): Promise<bo
          VALUES ($1, $2, 1, $3, $4, $5) RETURNING id`,
         [accounts.demo, flow.rows[0]!.id, JSON.stringify(OUTLOOK_FLOW.nodes), OUTLOOK_FLOW.rootNodeId, ids['engineer@demo.local']],
       );
-      await admin.query(
-        `UPDATE flows SET status = 'published', latest_version_id = $2, latest_version_no = 1 WHERE id = $1`,
-        [flow.rows[0]!.id, version.rows[0]!.id],
-      );
+      await admin.query(`UPDATE flows SET status = 'published', latest_version_id = $2, latest_version_no = 1 WHERE id = $1`, [
+        flow.rows[0]!.id,
+        version.rows[0]!.id,
+      ]);
       await admin.query('COMMIT');
     } catch (err) {
       await admin.query('ROLLBACK');

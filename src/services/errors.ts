@@ -91,7 +91,9 @@ const NOT_FOUND_WORDS: Record<string, string> = {
 export class NotFoundError extends AppError {
   readonly code = 'not_found';
   constructor(readonly entity: string) {
-    super(`${NOT_FOUND_WORDS[entity] ?? `This ${entity.toLowerCase()}`} was not found. It may have been removed, or the link is out of date.`);
+    super(
+      `${NOT_FOUND_WORDS[entity] ?? `This ${entity.toLowerCase()}`} was not found. It may have been removed, or the link is out of date.`,
+    );
   }
 }
 

@@ -54,7 +54,10 @@ class RedisTransport implements Transport {
   private readonly local = new LocalTransport();
   private readonly counts = new Map<string, number>();
 
-  constructor(url: string, private readonly logger: Logger) {
+  constructor(
+    url: string,
+    private readonly logger: Logger,
+  ) {
     const opts = { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false } as const;
     this.pub = new Redis(url, opts);
     this.sub = new Redis(url, opts);

@@ -82,7 +82,10 @@ export function validateGraph(nodes: FlowNode[], rootNodeId: string | null | und
 
   if (nodes.length === 0) issues.push({ path: ['nodes'], message: 'Add at least one step to the flow.' });
   if (nodes.length > LIMITS.maxNodes) {
-    issues.push({ path: ['nodes'], message: `A flow can have at most ${LIMITS.maxNodes} steps; this one has ${nodes.length}. Split it into smaller flows.` });
+    issues.push({
+      path: ['nodes'],
+      message: `A flow can have at most ${LIMITS.maxNodes} steps; this one has ${nodes.length}. Split it into smaller flows.`,
+    });
     return issues;
   }
   const byId = new Map<string, FlowNode>();
@@ -99,7 +102,8 @@ export function validateGraph(nodes: FlowNode[], rootNodeId: string | null | und
       for (const f of ['yesLabel', 'noLabel'] as const) {
         const which = f === 'yesLabel' ? 'Yes' : 'No';
         if (!n[f]) at(label, f, `Give the ${which} answer a label (the button the technician presses).`);
-        else if (n[f].length > LIMITS.labelLength) at(label, f, `The ${which} answer’s label is too long (at most ${LIMITS.labelLength} characters).`);
+        else if (n[f].length > LIMITS.labelLength)
+          at(label, f, `The ${which} answer’s label is too long (at most ${LIMITS.labelLength} characters).`);
       }
       if (n.yesLabel && n.noLabel && n.yesLabel.toLowerCase() === n.noLabel.toLowerCase()) {
         at(label, 'noLabel', 'The two answers need different labels, or the technician cannot tell them apart.');
@@ -108,7 +112,14 @@ export function validateGraph(nodes: FlowNode[], rootNodeId: string | null | und
   }
   for (const n of nodes) {
     const fields: Array<[string, string]> =
-      n.kind === 'question' ? [['yesNext', n.yesNext], ['noNext', n.noNext]] : n.kind === 'instruction' ? [['next', n.next]] : [];
+      n.kind === 'question'
+        ? [
+            ['yesNext', n.yesNext],
+            ['noNext', n.noNext],
+          ]
+        : n.kind === 'instruction'
+          ? [['next', n.next]]
+          : [];
     for (const [f, target] of fields) {
       const answer = f === 'yesNext' ? 'The Yes answer' : f === 'noNext' ? 'The No answer' : 'This step';
       if (!target) at(n.id, f, `${answer} does not lead anywhere yet; choose the next step.`);

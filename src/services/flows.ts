@@ -83,7 +83,10 @@ const draftInput = z.object({
 });
 
 /** Saves the editor's draft as is (drafts may be incomplete); publishing checks the graph. */
-export async function saveDraft(ctx: Context, input: { flowId: string; nodes: NodeInput[]; rootNodeId?: string | null; title?: string | null; description?: string | null }) {
+export async function saveDraft(
+  ctx: Context,
+  input: { flowId: string; nodes: NodeInput[]; rootNodeId?: string | null; title?: string | null; description?: string | null },
+) {
   const v = parse(draftInput, input);
   const flow = await lockFlow(v.flowId);
   if (flow.status === 'archived') throw ValidationError.of('flowId', 'This flow was archived; it can no longer be edited.');
@@ -111,7 +114,9 @@ export async function publish(ctx: Context, input: { flowId: string }) {
   if (flow.latest_version_id) {
     // A second identical version would only add a row to the history and a walk pinned to it
     // would look different from one pinned to its twin: refuse, naming the version it matches.
-    const { rows } = await sql<{ nodes: unknown; root_node_id: string }>('SELECT nodes, root_node_id FROM flow_versions WHERE id = $1', [flow.latest_version_id]);
+    const { rows } = await sql<{ nodes: unknown; root_node_id: string }>('SELECT nodes, root_node_id FROM flow_versions WHERE id = $1', [
+      flow.latest_version_id,
+    ]);
     const latest = rows[0];
     // As stored (jsonb drops undefined keys and orders keys its own way; the comparison ignores order).
     if (latest && latest.root_node_id === flow.draft_root_node_id && isDeepStrictEqual(latest.nodes, JSON.parse(JSON.stringify(nodes)))) {
@@ -124,7 +129,15 @@ export async function publish(ctx: Context, input: { flowId: string }) {
   }
   const version = flow.latest_version_no + 1;
   const v = await ctx.deps.prisma.flowVersion.create({
-    data: { accountId: p.accountId, flowId, version, nodes, rootNodeId: flow.draft_root_node_id!, publishedById: p.userId, publishedAt: ctx.deps.clock.now() },
+    data: {
+      accountId: p.accountId,
+      flowId,
+      version,
+      nodes,
+      rootNodeId: flow.draft_root_node_id!,
+      publishedById: p.userId,
+      publishedAt: ctx.deps.clock.now(),
+    },
   });
   const updated = await ctx.deps.prisma.flow.update({
     where: { id: flowId },
@@ -138,7 +151,10 @@ export async function archive(ctx: Context, input: { flowId: string }) {
   const { flowId } = parse(flowIdInput, input);
   const flow = await lockFlow(flowId);
   if (flow.status === 'archived') return ctx.deps.prisma.flow.findUniqueOrThrow({ where: { id: flowId } });
-  const updated = await ctx.deps.prisma.flow.update({ where: { id: flowId }, data: { status: 'archived', archivedAt: ctx.deps.clock.now() } });
+  const updated = await ctx.deps.prisma.flow.update({
+    where: { id: flowId },
+    data: { status: 'archived', archivedAt: ctx.deps.clock.now() },
+  });
   // Walks already on it keep their pinned version.
   await audit(ctx, { action: 'flow.archive', entityType: 'flow', entityId: flowId, payload: { title: flow.title } });
   return updated;

@@ -26,7 +26,12 @@ export interface CreatedInvite {
 
 const inviteInput = z.object({
   email,
-  role: z.enum(ROLES).refine((r) => r !== 'owner', 'An invite cannot make someone an owner. Invite them as an admin, then make them owner on the Users page.'),
+  role: z
+    .enum(ROLES)
+    .refine(
+      (r) => r !== 'owner',
+      'An invite cannot make someone an owner. Invite them as an admin, then make them owner on the Users page.',
+    ),
 });
 
 /**
@@ -41,10 +46,10 @@ export async function create(ctx: Context, input: { email: string; role: string 
   const member = await sql('SELECT 1 FROM users WHERE email = $1 AND deleted_at IS NULL', [v.email]);
   if (member.rowCount) throw ValidationError.of('email', `${v.email} is already a member of this team.`);
   // Expired invites no longer block a new one.
-  await sql(
-    `UPDATE invites SET revoked_at = $2 WHERE email = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at <= $2`,
-    [v.email, now],
-  );
+  await sql(`UPDATE invites SET revoked_at = $2 WHERE email = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at <= $2`, [
+    v.email,
+    now,
+  ]);
   const open = await sql('SELECT 1 FROM invites WHERE email = $1 AND accepted_at IS NULL AND revoked_at IS NULL', [v.email]);
   // A second invite never silently replaces the first link: the admin chooses to resend (the old
   // link stops working) or to revoke.
@@ -55,7 +60,15 @@ export async function create(ctx: Context, input: { email: string; role: string 
   const token = randomToken(INVITE_PREFIX);
   const expiresAt = new Date(now.getTime() + INVITE_TTL_DAYS * 24 * 3600 * 1000);
   const invite = await ctx.deps.prisma.invite.create({
-    data: { accountId: p.accountId, email: v.email, role: v.role, tokenHash: sha256Hex(token), expiresAt, invitedById: p.userId, createdAt: now },
+    data: {
+      accountId: p.accountId,
+      email: v.email,
+      role: v.role,
+      tokenHash: sha256Hex(token),
+      expiresAt,
+      invitedById: p.userId,
+      createdAt: now,
+    },
   });
   await audit(ctx, { action: 'invite.create', entityType: 'invite', entityId: invite.id, payload: { email: v.email, role: v.role } });
   return { inviteId: invite.id, token, acceptUrl: `${linkBase(ctx)}/invite/${token}` };
@@ -77,10 +90,14 @@ export async function resend(ctx: Context, input: { inviteId: string }): Promise
   requireUser(ctx);
   const { inviteId } = parse(inviteIdInput, input);
   const now = ctx.deps.clock.now();
-  const { rows } = await sql<{ id: string; email: string; role: Role; expires_at: Date; accepted_at: Date | null; revoked_at: Date | null }>(
-    'SELECT id, email, role, expires_at, accepted_at, revoked_at FROM invites WHERE id = $1 FOR UPDATE',
-    [inviteId],
-  );
+  const { rows } = await sql<{
+    id: string;
+    email: string;
+    role: Role;
+    expires_at: Date;
+    accepted_at: Date | null;
+    revoked_at: Date | null;
+  }>('SELECT id, email, role, expires_at, accepted_at, revoked_at FROM invites WHERE id = $1 FOR UPDATE', [inviteId]);
   const invite = rows[0];
   if (!invite) throw new NotFoundError('Invite');
   if (invite.accepted_at) throw ValidationError.of('inviteId', `${invite.email} already accepted this invite and is a member.`);
@@ -89,18 +106,22 @@ export async function resend(ctx: Context, input: { inviteId: string }): Promise
   if (member.rowCount) throw ValidationError.of('inviteId', `${invite.email} is already a member of this team.`);
   if (invite.expires_at.getTime() <= now.getTime()) {
     // An expired invite may have been followed by a new one for the same address.
-    const newer = await sql('SELECT 1 FROM invites WHERE email = $1 AND id <> $2 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $3', [
-      invite.email,
-      invite.id,
-      now,
-    ]);
+    const newer = await sql(
+      'SELECT 1 FROM invites WHERE email = $1 AND id <> $2 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $3',
+      [invite.email, invite.id, now],
+    );
     if (newer.rowCount) throw ValidationError.of('inviteId', `${invite.email} has a newer invite; resend that one instead.`);
     await assertSeatAvailable(ctx, invite.role);
   }
   const token = randomToken(INVITE_PREFIX);
   const expiresAt = new Date(now.getTime() + INVITE_TTL_DAYS * 24 * 3600 * 1000);
   await sql('UPDATE invites SET token_hash = $2, expires_at = $3 WHERE id = $1', [invite.id, sha256Hex(token), expiresAt]);
-  await audit(ctx, { action: 'invite.resend', entityType: 'invite', entityId: invite.id, payload: { email: invite.email, role: invite.role } });
+  await audit(ctx, {
+    action: 'invite.resend',
+    entityType: 'invite',
+    entityId: invite.id,
+    payload: { email: invite.email, role: invite.role },
+  });
   return { inviteId: invite.id, token, acceptUrl: `${linkBase(ctx)}/invite/${token}` };
 }
 
@@ -125,7 +146,15 @@ export async function preview(ctx: Context, input: { token: string }): Promise<I
   const accountId = found.rows[0]?.account_id;
   if (!accountId) throw new InviteInvalid();
   await switchTenant(accountId);
-  const { rows } = await sql<{ account_name: string; email: string; role: Role; inviter: string | null; expires_at: Date; accepted_at: Date | null; revoked_at: Date | null }>(
+  const { rows } = await sql<{
+    account_name: string;
+    email: string;
+    role: Role;
+    inviter: string | null;
+    expires_at: Date;
+    accepted_at: Date | null;
+    revoked_at: Date | null;
+  }>(
     `SELECT a.name AS account_name, i.email, i.role, u.name AS inviter, i.expires_at, i.accepted_at, i.revoked_at
      FROM invites i JOIN accounts a ON a.id = i.account_id LEFT JOIN users u ON u.id = i.invited_by
      WHERE i.token_hash = $1`,
@@ -158,7 +187,8 @@ export async function revoke(ctx: Context, input: { inviteId: string }) {
   const { inviteId } = parse(inviteIdInput, input);
   const invite = await ctx.deps.prisma.invite.findUnique({ where: { id: inviteId } });
   if (!invite) throw new NotFoundError('Invite');
-  if (invite.acceptedAt) throw ValidationError.of('inviteId', 'This invite was already accepted; deactivate the member instead if they should not have access.');
+  if (invite.acceptedAt)
+    throw ValidationError.of('inviteId', 'This invite was already accepted; deactivate the member instead if they should not have access.');
   if (invite.revokedAt) return invite;
   const updated = await ctx.deps.prisma.invite.update({ where: { id: inviteId }, data: { revokedAt: ctx.deps.clock.now() } });
   await audit(ctx, { action: 'invite.revoke', entityType: 'invite', entityId: inviteId, payload: { email: invite.email } });
@@ -205,10 +235,16 @@ export async function accept(ctx: Context, input: { token: string; name: string;
   await switchTenant(accountId);
   const now = ctx.deps.clock.now();
   const load = async (lock: boolean) => {
-    const { rows } = await sql<{ id: string; email: string; role: Role; expires_at: Date; accepted_at: Date | null; revoked_at: Date | null }>(
-      `SELECT id, email, role, expires_at, accepted_at, revoked_at FROM invites WHERE token_hash = $1${lock ? ' FOR UPDATE' : ''}`,
-      [hash],
-    );
+    const { rows } = await sql<{
+      id: string;
+      email: string;
+      role: Role;
+      expires_at: Date;
+      accepted_at: Date | null;
+      revoked_at: Date | null;
+    }>(`SELECT id, email, role, expires_at, accepted_at, revoked_at FROM invites WHERE token_hash = $1${lock ? ' FOR UPDATE' : ''}`, [
+      hash,
+    ]);
     const i = rows[0];
     if (!i || i.accepted_at || i.revoked_at || i.expires_at.getTime() <= now.getTime()) throw new InviteInvalid();
     return i;

@@ -48,7 +48,10 @@ export function loaders(ctx: Context): Loaders {
   l = {
     user: new DataLoader(async (ids) => byId(await prisma.user.findMany({ where: { id: { in: [...ids] } } }), ids)),
     ticket: new DataLoader(async (ids) =>
-      byId((await sql<TicketWithWalking>(`SELECT ${TICKET_COLUMNS} FROM internal_tickets t WHERE t.id = ANY($1::uuid[])`, [[...ids]])).rows, ids),
+      byId(
+        (await sql<TicketWithWalking>(`SELECT ${TICKET_COLUMNS} FROM internal_tickets t WHERE t.id = ANY($1::uuid[])`, [[...ids]])).rows,
+        ids,
+      ),
     ),
     proposal: new DataLoader(async (ids) => byId(await prisma.flowProposal.findMany({ where: { id: { in: [...ids] } } }), ids)),
     walksByTicket: new DataLoader(async (ids) => {
@@ -64,13 +67,18 @@ export function loaders(ctx: Context): Loaders {
       return ids.map((id) => m.get(id) ?? null);
     }),
     steps: new DataLoader(async (ids) => {
-      const { rows } = await sql<StepRow>(`SELECT ${STEP_COLUMNS} FROM walk_steps WHERE session_id = ANY($1::uuid[]) ORDER BY session_id, seq`, [[...ids]]);
+      const { rows } = await sql<StepRow>(
+        `SELECT ${STEP_COLUMNS} FROM walk_steps WHERE session_id = ANY($1::uuid[]) ORDER BY session_id, seq`,
+        [[...ids]],
+      );
       const m = new Map<string, StepRow[]>(ids.map((id) => [id, []]));
       for (const r of rows) m.get(r.sessionId)?.push(r);
       return ids.map((id) => m.get(id)!);
     }),
     walkNotes: new DataLoader(async (ids) => {
-      const { rows } = await sql<{ id: string; notes: WalkNote[] }>('SELECT id, notes FROM walk_sessions WHERE id = ANY($1::uuid[])', [[...ids]]);
+      const { rows } = await sql<{ id: string; notes: WalkNote[] }>('SELECT id, notes FROM walk_sessions WHERE id = ANY($1::uuid[])', [
+        [...ids],
+      ]);
       const m = new Map(rows.map((r) => [r.id, r.notes]));
       return ids.map((id) => m.get(id) ?? []);
     }),

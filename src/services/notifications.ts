@@ -88,7 +88,9 @@ export async function list(ctx: Context, query: Query, f: { first?: number | nul
 
 export async function unreadCount(ctx: Context): Promise<number> {
   const p = requireUser(ctx);
-  const { rows } = await sql<{ n: number }>('SELECT count(*)::int AS n FROM notifications WHERE recipient_id = $1 AND read_at IS NULL', [p.userId]);
+  const { rows } = await sql<{ n: number }>('SELECT count(*)::int AS n FROM notifications WHERE recipient_id = $1 AND read_at IS NULL', [
+    p.userId,
+  ]);
   return rows[0]?.n ?? 0;
 }
 

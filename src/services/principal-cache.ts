@@ -171,7 +171,11 @@ export class PrincipalCache {
  * After a commit that changed what a user may do: forget their principal on this instance at once
  * (other instances hear the database notification) and tell their open sockets.
  */
-export function authChanged(deps: { principals: PrincipalCache; events: EventBus }, userId: string, payload: Record<string, unknown>): void {
+export function authChanged(
+  deps: { principals: PrincipalCache; events: EventBus },
+  userId: string,
+  payload: Record<string, unknown>,
+): void {
   deps.principals.forgetUser(userId);
   deps.events.publish(topics.userAuth(userId), payload);
 }

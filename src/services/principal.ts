@@ -36,10 +36,7 @@ export interface ApiTokenPrincipal {
   scopes: string[];
 }
 
-export type Principal =
-  | { kind: 'anonymous'; reason: null | 'expired' | 'invalid' | 'revoked' }
-  | UserPrincipal
-  | ApiTokenPrincipal;
+export type Principal = { kind: 'anonymous'; reason: null | 'expired' | 'invalid' | 'revoked' } | UserPrincipal | ApiTokenPrincipal;
 
 export const ANONYMOUS: Principal = { kind: 'anonymous', reason: null };
 
@@ -52,7 +49,9 @@ export async function parseCredentials(
   if (!m?.[1]) return { kind: 'invalid', reason: 'invalid' };
   const token = m[1];
   if (token.startsWith(API_TOKEN_PREFIX)) {
-    return /^l1k_[A-Za-z0-9_-]{20,100}$/.test(token) ? { kind: 'apiToken', hash: sha256Hex(token) } : { kind: 'invalid', reason: 'invalid' };
+    return /^l1k_[A-Za-z0-9_-]{20,100}$/.test(token)
+      ? { kind: 'apiToken', hash: sha256Hex(token) }
+      : { kind: 'invalid', reason: 'invalid' };
   }
   const v = await verify(token);
   if (!v.ok) return { kind: 'invalid', reason: v.reason };

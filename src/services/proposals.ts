@@ -26,7 +26,10 @@ const createInput = z.object({
 });
 
 /** An engineer's manual draft tree, optionally linked to a ticket. */
-export async function create(ctx: Context, input: { title: string; nodes: NodeInput[]; rootNodeId?: string | null; ticketId?: string | null }) {
+export async function create(
+  ctx: Context,
+  input: { title: string; nodes: NodeInput[]; rootNodeId?: string | null; ticketId?: string | null },
+) {
   const p = requireUser(ctx);
   const v = parse(createInput, input);
   if (v.ticketId && !(await ctx.deps.prisma.internalTicket.findUnique({ where: { id: v.ticketId } }))) {
@@ -73,7 +76,8 @@ export async function createFromWalk(ctx: Context, input: { sessionId: string })
   );
   const w = rows[0];
   if (!w) throw new NotFoundError('Walk');
-  if (w.created_by !== p.userId) throw new ConflictError('state_changed', 'Only the technician who took this call can turn it into a draft.');
+  if (w.created_by !== p.userId)
+    throw new ConflictError('state_changed', 'Only the technician who took this call can turn it into a draft.');
   if (w.kind !== 'adhoc') throw ValidationError.of('sessionId', 'Only calls with notes (no flow) can be turned into a draft.');
   if (w.status !== 'resolved' && w.status !== 'escalated') {
     throw new ConflictError('walk_not_active', 'Resolve or escalate the call before turning its notes into a draft.');
@@ -92,7 +96,10 @@ export async function createFromWalk(ctx: Context, input: { sessionId: string })
   const steps = [...w.notes.flatMap((n) => splitText(n.content.trim(), LIMITS.textLength)), ...endingParts.slice(0, -1)];
   if (!w.notes.some((n) => n.content.trim())) throw ValidationError.of('sessionId', 'This call has no notes to turn into a draft yet.');
   if (steps.length > LIMITS.maxNodes - 1) {
-    throw ValidationError.of('sessionId', `These notes make ${steps.length} steps; a draft holds at most ${LIMITS.maxNodes - 1}. Create the draft by hand instead.`);
+    throw ValidationError.of(
+      'sessionId',
+      `These notes make ${steps.length} steps; a draft holds at most ${LIMITS.maxNodes - 1}. Create the draft by hand instead.`,
+    );
   }
   const endId = w.status === 'escalated' ? 'escalate' : 'resolved';
   const nodes: FlowNode[] = steps.map((content, i) => ({
@@ -190,7 +197,15 @@ export async function approve(ctx: Context, input: { proposalId: string; title?:
     },
   });
   const version = await prisma.flowVersion.create({
-    data: { accountId: p.accountId, flowId: flow.id, version: 1, nodes, rootNodeId: draft.root_node_id!, publishedById: p.userId, publishedAt: now },
+    data: {
+      accountId: p.accountId,
+      flowId: flow.id,
+      version: 1,
+      nodes,
+      rootNodeId: draft.root_node_id!,
+      publishedById: p.userId,
+      publishedAt: now,
+    },
   });
   await prisma.flow.update({ where: { id: flow.id }, data: { status: 'published', latestVersionId: version.id, latestVersionNo: 1 } });
   const proposal = await prisma.flowProposal.update({

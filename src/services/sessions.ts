@@ -37,7 +37,10 @@ export function effectivePolicy(a: { sessionIdleSeconds: number | null; sessionA
   return { idle, absolute };
 }
 
-const loginInput = z.object({ email: emailSchema, password: z.string().min(1, 'is required').max(200, 'is longer than any password here (at most 200 characters)') });
+const loginInput = z.object({
+  email: emailSchema,
+  password: z.string().min(1, 'is required').max(200, 'is longer than any password here (at most 200 characters)'),
+});
 
 /**
  * Email + password. Unknown email and wrong password give the same refusal, equally slow.
@@ -121,7 +124,6 @@ export async function startSession(
     idleSeconds: a.policy.idle,
   };
 }
-
 
 /**
  * Rotates a refresh token. The family row is locked, so two presentations of one token are
@@ -278,7 +280,12 @@ export async function revokeSessions(ctx: Context, scope: 'all' | 'others'): Pro
 
 const policyInput = z
   .object({
-    idleSeconds: z.number().int().min(IDLE_BOUNDS.min, 'must be at least 15 minutes').max(IDLE_BOUNDS.max, 'can be at most 30 days').nullable(),
+    idleSeconds: z
+      .number()
+      .int()
+      .min(IDLE_BOUNDS.min, 'must be at least 15 minutes')
+      .max(IDLE_BOUNDS.max, 'can be at most 30 days')
+      .nullable(),
     absoluteSeconds: z
       .number()
       .int()

@@ -59,7 +59,8 @@ function encodeCursor(t: { createdAt: Date; id: string }): string {
 function decodeCursor(c: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(c, 'base64url').toString().split('|');
   const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime()) || !uuid.safeParse(id).success) throw ValidationError.of('after', 'This list changed; reload the page to see more.');
+  if (!id || Number.isNaN(createdAt.getTime()) || !uuid.safeParse(id).success)
+    throw ValidationError.of('after', 'This list changed; reload the page to see more.');
   return { createdAt, id };
 }
 
@@ -87,12 +88,16 @@ const keyset = (before: { createdAt: Date; id: string } | null) =>
 export async function queue(ctx: Context, query: Query, f: { status?: string | null; first?: number | null; after?: string | null }) {
   return page(
     (take, before) =>
-      ctx.deps.prisma.internalTicket.findMany({
-        ...query,
-        where: { ...(f.status ? statusWhere(f.status) : {}), ...keyset(before) },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take,
-      }).then((rows) => (f.status === 'open' || f.status === 'walking' ? rows.map((r) => ({ ...r, walking: f.status === 'walking' })) : rows)),
+      ctx.deps.prisma.internalTicket
+        .findMany({
+          ...query,
+          where: { ...(f.status ? statusWhere(f.status) : {}), ...keyset(before) },
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          take,
+        })
+        .then((rows) =>
+          f.status === 'open' || f.status === 'walking' ? rows.map((r) => ({ ...r, walking: f.status === 'walking' })) : rows,
+        ),
     f.first,
     f.after,
   );
@@ -106,7 +111,11 @@ export async function get(ctx: Context, query: Query, input: { ticketId: string 
 }
 
 /** Escalated tickets with their handoff package, newest first; unclaimed first when asked. */
-export async function escalations(ctx: Context, query: Query, f: { first?: number | null; after?: string | null; unclaimedOnly?: boolean | null }) {
+export async function escalations(
+  ctx: Context,
+  query: Query,
+  f: { first?: number | null; after?: string | null; unclaimedOnly?: boolean | null },
+) {
   return page(
     (take, before) =>
       ctx.deps.prisma.internalTicket.findMany({
@@ -181,13 +190,22 @@ export async function resolveEscalation(ctx: Context, input: { ticketId: string;
   const now = ctx.deps.clock.now();
   const ticket = await ctx.deps.prisma.internalTicket.update({
     where: { id: v.ticketId },
-    data: { status: 'resolved', resolutionNotes: v.resolutionNotes, resolvedAt: now, updatedAt: now, assignedEngineerId: t.assigned_engineer_id ?? p.userId },
+    data: {
+      status: 'resolved',
+      resolutionNotes: v.resolutionNotes,
+      resolvedAt: now,
+      updatedAt: now,
+      assignedEngineerId: t.assigned_engineer_id ?? p.userId,
+    },
   });
   await audit(ctx, {
     action: 'ticket.resolve',
     entityType: 'ticket',
     entityId: v.ticketId,
-    payload: { assignedEngineerId: ticket.assignedEngineerId, onBehalfOf: t.assigned_engineer_id && t.assigned_engineer_id !== p.userId ? t.assigned_engineer_id : null },
+    payload: {
+      assignedEngineerId: ticket.assignedEngineerId,
+      onBehalfOf: t.assigned_engineer_id && t.assigned_engineer_id !== p.userId ? t.assigned_engineer_id : null,
+    },
   });
   afterCommit(() => publishEscalation(ctx.deps.events, p.accountId, v.ticketId, 'resolved'));
   return ticket;
@@ -213,7 +231,7 @@ export async function releaseEscalation(ctx: Context, input: { ticketId: string 
 }
 
 /** The empty-state card: no published flow and no knowledge base yet. */
-export async function onboarding(ctx: Context) {
+export async function onboarding() {
   const { rows } = await sql<{ published: number; kb: Date | null }>(
     `SELECT (SELECT count(*)::int FROM flows WHERE status = 'published') AS published,
             (SELECT knowledge_base_connected_at FROM accounts LIMIT 1) AS kb`,

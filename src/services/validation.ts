@@ -17,7 +17,11 @@ const wellFormed = (s: string) => !/[\uD800-\uDFFF]/u.test(s);
 
 /** Free text used only to filter (search boxes): cleaned rather than refused. */
 export function filterText(s: string | null | undefined, max = 200): string | undefined {
-  const cleaned = s?.replace(/\u0000/g, '').replace(/[\uD800-\uDFFF]/gu, '').trim().slice(0, max);
+  const cleaned = s
+    ?.replaceAll('\u0000', '')
+    .replace(/[\uD800-\uDFFF]/gu, '')
+    .trim()
+    .slice(0, max);
   return cleaned || undefined;
 }
 

@@ -8,15 +8,7 @@ import type { StepRow, WalkRow } from './walk-rows.ts';
  * event carries the walk's `version`, so a subscriber can order them and notice a gap.
  */
 export type WalkChange =
-  | 'started'
-  | 'stepped'
-  | 'notes'
-  | 'handover'
-  | 'released'
-  | 'handback_requested'
-  | 'resolved'
-  | 'escalated'
-  | 'abandoned';
+  'started' | 'stepped' | 'notes' | 'handover' | 'released' | 'handback_requested' | 'resolved' | 'escalated' | 'abandoned';
 
 export interface WalkEvent {
   change: WalkChange;

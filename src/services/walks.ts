@@ -66,7 +66,10 @@ async function pinOf(ctx: Context, walkId: string): Promise<Pin> {
 }
 
 /** The tree a walk follows: its pinned flow version, or its proposal. */
-export async function walkNodes(ctx: Context, w: { kind: string; flowVersionId: string | null; proposalId: string | null }): Promise<Map<string, FlowNode> | null> {
+export async function walkNodes(
+  ctx: Context,
+  w: { kind: string; flowVersionId: string | null; proposalId: string | null },
+): Promise<Map<string, FlowNode> | null> {
   if (w.flowVersionId) return versionNodes(w.flowVersionId);
   if (w.proposalId) {
     const proposal = await loaders(ctx).proposal.load(w.proposalId);
@@ -162,7 +165,11 @@ export async function intake(
     if (!proposal) throw new NotFoundError('Proposal');
     if (proposal.status === 'rejected') throw ValidationError.of('proposalId', 'This draft was rejected; choose a published flow instead.');
     const issues = validateGraph(normaliseNodes(proposal.nodes as NodeInput[]), proposal.rootNodeId);
-    if (issues.length) throw ValidationError.of('proposalId', 'This draft is not finished yet, so it cannot be walked; choose a published flow or take notes.');
+    if (issues.length)
+      throw ValidationError.of(
+        'proposalId',
+        'This draft is not finished yet, so it cannot be walked; choose a published flow or take notes.',
+      );
     kind = 'proposal';
     rootNodeId = proposal.rootNodeId;
   }
@@ -231,7 +238,12 @@ async function refusal(ctx: Context, walkId: string, actor: UserPrincipal, expec
   );
   const w = rows[0];
   if (!w) return new NotFoundError('Walk');
-  if (w.status !== 'active') return new ConflictError('walk_not_active', `This call was already ${w.status === 'abandoned' ? 'closed after being left idle' : w.status}; it cannot be changed any more.`, w.version);
+  if (w.status !== 'active')
+    return new ConflictError(
+      'walk_not_active',
+      `This call was already ${w.status === 'abandoned' ? 'closed after being left idle' : w.status}; it cannot be changed any more.`,
+      w.version,
+    );
   if (w.handler_user_id !== actor.userId) {
     return new ConflictError('not_handler', `${w.handler_name} is handling this call now; take it over to continue.`, w.version);
   }
@@ -298,7 +310,22 @@ export async function recordStep(
      )
      SELECT ${walkColumns('upd')}, ins.id AS "stepId", ins.seq AS "stepSeq"
      FROM w LEFT JOIN ins ON true LEFT JOIN upd ON true`,
-    [v.sessionId, v.nodeId, r.question, v.answer, r.answerLabel, r.yesLabel, r.noLabel, r.nextNodeId, note, p.userId, acting, v.clientStepId, now, v.expectedVersion ?? null],
+    [
+      v.sessionId,
+      v.nodeId,
+      r.question,
+      v.answer,
+      r.answerLabel,
+      r.yesLabel,
+      r.noLabel,
+      r.nextNodeId,
+      note,
+      p.userId,
+      acting,
+      v.clientStepId,
+      now,
+      v.expectedVersion ?? null,
+    ],
     'walk_record_step',
     { commit: true },
   );
@@ -340,16 +367,18 @@ export async function recordStep(
   }
   const refused = await refusal(ctx, v.sessionId, p, v.expectedVersion);
   if (refused instanceof ConflictError && refused.reason === 'state_changed') {
-    throw new ConflictError('not_current_node', 'This call has already moved past that step; reload it to see where it is now.', refused.currentVersion);
+    throw new ConflictError(
+      'not_current_node',
+      'This call has already moved past that step; reload it to see where it is now.',
+      refused.currentVersion,
+    );
   }
   throw refused;
 }
 
 const notesInput = z.object({
   sessionId: uuid,
-  notes: z
-    .array(z.object({ at: z.coerce.date(), content: text(20_000) }))
-    .max(2000, 'Keep to at most 2000 notes on one call.'),
+  notes: z.array(z.object({ at: z.coerce.date(), content: text(20_000) })).max(2000, 'Keep to at most 2000 notes on one call.'),
   expectedVersion: z.number().int().min(1).nullable().optional(),
 });
 
@@ -363,7 +392,10 @@ export async function updateNotes(
   const notes = v.notes.map((n) => ({ at: n.at.toISOString(), content: n.content }));
   const json = JSON.stringify(notes);
   if (Buffer.byteLength(json) > NOTES_MAX_BYTES) {
-    throw ValidationError.of('notes', `Notes on one call are limited to ${NOTES_MAX_BYTES / 1024} KB; these are ${Math.ceil(Buffer.byteLength(json) / 1024)} KB. Shorten them.`);
+    throw ValidationError.of(
+      'notes',
+      `Notes on one call are limited to ${NOTES_MAX_BYTES / 1024} KB; these are ${Math.ceil(Buffer.byteLength(json) / 1024)} KB. Shorten them.`,
+    );
   }
   const now = ctx.deps.clock.now();
   const { rows } = await sql<WalkRow>(
@@ -460,7 +492,8 @@ const escalateInput = z
  */
 function enqueueNotifications(ctx: Context, all: Parameters<typeof ctx.deps.jobs.send<typeof escalationNotify.payload>>[1]) {
   // A job carries at most 100 recipients; by default every engineer hears, which can be more.
-  for (let i = 0; i < all.recipientIds.length; i += 100) enqueueBatch(ctx, { ...all, recipientIds: all.recipientIds.slice(i, i + 100) }, i / 100);
+  for (let i = 0; i < all.recipientIds.length; i += 100)
+    enqueueBatch(ctx, { ...all, recipientIds: all.recipientIds.slice(i, i + 100) }, i / 100);
 }
 
 function enqueueBatch(ctx: Context, payload: Parameters<typeof ctx.deps.jobs.send<typeof escalationNotify.payload>>[1], batch: number) {
@@ -501,7 +534,10 @@ async function recipients(ctx: Context, requested: string[] | null | undefined):
       `SELECT u.id FROM users u WHERE (u.role = 'engineer' OR ${COVERER_SQL}) AND u.is_active AND u.deleted_at IS NULL AND u.id <> $1 ORDER BY u.id`,
       [me],
     );
-    return { ids: rows.map((r) => r.id), warning: rows.length ? null : 'Nobody was notified: the account has no active engineer, owner or admin' };
+    return {
+      ids: rows.map((r) => r.id),
+      warning: rows.length ? null : 'Nobody was notified: the account has no active engineer, owner or admin',
+    };
   }
   if (requested.length === 0) return { ids: [], warning: 'Nobody was notified: no recipients were chosen' };
   const unique = [...new Set(requested)];
@@ -520,12 +556,20 @@ async function recipients(ctx: Context, requested: string[] | null | undefined):
 
 export async function escalate(
   ctx: Context,
-  input: { sessionId: string; reasonCategory: string; reason?: string | null; notifyUserIds?: string[] | null; expectedVersion?: number | null },
+  input: {
+    sessionId: string;
+    reasonCategory: string;
+    reason?: string | null;
+    notifyUserIds?: string[] | null;
+    expectedVersion?: number | null;
+  },
 ): Promise<EscalationResult> {
   const p = requireUser(ctx);
   const v = parse(escalateInput, input);
   const now = ctx.deps.clock.now();
-  const locked = await sql<WalkRow & { problemStatement: string; customerName: string | null; customerContact: string | null; flowTitle: string | null }>(
+  const locked = await sql<
+    WalkRow & { problemStatement: string; customerName: string | null; customerContact: string | null; flowTitle: string | null }
+  >(
     `SELECT ${walkColumns('w')}, t.problem_statement AS "problemStatement", t.customer_name AS "customerName",
        t.customer_contact AS "customerContact", coalesce(f.title, pr.title) AS "flowTitle"
      FROM walk_sessions w
@@ -585,7 +629,13 @@ export async function escalate(
     accountId: p.accountId,
     recipientIds: who.ids,
     kind: 'escalation',
-    payload: { ticketId: w.internalTicketId, walkId: w.id, problemStatement: w.problemStatement, reasonCategory: v.reasonCategory, escalatedBy: p.name },
+    payload: {
+      ticketId: w.internalTicketId,
+      walkId: w.id,
+      problemStatement: w.problemStatement,
+      reasonCategory: v.reasonCategory,
+      escalatedBy: p.name,
+    },
     dedupeKey: `escalation:${w.id}`,
   });
   afterCommit(() => {
@@ -720,7 +770,8 @@ export async function takeOverRule(
   w: WalkRow & { handlerUser?: { role: string; isSuperAdmin: boolean; canCoverL1: boolean; name: string } },
 ): Promise<TakeOverRule> {
   const p = ctx.principal;
-  if (p.kind !== 'user' || !worksL1Desk(p)) return { allowed: false, opensAt: null, reason: 'Only the L1 desk and its coverers take calls.' };
+  if (p.kind !== 'user' || !worksL1Desk(p))
+    return { allowed: false, opensAt: null, reason: 'Only the L1 desk and its coverers take calls.' };
   if (w.status !== 'active') return { allowed: false, opensAt: null, reason: 'This call has ended.' };
   if (w.handlerUserId === p.userId) return { allowed: false, opensAt: null, reason: 'You are handling this call.' };
   if (isCoverer(p) || w.releasedAt) return { allowed: true, opensAt: null, reason: null };
@@ -833,7 +884,8 @@ async function takeOverRefusal(
   );
   const c = rows[0];
   if (!c) return new NotFoundError('Walk');
-  if (c.status !== 'active') return new ConflictError('walk_not_active', `this call is ${c.status}; it can no longer be taken over`, c.version);
+  if (c.status !== 'active')
+    return new ConflictError('walk_not_active', `this call is ${c.status}; it can no longer be taken over`, c.version);
   if (c.handler_user_id === p.userId) return get(ctx, walkId);
   if (expectedVersion != null && expectedVersion !== c.version) {
     return new ConflictError('stale_version', `this call changed (version ${c.version}); ${c.name} is handling it now`, c.version);
@@ -890,7 +942,8 @@ export async function requestWalkBack(ctx: Context, input: { sessionId: string }
   const walk = rows[0];
   if (!walk) {
     const cur = await get(ctx, sessionId);
-    if (cur.status !== 'active') throw new ConflictError('walk_not_active', `this call is ${cur.status}; there is nothing to take back`, cur.version);
+    if (cur.status !== 'active')
+      throw new ConflictError('walk_not_active', `this call is ${cur.status}; there is nothing to take back`, cur.version);
     if (cur.handlerUserId === p.userId) return cur;
     if (cur.takenFromId !== p.userId) {
       throw new ConflictError('not_taken_from_you', 'This call was not taken from you, so you cannot ask for it back', cur.version);
@@ -925,7 +978,13 @@ export async function handBack(ctx: Context, input: { sessionId: string; toUserI
     throw ValidationError.of('toUserId', `${target.name} cannot take calls: choose an L1 technician or someone who covers the desk`);
   }
   const now = ctx.deps.clock.now();
-  const targetActing = actingAs({ ...p, userId: target.id, role: target.role as UserPrincipal['role'], canCoverL1: target.canCoverL1, isSuperAdmin: target.isSuperAdmin });
+  const targetActing = actingAs({
+    ...p,
+    userId: target.id,
+    role: target.role as UserPrincipal['role'],
+    canCoverL1: target.canCoverL1,
+    isSuperAdmin: target.isSuperAdmin,
+  });
   const { rows } = await sql<WalkRow>(
     `WITH w AS (
        UPDATE walk_sessions SET handler_user_id = $3, acting_as = $4, taken_from_user_id = NULL, handback_requested_at = NULL,

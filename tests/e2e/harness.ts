@@ -87,7 +87,17 @@ async function sharedSpa(): Promise<string> {
       const out = path.join(tmp, 'dist');
       await exec(
         process.execPath,
-        [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'],
+        [
+          path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+          'build',
+          '--config',
+          'web/vite.config.ts',
+          '--outDir',
+          out,
+          '--emptyOutDir',
+          '--logLevel',
+          'warn',
+        ],
         { cwd: ROOT },
       );
       await rm(dist, { recursive: true, force: true });
@@ -146,7 +156,16 @@ export function useSpa(): Spa {
     }
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 120_000);
 

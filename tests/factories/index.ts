@@ -31,15 +31,16 @@ export class Factory {
 
   async account(opts: { name?: string; engineerSeats?: number | null; l1Seats?: number | null } = {}) {
     const slug = `acct-${uniq()}`;
-    const { rows } = await this.system.query<{ id: string }>(
-      'INSERT INTO accounts (name, slug) VALUES ($1, $2) RETURNING id',
-      [opts.name ?? `Account ${slug}`, slug],
-    );
+    const { rows } = await this.system.query<{ id: string }>('INSERT INTO accounts (name, slug) VALUES ($1, $2) RETURNING id', [
+      opts.name ?? `Account ${slug}`,
+      slug,
+    ]);
     const id = rows[0]!.id;
-    await this.system.query(
-      'INSERT INTO billing_plans (account_id, engineer_seat_limit, l1_seat_limit) VALUES ($1, $2, $3)',
-      [id, opts.engineerSeats === undefined ? 10 : opts.engineerSeats, opts.l1Seats === undefined ? 10 : opts.l1Seats],
-    );
+    await this.system.query('INSERT INTO billing_plans (account_id, engineer_seat_limit, l1_seat_limit) VALUES ($1, $2, $3)', [
+      id,
+      opts.engineerSeats === undefined ? 10 : opts.engineerSeats,
+      opts.l1Seats === undefined ? 10 : opts.l1Seats,
+    ]);
     return { id, slug };
   }
 
@@ -96,10 +97,10 @@ export class Factory {
        VALUES ($1, $2, 1, $3, $4, $5) RETURNING id`,
       [accountId, f.rows[0]!.id, JSON.stringify(flow.nodes), flow.rootNodeId, createdBy],
     );
-    await this.system.query(
-      `UPDATE flows SET status = 'published', latest_version_id = $2, latest_version_no = 1 WHERE id = $1`,
-      [f.rows[0]!.id, v.rows[0]!.id],
-    );
+    await this.system.query(`UPDATE flows SET status = 'published', latest_version_id = $2, latest_version_no = 1 WHERE id = $1`, [
+      f.rows[0]!.id,
+      v.rows[0]!.id,
+    ]);
     return { flowId: f.rows[0]!.id, versionId: v.rows[0]!.id, title };
   }
 
@@ -144,14 +145,14 @@ export class Factory {
        VALUES ($1, $2, 1, 'opens', 'Can the user open Outlook at all?', 'yes', 'It opens', 'It opens', 'It won''t open', 'status', $3, $4) RETURNING id`,
       [account.id, walk.rows[0]!.id, l1.id, uniq()],
     );
-    await q(
-      `INSERT INTO notifications (account_id, recipient_id, kind, payload) VALUES ($1, $2, 'escalation', '{}') RETURNING id`,
-      [account.id, owner.id],
-    );
-    await q(
-      `INSERT INTO audit_logs (account_id, actor_id, action, payload) VALUES ($1, $2, 'test.event', '{}') RETURNING id`,
-      [account.id, owner.id],
-    );
+    await q(`INSERT INTO notifications (account_id, recipient_id, kind, payload) VALUES ($1, $2, 'escalation', '{}') RETURNING id`, [
+      account.id,
+      owner.id,
+    ]);
+    await q(`INSERT INTO audit_logs (account_id, actor_id, action, payload) VALUES ($1, $2, 'test.event', '{}') RETURNING id`, [
+      account.id,
+      owner.id,
+    ]);
     return { account, owner, l1, flow, ticketId: ticket.rows[0]!.id, walkId: walk.rows[0]!.id };
   }
 }

@@ -22,14 +22,27 @@ import { type Collector, collect } from '../helpers/ws.ts';
 
 const CHAIN = Array.from({ length: 1001 }, (_, i) =>
   i < 1000
-    ? { id: `q${i}`, kind: 'question' as const, text: `Check ${i}?`, yesLabel: `Yes ${i}`, noLabel: `No ${i}`, yesNext: `q${i + 1}`, noNext: `q${i + 1}` }
+    ? {
+        id: `q${i}`,
+        kind: 'question' as const,
+        text: `Check ${i}?`,
+        yesLabel: `Yes ${i}`,
+        noLabel: `No ${i}`,
+        yesNext: `q${i + 1}`,
+        noNext: `q${i + 1}`,
+      }
     : { id: `q${i}`, kind: 'resolution' as const, text: 'Done' },
 );
 
 const Intake = graphql(`
   mutation InstanceKill_Intake($flowId: ID) {
     intake(problemStatement: "Failover", customerName: "C", customerContact: "c@example.test", flowId: $flowId) {
-      __typename ... on IntakePayload { session { id } }
+      __typename
+      ... on IntakePayload {
+        session {
+          id
+        }
+      }
     }
   }
 `);
@@ -37,8 +50,17 @@ const Step = graphql(`
   mutation InstanceKill_Step($s: ID!, $n: String!, $c: String!) {
     recordStep(sessionId: $s, nodeId: $n, answer: YES, clientStepId: $c) {
       __typename
-      ... on WalkSession { version stepCount currentNode { id } }
-      ... on Error { code message }
+      ... on WalkSession {
+        version
+        stepCount
+        currentNode {
+          id
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
     }
   }
 `);
@@ -158,7 +180,9 @@ it('loses, doubles and refuses no step when one of two instances is SIGKILLed mi
 
   // A step that lands on A, whose answer the client never sees: A commits it, then dies.
   const committedId = randomUUID();
-  const landed = rootOf(await httpGql(a.url, Step, { s: committedProbe.walkId, n: committedProbe.node, c: committedId }, committedProbe.token));
+  const landed = rootOf(
+    await httpGql(a.url, Step, { s: committedProbe.walkId, n: committedProbe.node, c: committedId }, committedProbe.token),
+  );
   expect(landed.__typename).toBe('WalkSession');
   // A step still travelling to A when it dies.
   const inFlightId = randomUUID();
@@ -175,7 +199,8 @@ it('loses, doubles and refuses no step when one of two instances is SIGKILLed mi
   expect(exit.signal).toBe('SIGKILL');
   const inFlightFate = await inFlight;
   const inFlightCommitted =
-    (await system.query('SELECT 1 FROM walk_steps WHERE session_id = $1 AND client_step_id = $2', [inFlightProbe.walkId, inFlightId])).rowCount === 1;
+    (await system.query('SELECT 1 FROM walk_steps WHERE session_id = $1 AND client_step_id = $2', [inFlightProbe.walkId, inFlightId]))
+      .rowCount === 1;
 
   // The watcher's socket on A is gone; it reconnects to B and gets the walk's current state.
   const lastOnA = watcher.events.at(-1)!.walkSession;
@@ -236,14 +261,27 @@ it('loses, doubles and refuses no step when one of two instances is SIGKILLed mi
 
   // Each walk: step_count = stored steps, seq 1..n without gaps, and the server's current node is
   // the one the client last saw.
-  const walks = await system.query<{ id: string; step_count: number; n: number; max_seq: number; current_node_id: string; version: number }>(
+  const walks = await system.query<{
+    id: string;
+    step_count: number;
+    n: number;
+    max_seq: number;
+    current_node_id: string;
+    version: number;
+  }>(
     `SELECT w.id, w.step_count, w.current_node_id, w.version, count(s.id)::int AS n, coalesce(max(s.seq), 0)::int AS max_seq
      FROM walk_sessions w LEFT JOIN walk_steps s ON s.session_id = w.id WHERE w.id = ANY($1) GROUP BY w.id`,
     [ids],
   );
   for (const w of all) {
     const row = walks.rows.find((r) => r.id === w.walkId)!;
-    expect(row).toMatchObject({ step_count: w.acked.length, n: w.acked.length, max_seq: w.acked.length, current_node_id: w.node, version: w.acked.length + 1 });
+    expect(row).toMatchObject({
+      step_count: w.acked.length,
+      n: w.acked.length,
+      max_seq: w.acked.length,
+      current_node_id: w.node,
+      version: w.acked.length + 1,
+    });
   }
 
   // The reconnected watcher follows the walk to its final state, in version order.

@@ -18,8 +18,16 @@ const CreateInvite = graphql(`
   mutation Races_CreateInvite($email: String!, $role: AccountRole!) {
     createInvite(email: $email, role: $role) {
       __typename
-      ... on CreatedInvite { token invite { id } }
-      ... on Error { code message }
+      ... on CreatedInvite {
+        token
+        invite {
+          id
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
     }
   }
 `);
@@ -27,18 +35,56 @@ const Accept = graphql(`
   mutation Races_Accept($token: String!, $name: String!, $password: String!) {
     acceptInvite(token: $token, name: $name, password: $password) {
       __typename
-      ... on SessionPayload { accessToken user { id email name role } }
-      ... on SeatLimitExceeded { role current limit }
-      ... on Error { code message }
+      ... on SessionPayload {
+        accessToken
+        user {
+          id
+          email
+          name
+          role
+        }
+      }
+      ... on SeatLimitExceeded {
+        role
+        current
+        limit
+      }
+      ... on Error {
+        code
+        message
+      }
     }
   }
 `);
-const Me = graphql(`query Races_Me { me { id email } }`);
-const Usage = graphql(`query Races_Usage { seatUsage { l1Tech { current limit available } } }`);
+const Me = graphql(`
+  query Races_Me {
+    me {
+      id
+      email
+    }
+  }
+`);
+const Usage = graphql(`
+  query Races_Usage {
+    seatUsage {
+      l1Tech {
+        current
+        limit
+        available
+      }
+    }
+  }
+`);
 const Intake = graphql(`
   mutation Races_Intake($flowId: ID) {
     intake(problemStatement: "Race", customerName: "C", customerContact: "c@example.test", flowId: $flowId) {
-      __typename ... on IntakePayload { session { id version } }
+      __typename
+      ... on IntakePayload {
+        session {
+          id
+          version
+        }
+      }
     }
   }
 `);
@@ -46,17 +92,47 @@ const TakeOver = graphql(`
   mutation Races_TakeOver($sessionId: ID!, $expectedVersion: Int) {
     takeOverWalk(sessionId: $sessionId, expectedVersion: $expectedVersion) {
       __typename
-      ... on WalkSession { version actingAs handler { id } }
-      ... on ConflictError { reason currentVersion }
-      ... on Error { code message }
+      ... on WalkSession {
+        version
+        actingAs
+        handler {
+          id
+        }
+      }
+      ... on ConflictError {
+        reason
+        currentVersion
+      }
+      ... on Error {
+        code
+        message
+      }
     }
   }
 `);
-const Walk = graphql(`query Races_Walk($id: ID!) { walkSession(id: $id) { __typename ... on WalkSession { version handler { id } } } }`);
+const Walk = graphql(`
+  query Races_Walk($id: ID!) {
+    walkSession(id: $id) {
+      __typename
+      ... on WalkSession {
+        version
+        handler {
+          id
+        }
+      }
+    }
+  }
+`);
 const Step = graphql(`
   mutation Races_Step($id: ID!, $c: String!) {
     recordStep(sessionId: $id, nodeId: "opens", answer: YES, clientStepId: $c) {
-      __typename ... on WalkSession { stepCount } ... on ConflictError { reason }
+      __typename
+      ... on WalkSession {
+        stepCount
+      }
+      ... on ConflictError {
+        reason
+      }
     }
   }
 `);
@@ -105,9 +181,14 @@ describe('acceptInvite', () => {
     const users = await t.system.query<{ id: string; name: string }>('SELECT id, name FROM users WHERE lower(email) = lower($1)', [email]);
     expect(users.rows).toEqual([{ id: won.user.id, name: `Racer ${i}` }]);
     expect(await count('SELECT count(*)::int AS n FROM auth_sessions WHERE user_id = $1', [won.user.id])).toBe(1);
-    const inv = await t.system.query('SELECT accepted_user_id FROM invites WHERE account_id = $1 AND lower(email) = lower($2)', [account.id, email]);
+    const inv = await t.system.query('SELECT accepted_user_id FROM invites WHERE account_id = $1 AND lower(email) = lower($2)', [
+      account.id,
+      email,
+    ]);
     expect(inv.rows).toEqual([{ accepted_user_id: won.user.id }]);
-    expect(await count(`SELECT count(*)::int AS n FROM audit_logs WHERE account_id = $1 AND action = 'invite.accept'`, [account.id])).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM audit_logs WHERE account_id = $1 AND action = 'invite.accept'`, [account.id])).toBe(
+      1,
+    );
     // The winner is signed in.
     expect(rootOf(await httpGql(t.url, Me, {}, won.accessToken))).toMatchObject({ id: won.user.id, email });
   });
@@ -123,7 +204,9 @@ describe('acceptInvite', () => {
     for (const email of emails) tokens.push(await invite(ownerToken, email));
     expect(rootOf(await httpGql(t.url, Usage, {}, ownerToken)).l1Tech).toEqual({ current: 2, limit: 3, available: 1 });
 
-    const results = await Promise.all(tokens.map((token, i) => httpGql(t.url, Accept, { token, name: `Seat ${i}`, password: PASSWORD }).then(rootOf)));
+    const results = await Promise.all(
+      tokens.map((token, i) => httpGql(t.url, Accept, { token, name: `Seat ${i}`, password: PASSWORD }).then(rootOf)),
+    );
     const winners = results.filter((r) => r.__typename === 'SessionPayload');
     const full = results.filter((r) => r.__typename === 'SeatLimitExceeded');
     expect(winners).toHaveLength(1);
@@ -131,11 +214,21 @@ describe('acceptInvite', () => {
     for (const r of full) expect(r).toMatchObject({ code: 'seat_limit_exceeded', role: 'L1_TECH', current: 3, limit: 3 });
 
     // The seat count is never exceeded, and a refused accept leaves nothing behind.
-    expect(await count(`SELECT count(*)::int AS n FROM users WHERE account_id = $1 AND role = 'l1_tech' AND is_active AND deleted_at IS NULL`, [account.id])).toBe(3);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM users WHERE account_id = $1 AND role = 'l1_tech' AND is_active AND deleted_at IS NULL`, [
+        account.id,
+      ]),
+    ).toBe(3);
     expect(await count('SELECT count(*)::int AS n FROM users WHERE lower(email) = ANY($1)', [emails])).toBe(1);
     expect(await count('SELECT count(*)::int AS n FROM invites WHERE account_id = $1 AND accepted_at IS NOT NULL', [account.id])).toBe(1);
-    expect(await count('SELECT count(*)::int AS n FROM invites WHERE account_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL', [account.id])).toBe(N - 1);
-    expect(await count(`SELECT count(*)::int AS n FROM audit_logs WHERE account_id = $1 AND action = 'invite.accept'`, [account.id])).toBe(1);
+    expect(
+      await count('SELECT count(*)::int AS n FROM invites WHERE account_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL', [
+        account.id,
+      ]),
+    ).toBe(N - 1);
+    expect(await count(`SELECT count(*)::int AS n FROM audit_logs WHERE account_id = $1 AND action = 'invite.accept'`, [account.id])).toBe(
+      1,
+    );
     expect(rootOf(await httpGql(t.url, Usage, {}, ownerToken)).l1Tech).toEqual({ current: 3, limit: 3, available: 0 });
   });
 });
@@ -163,20 +256,34 @@ describe('takeOverWalk', () => {
     const first = won1[0]!;
     const lost1 = round1.filter((r) => r.__typename === 'ConflictError');
     expect(lost1).toHaveLength(N - 1);
-    for (const r of lost1) expect(r).toMatchObject({ reason: 'TAKEOVER_LOST', currentVersion: 2, message: expect.stringContaining(first.name) });
-    expect(round1.find((r) => r.__typename === 'WalkSession')).toMatchObject({ version: 2, actingAs: 'l1_coverage', handler: { id: first.id } });
+    for (const r of lost1)
+      expect(r).toMatchObject({ reason: 'TAKEOVER_LOST', currentVersion: 2, message: expect.stringContaining(first.name) });
+    expect(round1.find((r) => r.__typename === 'WalkSession')).toMatchObject({
+      version: 2,
+      actingAs: 'l1_coverage',
+      handler: { id: first.id },
+    });
 
     const walk = await t.system.query('SELECT handler_user_id, version FROM walk_sessions WHERE id = $1', [walkId]);
     expect(walk.rows).toEqual([{ handler_user_id: first.id, version: 2 }]);
-    const audits = await t.system.query(`SELECT actor_id, payload FROM audit_logs WHERE action = 'l1.session.takeover' AND entity_id = $1`, [walkId]);
+    const audits = await t.system.query(
+      `SELECT actor_id, payload FROM audit_logs WHERE action = 'l1.session.takeover' AND entity_id = $1`,
+      [walkId],
+    );
     expect(audits.rows).toEqual([{ actor_id: first.id, payload: { from: l1.id } }]);
 
     // Only the winner may step; the technician and the losers are told they are not the handler.
     const losers = coverers.filter((c) => c.id !== first.id);
     for (const token of [l1Token, losers[0]!.token]) {
-      expect(rootOf(await httpGql(t.url, Step, { id: walkId, c: `late-${uniq()}` }, token))).toEqual({ __typename: 'ConflictError', reason: 'NOT_HANDLER' });
+      expect(rootOf(await httpGql(t.url, Step, { id: walkId, c: `late-${uniq()}` }, token))).toEqual({
+        __typename: 'ConflictError',
+        reason: 'NOT_HANDLER',
+      });
     }
-    expect(rootOf(await httpGql(t.url, Step, { id: walkId, c: `won-${uniq()}` }, first.token))).toEqual({ __typename: 'WalkSession', stepCount: 1 });
+    expect(rootOf(await httpGql(t.url, Step, { id: walkId, c: `won-${uniq()}` }, first.token))).toEqual({
+      __typename: 'WalkSession',
+      stepCount: 1,
+    });
 
     // Round 2: taking it from a coverer needs the version everyone saw; still exactly one wins.
     const seen = rootOf(await httpGql(t.url, Walk, { id: walkId }, losers[0]!.token));
@@ -189,7 +296,8 @@ describe('takeOverWalk', () => {
     expect(won2).toHaveLength(1);
     const lost2 = round2.filter((r) => r.__typename === 'ConflictError');
     expect(lost2).toHaveLength(losers.length - 1);
-    for (const r of lost2) expect(r).toMatchObject({ reason: 'STALE_VERSION', currentVersion: 4, message: expect.stringContaining(won2[0]!.name) });
+    for (const r of lost2)
+      expect(r).toMatchObject({ reason: 'STALE_VERSION', currentVersion: 4, message: expect.stringContaining(won2[0]!.name) });
     expect(rootOf(await httpGql(t.url, Walk, { id: walkId }, l1Token))).toMatchObject({ version: 4, handler: { id: won2[0]!.id } });
     const audits2 = await t.system.query<{ actor_id: string }>(
       `SELECT actor_id FROM audit_logs WHERE action = 'l1.session.takeover' AND entity_id = $1 ORDER BY created_at`,

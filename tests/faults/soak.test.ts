@@ -27,30 +27,77 @@ const HEAP_TOLERANCE = 0.1;
 const QUESTIONS = 6;
 const TREE = Array.from({ length: QUESTIONS + 1 }, (_, i) =>
   i < QUESTIONS
-    ? { id: `q${i}`, kind: 'question' as const, text: `Check ${i}?`, yesLabel: `Yes ${i}`, noLabel: `No ${i}`, yesNext: `q${i + 1}`, noNext: `q${i + 1}` }
+    ? {
+        id: `q${i}`,
+        kind: 'question' as const,
+        text: `Check ${i}?`,
+        yesLabel: `Yes ${i}`,
+        noLabel: `No ${i}`,
+        yesNext: `q${i + 1}`,
+        noNext: `q${i + 1}`,
+      }
     : { id: `q${i}`, kind: 'resolution' as const, text: 'Fixed' },
 );
 
 const Intake = graphql(`
   mutation Soak_Intake($flowId: ID) {
     intake(problemStatement: "Soak", customerName: "C", customerContact: "c@example.test", flowId: $flowId) {
-      __typename ... on IntakePayload { session { id currentNode { id } } }
+      __typename
+      ... on IntakePayload {
+        session {
+          id
+          currentNode {
+            id
+          }
+        }
+      }
     }
   }
 `);
 const Step = graphql(`
   mutation Soak_Step($id: ID!, $node: String!, $answer: StepAnswer!, $c: String!) {
     recordStep(sessionId: $id, nodeId: $node, answer: $answer, clientStepId: $c) {
-      __typename ... on WalkSession { version currentNode { id } } ... on Error { code message }
+      __typename
+      ... on WalkSession {
+        version
+        currentNode {
+          id
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
     }
   }
 `);
 const Resolve = graphql(`
   mutation Soak_Resolve($id: ID!) {
-    resolveWalk(sessionId: $id, helpful: true, resolutionNotes: "Fixed on the call") { __typename ... on WalkSession { status } ... on Error { code message } }
+    resolveWalk(sessionId: $id, helpful: true, resolutionNotes: "Fixed on the call") {
+      __typename
+      ... on WalkSession {
+        status
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
   }
 `);
-const Watchers = graphql(`query Soak_Watchers($id: ID!) { walkSession(id: $id) { __typename ... on WalkSession { status watchers { userId } } } }`);
+const Watchers = graphql(`
+  query Soak_Watchers($id: ID!) {
+    walkSession(id: $id) {
+      __typename
+      ... on WalkSession {
+        status
+        watchers {
+          userId
+        }
+      }
+    }
+  }
+`);
 
 const WALK_SUB = `subscription Soak_Walk($id: ID!) { walkSession(id: $id) { id version status stepCount } }`;
 const BOARD_SUB = `subscription Soak_Board { activeWalks { change session { id version status } } }`;
@@ -86,7 +133,8 @@ beforeAll(async () => {
   l1Tokens = [];
   for (let i = 0; i < CLIENTS; i++) l1Tokens.push(await t.factory.token(await t.factory.user(account.id, 'l1_tech')));
   covererTokens = [];
-  for (let i = 0; i < 20; i++) covererTokens.push(await t.factory.token(await t.factory.user(account.id, 'engineer', { canCoverL1: true })));
+  for (let i = 0; i < 20; i++)
+    covererTokens.push(await t.factory.token(await t.factory.user(account.id, 'engineer', { canCoverL1: true })));
 });
 afterAll(() => t?.close());
 
@@ -101,7 +149,7 @@ async function runLoad(durationMs: number, c: Counters, watched: Set<string>): P
   const nap = (ms: number) => Promise.race([sleep(ms), stopped]);
   const active: string[] = [];
 
-  const call = async <R,>(what: string, p: Promise<HttpResult<R>>): Promise<R[keyof R] | null> => {
+  const call = async <R>(what: string, p: Promise<HttpResult<R>>): Promise<R[keyof R] | null> => {
     try {
       const r = await p;
       c.ops++;
@@ -128,7 +176,10 @@ async function runLoad(durationMs: number, c: Counters, watched: Set<string>): P
       active.push(id);
       let node: string | undefined = intake.session.currentNode?.id;
       for (let i = 0; i < QUESTIONS && node; i++) {
-        const r = await call('step', httpGql(t.url, Step, { id, node, answer: Math.random() < 0.5 ? 'YES' : 'NO', c: randomUUID() }, token));
+        const r = await call(
+          'step',
+          httpGql(t.url, Step, { id, node, answer: Math.random() < 0.5 ? 'YES' : 'NO', c: randomUUID() }, token),
+        );
         if (r?.__typename !== 'WalkSession') {
           if (r) fail(c, `step: ${JSON.stringify(r)}`);
           break;
@@ -249,40 +300,44 @@ it('forgets a watcher who leaves a quiet walk at once', async () => {
   expect(done).toMatchObject({ __typename: 'WalkSession', status: 'RESOLVED' });
 });
 
-it(`runs ${MINUTES} min of walks and ${WATCHERS} reconnecting watchers without an error, and gives its memory back`, { timeout: (MINUTES + 5) * 60_000 }, async () => {
-  if (typeof global.gc !== 'function') throw new Error('run with --expose-gc (vitest.faults.config.ts sets it)');
+it(
+  `runs ${MINUTES} min of walks and ${WATCHERS} reconnecting watchers without an error, and gives its memory back`,
+  { timeout: (MINUTES + 5) * 60_000 },
+  async () => {
+    if (typeof global.gc !== 'function') throw new Error('run with --expose-gc (vitest.faults.config.ts sets it)');
 
-  const warm = newCounters();
-  const warmWatched = new Set<string>();
-  await runLoad(WARMUP_MS, warm, warmWatched);
-  await settled(warm, warmWatched);
-  await sleep(2000);
-  const baseline = heapUsed();
-
-  const c = newCounters();
-  const watched = new Set<string>();
-  const started = Date.now();
-  await runLoad(MINUTES * 60_000, c, watched);
-  const seconds = (Date.now() - started) / 1000;
-  await settled(c, watched);
-
-  // Allow the process a few rounds of collection and settling before judging.
-  let after = heapUsed();
-  for (let i = 0; i < 15 && after > baseline * (1 + HEAP_TOLERANCE); i++) {
+    const warm = newCounters();
+    const warmWatched = new Set<string>();
+    await runLoad(WARMUP_MS, warm, warmWatched);
+    await settled(warm, warmWatched);
     await sleep(2000);
-    after = heapUsed();
-  }
-  const growth = (after - baseline) / baseline;
-  console.log(
-    `soak: ${MINUTES} min (${seconds.toFixed(0)} s), ${CLIENTS} clients, ${WATCHERS} watchers: ${c.ops} operations ` +
-      `(${(c.ops / seconds).toFixed(1)}/s), ${c.walks} walks resolved, ${c.connects} subscriptions, ${c.events} events, ` +
-      `${c.errors} errors; heap baseline ${mb(baseline)}, after ${mb(after)} (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%)`,
-  );
+    const baseline = heapUsed();
 
-  expect(c.errors, c.samples.join('\n')).toBe(0);
-  // The load was real: walks finished, watchers came and went, events flowed.
-  expect(c.walks).toBeGreaterThan(MINUTES * 60);
-  expect(c.connects).toBeGreaterThan(WATCHERS * 2);
-  expect(c.events).toBeGreaterThan(c.connects);
-  expect(growth).toBeLessThanOrEqual(HEAP_TOLERANCE);
-});
+    const c = newCounters();
+    const watched = new Set<string>();
+    const started = Date.now();
+    await runLoad(MINUTES * 60_000, c, watched);
+    const seconds = (Date.now() - started) / 1000;
+    await settled(c, watched);
+
+    // Allow the process a few rounds of collection and settling before judging.
+    let after = heapUsed();
+    for (let i = 0; i < 15 && after > baseline * (1 + HEAP_TOLERANCE); i++) {
+      await sleep(2000);
+      after = heapUsed();
+    }
+    const growth = (after - baseline) / baseline;
+    console.log(
+      `soak: ${MINUTES} min (${seconds.toFixed(0)} s), ${CLIENTS} clients, ${WATCHERS} watchers: ${c.ops} operations ` +
+        `(${(c.ops / seconds).toFixed(1)}/s), ${c.walks} walks resolved, ${c.connects} subscriptions, ${c.events} events, ` +
+        `${c.errors} errors; heap baseline ${mb(baseline)}, after ${mb(after)} (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%)`,
+    );
+
+    expect(c.errors, c.samples.join('\n')).toBe(0);
+    // The load was real: walks finished, watchers came and went, events flowed.
+    expect(c.walks).toBeGreaterThan(MINUTES * 60);
+    expect(c.connects).toBeGreaterThan(WATCHERS * 2);
+    expect(c.events).toBeGreaterThan(c.connects);
+    expect(growth).toBeLessThanOrEqual(HEAP_TOLERANCE);
+  },
+);

@@ -81,7 +81,10 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     logger,
     jwtSecret: TEST_JWT_SECRET,
     clock: opts.clock,
-    jobPolicies: { 'escalation-notify': { retryDelay: 1, retryBackoff: false, retryDelayMax: undefined, retryLimit: 2 }, ...opts.jobPolicies },
+    jobPolicies: {
+      'escalation-notify': { retryDelay: 1, retryBackoff: false, retryDelayMax: undefined, retryLimit: 2 },
+      ...opts.jobPolicies,
+    },
   });
   let url = 'http://test.local';
   if (opts.listen) {
@@ -142,12 +145,7 @@ export class GqlClient {
   }
 
   /** The single root field must be a result of `typename` (e.g. 'SeatLimitExceeded'). */
-  async runError<R, V>(
-    doc: TypedDocumentNode<R, V>,
-    variables: V,
-    typename: string,
-    opts: RunOptions = {},
-  ): Promise<Data> {
+  async runError<R, V>(doc: TypedDocumentNode<R, V>, variables: V, typename: string, opts: RunOptions = {}): Promise<Data> {
     const data = (await this.runOk(doc, variables, opts)) as Data;
     const value = Object.values(data)[0] as Data;
     if (value?.__typename !== typename) {

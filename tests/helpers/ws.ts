@@ -7,7 +7,11 @@ export function wsUrl(httpUrl: string): string {
 }
 
 /** A real graphql-ws client, the way the SPA connects. */
-export function wsClient(httpUrl: string, token: string | null, opts: { lazy?: boolean; onClose?: (code: number, reason: string) => void } = {}): Client {
+export function wsClient(
+  httpUrl: string,
+  token: string | null,
+  opts: { lazy?: boolean; onClose?: (code: number, reason: string) => void } = {},
+): Client {
   return createClient({
     url: wsUrl(httpUrl),
     webSocketImpl: WebSocket,
@@ -103,7 +107,8 @@ export function collect<T = Record<string, unknown>>(
       for (;;) {
         const hit = c.events.find(pred);
         if (hit) return hit;
-        if (c.closed || c.completed) throw new Error(`ended before a matching event (close ${JSON.stringify(c.closed)}, errors ${JSON.stringify(c.errors)})`);
+        if (c.closed || c.completed)
+          throw new Error(`ended before a matching event (close ${JSON.stringify(c.closed)}, errors ${JSON.stringify(c.errors)})`);
         const left = timeoutMs - (Date.now() - t0);
         if (left <= 0) throw new Error(`timed out; got ${JSON.stringify(c.events.slice(-3))}`);
         await new Promise<void>((r) => {

@@ -61,10 +61,10 @@ export default async function setup(project: TestProject) {
       const pg = (await import('pg')).default;
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
-      const { rows } = await c.query<{ datname: string }>(
-        `SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2`,
-        [`l1test_${process.pid}_%`, templateDb],
-      );
+      const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2`, [
+        `l1test_${process.pid}_%`,
+        templateDb,
+      ]);
       for (const r of rows) await c.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => undefined);
       await c.end();
     }

@@ -98,9 +98,10 @@ describe('errors as toasts', () => {
   });
 
   it('names a takeover conflict and shortens validation issues', () => {
-    expect(failureFromResult({ __typename: 'ConflictError', code: 'conflict', reason: 'NOT_HANDLER', message: 'Erin is handling this walk now' }).title).toBe(
-      'Someone else is handling this call',
-    );
+    expect(
+      failureFromResult({ __typename: 'ConflictError', code: 'conflict', reason: 'NOT_HANDLER', message: 'Erin is handling this walk now' })
+        .title,
+    ).toBe('Someone else is handling this call');
     const v = failureFromResult({
       __typename: 'ValidationError',
       code: 'validation_failed',

@@ -12,7 +12,10 @@ import * as generated from '../../web/src/gql/graphql.ts';
 
 const operations = Object.entries(generated as Record<string, unknown>).filter(
   (e): e is [string, DocumentNode] =>
-    !!e[1] && typeof e[1] === 'object' && (e[1] as DocumentNode).kind === 'Document' && (e[1] as DocumentNode).definitions.some((d) => d.kind === 'OperationDefinition'),
+    !!e[1] &&
+    typeof e[1] === 'object' &&
+    (e[1] as DocumentNode).kind === 'Document' &&
+    (e[1] as DocumentNode).definitions.some((d) => d.kind === 'OperationDefinition'),
 );
 
 // Errors that mean "validated, then refused at execution".
@@ -34,7 +37,7 @@ describe('SPA operations against the API schema and limits', () => {
   it.each(operations)('%s validates', async (_name, doc) => {
     const res = await t.gql.raw({ query: print(doc) }, { headers: { accept: 'application/json' } });
     const text = await res.text();
-    let body: { errors?: Array<{ message: string; extensions?: { code?: string } }> } = {};
+    let body: { errors?: Array<{ message: string; extensions?: { code?: string } }> };
     try {
       body = JSON.parse(text);
     } catch {
@@ -44,7 +47,10 @@ describe('SPA operations against the API schema and limits', () => {
     }
     // Subscriptions are refused over HTTP only after they validated.
     const invalid = (body.errors ?? []).filter(
-      (e) => !EXECUTION.test(e.message) && !['UNAUTHENTICATED', 'FORBIDDEN'].includes(e.extensions?.code ?? '') && !/served over WebSocket/.test(e.message),
+      (e) =>
+        !EXECUTION.test(e.message) &&
+        !['UNAUTHENTICATED', 'FORBIDDEN'].includes(e.extensions?.code ?? '') &&
+        !/served over WebSocket/.test(e.message),
     );
     expect(invalid, JSON.stringify(body.errors)).toEqual([]);
   });

@@ -11,7 +11,10 @@ describe('session expiry notice', () => {
   it('shows nothing until five minutes before the first deadline, then the idle or the absolute notice', () => {
     const now = 1_000_000_000_000;
     expect(expiryNotice({ idleAt: now + 6 * MIN, absoluteAt: now + 60 * MIN }, now)).toBeNull();
-    expect(expiryNotice({ idleAt: now + EXPIRY_NOTICE_MS, absoluteAt: now + 60 * MIN }, now)).toEqual({ kind: 'idle', endsAt: now + 5 * MIN });
+    expect(expiryNotice({ idleAt: now + EXPIRY_NOTICE_MS, absoluteAt: now + 60 * MIN }, now)).toEqual({
+      kind: 'idle',
+      endsAt: now + 5 * MIN,
+    });
     // The absolute deadline cannot be extended: it wins when it comes first, or at the same time.
     expect(expiryNotice({ idleAt: now + 4 * MIN, absoluteAt: now + 4 * MIN }, now)).toEqual({ kind: 'absolute', endsAt: now + 4 * MIN });
     expect(expiryNotice({ idleAt: now + 30 * MIN, absoluteAt: now + 2 * MIN }, now)).toEqual({ kind: 'absolute', endsAt: now + 2 * MIN });
@@ -37,7 +40,9 @@ describe('validation issues by form field', () => {
         { path: [], message: 'general' },
       ]),
     ).toEqual({ idleSeconds: 'Idle timeout must be at least 15 minutes.', email: 'Email must be an email address.' });
-    expect(fieldErrors([{ path: ['problemStatement'], message: 'Problem is required.' }], { problemStatement: 'problem' })).toEqual({ problem: 'Problem is required.' });
+    expect(fieldErrors([{ path: ['problemStatement'], message: 'Problem is required.' }], { problemStatement: 'problem' })).toEqual({
+      problem: 'Problem is required.',
+    });
   });
 });
 
@@ -48,9 +53,14 @@ describe('audit details', () => {
     expect(
       describeEntry({
         action: 'account.session_policy',
-        payload: { effectiveBefore: { idleSeconds: 259_200, absoluteSeconds: 1_209_600 }, effective: { idleSeconds: 900, absoluteSeconds: 28_800 } },
+        payload: {
+          effectiveBefore: { idleSeconds: 259_200, absoluteSeconds: 1_209_600 },
+          effective: { idleSeconds: 900, absoluteSeconds: 28_800 },
+        },
       }),
     ).toBe('Idle timeout 3 days → 15 minutes; maximum session 14 days → 8 hours');
-    expect(describeEntry({ action: 'auth.sessions.revoke', payload: { scope: 'others', revoked_count: 3 } })).toBe('3 sessions ended (everyone else)');
+    expect(describeEntry({ action: 'auth.sessions.revoke', payload: { scope: 'others', revoked_count: 3 } })).toBe(
+      '3 sessions ended (everyone else)',
+    );
   });
 });

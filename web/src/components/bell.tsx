@@ -67,7 +67,11 @@ interface NotificationPayload {
 }
 
 /** What a notification says, and the item it opens (escalations for engineers, walks for the desk). */
-function describe(kind: string, payload: unknown, can: { escalations: boolean; walks: boolean }): { title: string; text: string; href: string | null } {
+function describe(
+  kind: string,
+  payload: unknown,
+  can: { escalations: boolean; walks: boolean },
+): { title: string; text: string; href: string | null } {
   const p = (payload ?? {}) as NotificationPayload;
   const walk = p.walkId && can.walks ? `/l1/walk/${p.walkId}` : null;
   switch (kind) {

@@ -28,7 +28,14 @@ export function SessionNotice() {
   const minutes = Math.floor(left / 60);
   const clock = `${minutes}:${String(left % 60).padStart(2, '0')}`;
   return (
-    <div className="session-notice" data-session-notice role="alertdialog" aria-labelledby="session-notice-title" aria-describedby="session-notice-text" data-kind={notice.kind}>
+    <div
+      className="session-notice"
+      data-session-notice
+      role="alertdialog"
+      aria-labelledby="session-notice-title"
+      aria-describedby="session-notice-text"
+      data-kind={notice.kind}
+    >
       <div className="session-notice-body">
         <div id="session-notice-title" className="session-notice-title">
           {notice.kind === 'idle' ? `You will be signed out in ${clock}` : `Your session ends in ${clock}`}

@@ -26,8 +26,8 @@ export function TakeOverDialog({
     <Dialog open={open} title="Take over this call?" onClose={onClose}>
       <div className="stack" data-testid="takeover-confirm">
         <p>
-          This is <strong>{handlerName}</strong>’s call{customer ? ` with ${customer}` : ''}. You become its handler and{' '}
-          {handlerName}’s controls go read-only.
+          This is <strong>{handlerName}</strong>’s call{customer ? ` with ${customer}` : ''}. You become its handler and {handlerName}’s
+          controls go read-only.
         </p>
         <p className="muted small">
           {coverer

@@ -55,7 +55,17 @@ export type IconName = keyof typeof ICONS;
 
 export function Icon({ name, size = 18 }: { name: IconName; size?: number }) {
   return (
-    <svg width={size} height={size} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+    <svg
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
       {ICONS[name]}
     </svg>
   );
@@ -154,7 +164,12 @@ export function avatarColor(seed: string): string {
 
 export function Avatar({ name, seed, size = 'md', title }: { name: string; seed?: string; size?: 'sm' | 'md'; title?: string }) {
   return (
-    <span className={`avatar avatar-${size}`} style={{ background: avatarColor(seed ?? name) }} title={title ?? name} aria-label={title ?? name}>
+    <span
+      className={`avatar avatar-${size}`}
+      style={{ background: avatarColor(seed ?? name) }}
+      title={title ?? name}
+      aria-label={title ?? name}
+    >
       {initials(name)}
     </span>
   );
@@ -172,7 +187,17 @@ export function PageHeader({ title, subtitle, actions }: { title: ReactNode; sub
   );
 }
 
-export function Card({ title, actions, children, className = '' }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className = '',
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <section className={`card ${className}`}>
       {(title || actions) && (
@@ -236,7 +261,19 @@ export function Dialog({
   );
 }
 
-export function Field({ label, hint, error, children, htmlFor }: { label: string; hint?: ReactNode; error?: string | null; children: ReactNode; htmlFor?: string }) {
+export function Field({
+  label,
+  hint,
+  error,
+  children,
+  htmlFor,
+}: {
+  label: string;
+  hint?: ReactNode;
+  error?: string | null;
+  children: ReactNode;
+  htmlFor?: string;
+}) {
   return (
     <div className={`field ${error ? 'field-invalid' : ''}`}>
       <label htmlFor={htmlFor}>{label}</label>

@@ -18,7 +18,12 @@ export function decodeJwtClaims(token: string): { exp?: unknown; iat?: unknown }
   const part = token.split('.')[1];
   if (!part) return null;
   try {
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
+    const json = atob(
+      part
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(part.length / 4) * 4, '='),
+    );
     const claims = JSON.parse(json) as unknown;
     return claims && typeof claims === 'object' ? (claims as { exp?: unknown; iat?: unknown }) : null;
   } catch {

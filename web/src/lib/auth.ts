@@ -323,9 +323,7 @@ export function currentToken(): string | null {
   return token?.value ?? null;
 }
 
-export type SignInResult =
-  | { ok: true }
-  | { ok: false; code: string; message: string; retryAfterSeconds?: number };
+export type SignInResult = { ok: true } | { ok: false; code: string; message: string; retryAfterSeconds?: number };
 
 export async function signIn(email: string, password: string): Promise<SignInResult> {
   const r = await authClient.mutation(LoginDoc, { email, password }).toPromise();
@@ -346,8 +344,7 @@ export async function signIn(email: string, password: string): Promise<SignInRes
 }
 
 export type AcceptInviteResult =
-  | { ok: true }
-  | { ok: false; code: string; message: string; issues?: Array<{ path: string[]; message: string }> };
+  { ok: true } | { ok: false; code: string; message: string; issues?: Array<{ path: string[]; message: string }> };
 
 export async function acceptInvite(inviteToken: string, name: string, password: string): Promise<AcceptInviteResult> {
   const r = await authClient.mutation(AcceptInviteDoc, { token: inviteToken, name, password }).toPromise();

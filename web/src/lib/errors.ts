@@ -72,7 +72,11 @@ export function failureFromResult(v: ErrorLike): Failure {
 /** A transport or GraphQL error (FORBIDDEN, UNAUTHENTICATED, network) as a toast. */
 export function failureFromError(err: CombinedError): Failure {
   if (err.networkError) {
-    return { code: 'network', title: titleFor('network'), message: 'The server could not be reached. Check your connection and try again.' };
+    return {
+      code: 'network',
+      title: titleFor('network'),
+      message: 'The server could not be reached. Check your connection and try again.',
+    };
   }
   const first = err.graphQLErrors[0];
   const code = (first?.extensions?.code as string | undefined) ?? 'unexpected';

@@ -115,4 +115,3 @@ export const NO_CONTACT = 'No contact given';
 export function customerLabel(name: string | null | undefined): string {
   return name?.trim() ? name : NO_CUSTOMER;
 }
-

@@ -122,7 +122,12 @@ const updates: UpdatesConfig = {
       if (!key || !Array.isArray(list)) return;
       const keys = list as string[];
       const has = keys.includes(key);
-      if (ENDED.has(ev.change) && has) cache.link('Query', 'activeWalks', keys.filter((k) => k !== key));
+      if (ENDED.has(ev.change) && has)
+        cache.link(
+          'Query',
+          'activeWalks',
+          keys.filter((k) => k !== key),
+        );
       else if (!ENDED.has(ev.change) && !has) cache.link('Query', 'activeWalks', [key, ...keys]);
     },
     // The engineers' queue changed (raised, claimed, released, resolved): lists refetch.
@@ -131,9 +136,7 @@ const updates: UpdatesConfig = {
     },
     notifications(result, _args, cache) {
       if (!result.notifications) return;
-      cache.updateQuery({ query: UnreadCountDoc }, (data) =>
-        data ? { unreadNotificationCount: data.unreadNotificationCount + 1 } : data,
-      );
+      cache.updateQuery({ query: UnreadCountDoc }, (data) => (data ? { unreadNotificationCount: data.unreadNotificationCount + 1 } : data));
       const kind = (result.notifications as { kind?: string }).kind;
       invalidate(
         cache,
@@ -178,7 +181,10 @@ async function authedFetch(input: RequestInfo | URL, init?: RequestInit): Promis
   };
   const res = await send(await getAccessToken());
   if (!(res.headers.get('content-type') ?? '').includes('json')) return res;
-  const body = (await res.clone().json().catch(() => null)) as ExecutionResult | null;
+  const body = (await res
+    .clone()
+    .json()
+    .catch(() => null)) as ExecutionResult | null;
   if (!hasCode(body, 'UNAUTHENTICATED')) return res;
   if (!(await refresh())) {
     sessionLost();

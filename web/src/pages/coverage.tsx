@@ -111,7 +111,9 @@ export function CoveragePage() {
   const navigate = useNavigate();
   const now = useNow(1000);
   const [res, refetch] = useQuery({ query: WalksDoc });
-  const [feed] = useSubscription({ query: LiveDoc }, (prev: FeedEvent[] = [], data) => [{ ...data.activeWalks, at: Date.now() }, ...prev].slice(0, 8));
+  const [feed] = useSubscription({ query: LiveDoc }, (prev: FeedEvent[] = [], data) =>
+    [{ ...data.activeWalks, at: Date.now() }, ...prev].slice(0, 8),
+  );
   const [{ fetching: taking }, takeOver] = useMutation(TakeOverDoc);
   // The feed has no replay: after a reconnect, reload the list.
   useResync(() => refetch({ requestPolicy: 'network-only' }));
@@ -174,7 +176,9 @@ export function CoveragePage() {
                                 coverage
                               </Badge>
                             )}
-                            {w.takenFrom && <span className="cell-sub">taken over from {w.takenFrom.id === me.id ? 'you' : w.takenFrom.name}</span>}
+                            {w.takenFrom && (
+                              <span className="cell-sub">taken over from {w.takenFrom.id === me.id ? 'you' : w.takenFrom.name}</span>
+                            )}
                             {w.handBackRequestedAt && (
                               <Badge tone="amber" title={`${w.takenFrom?.name ?? 'The technician'} asked for this call back`}>
                                 asked back
@@ -191,7 +195,8 @@ export function CoveragePage() {
                       <td>
                         <span className="cell-title">{w.title}</span>
                         <span className="cell-sub">
-                          <Badge tone={w.kind === 'ADHOC' ? 'gray' : 'blue'}>{humanize(w.kind)}</Badge> <bdi>{customerLabel(w.ticket?.customerName)}</bdi>
+                          <Badge tone={w.kind === 'ADHOC' ? 'gray' : 'blue'}>{humanize(w.kind)}</Badge>{' '}
+                          <bdi>{customerLabel(w.ticket?.customerName)}</bdi>
                         </span>
                       </td>
                       <td className="cell-step" data-testid="current-step-cell">
@@ -218,7 +223,14 @@ export function CoveragePage() {
                             type="button"
                             className="btn btn-primary btn-sm"
                             disabled={taking}
-                            onClick={() => setConfirm({ id: w.id, version: w.version, handler: w.handler.name, customer: w.ticket?.customerName ?? null })}
+                            onClick={() =>
+                              setConfirm({
+                                id: w.id,
+                                version: w.version,
+                                handler: w.handler.name,
+                                customer: w.ticket?.customerName ?? null,
+                              })
+                            }
                           >
                             Take over
                           </button>

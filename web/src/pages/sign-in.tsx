@@ -39,7 +39,11 @@ export function SignInPage({ auth }: { auth: AuthState }) {
     try {
       const r = await signIn(email.trim(), password);
       if (!r.ok) {
-        setError(r.code === 'rate_limited' && r.retryAfterSeconds ? `${r.message} Try again in ${Math.ceil(r.retryAfterSeconds / 60)} min.` : r.message);
+        setError(
+          r.code === 'rate_limited' && r.retryAfterSeconds
+            ? `${r.message} Try again in ${Math.ceil(r.retryAfterSeconds / 60)} min.`
+            : r.message,
+        );
       }
     } finally {
       setBusy(false);
@@ -70,7 +74,15 @@ export function SignInPage({ auth }: { auth: AuthState }) {
         <form onSubmit={submit} className="stack">
           <div className="field">
             <label htmlFor="email">Email</label>
-            <input id="email" type="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
+            <input
+              id="email"
+              type="email"
+              autoComplete="username"
+              required
+              autoFocus
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor="password">Password</label>

@@ -46,8 +46,8 @@ export function WelcomePage() {
         {home === '/welcome' ? (
           <div className="prose">
             <p>
-              You have a <strong>{ROLE_LABELS[me.role]}</strong> account in {me.account.name}. Viewers can follow notifications
-              but don’t take calls, walk flows or manage the account.
+              You have a <strong>{ROLE_LABELS[me.role]}</strong> account in {me.account.name}. Viewers can follow notifications but don’t
+              take calls, walk flows or manage the account.
             </p>
             <p className="muted">If you need to work the L1 desk or author flows, ask an owner or admin to change your role.</p>
           </div>

@@ -44,13 +44,31 @@ const SUBJECT_KIND: Record<string, string> = {
   account: 'Team',
 };
 
-function Chunk({ action, actingAs, before, isLast, onOlder }: { action: string | null; actingAs: string | null; before: string | null; isLast: boolean; onOlder: (before: string) => void }) {
+function Chunk({
+  action,
+  actingAs,
+  before,
+  isLast,
+  onOlder,
+}: {
+  action: string | null;
+  actingAs: string | null;
+  before: string | null;
+  isLast: boolean;
+  onOlder: (before: string) => void;
+}) {
   const [res, refetch] = useQuery({ query: LogDoc, variables: { action, actingAs, before } });
   if (!res.data) {
     return (
       <tbody>
         <tr>
-          <td colSpan={5}>{res.error ? <ErrorState error={res.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} /> : <SkeletonRows rows={5} />}</td>
+          <td colSpan={5}>
+            {res.error ? (
+              <ErrorState error={res.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
+            ) : (
+              <SkeletonRows rows={5} />
+            )}
+          </td>
         </tr>
       </tbody>
     );
@@ -75,7 +93,13 @@ function Chunk({ action, actingAs, before, isLast, onOlder }: { action: string |
       {rows.map((e) => (
         <tr key={e.id}>
           <td className="nowrap">{formatDateTime(e.createdAt)}</td>
-          <td>{e.actor ? <bdi>{e.actor.name}</bdi> : <span className="muted">{e.actorKind === 'system' ? 'System' : humanize(e.actorKind)}</span>}</td>
+          <td>
+            {e.actor ? (
+              <bdi>{e.actor.name}</bdi>
+            ) : (
+              <span className="muted">{e.actorKind === 'system' ? 'System' : humanize(e.actorKind)}</span>
+            )}
+          </td>
           <td data-testid="audit-action">
             <span className="audit-what" title={e.action}>
               {ACTION_LABELS[e.action] ?? humanize(e.action)}
@@ -87,7 +111,13 @@ function Chunk({ action, actingAs, before, isLast, onOlder }: { action: string |
               </span>
             )}
           </td>
-          <td>{e.actingAs ? <Badge tone="violet">{e.actingAs === 'l1_coverage' ? 'Covering L1' : humanize(e.actingAs)}</Badge> : <span className="muted">—</span>}</td>
+          <td>
+            {e.actingAs ? (
+              <Badge tone="violet">{e.actingAs === 'l1_coverage' ? 'Covering L1' : humanize(e.actingAs)}</Badge>
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </td>
           <td className="cell-payload" title={describe(e)}>
             {describe(e)}
           </td>

@@ -210,7 +210,8 @@ export function InvitesPage() {
                     <bdi>{created.email}</bdi>
                   </strong>
                   <p className="muted small">
-                    {created.resent ? 'The previous link no longer works. ' : ''}Send this link to them now. It is shown only once and works for one sign-up.
+                    {created.resent ? 'The previous link no longer works. ' : ''}Send this link to them now. It is shown only once and works
+                    for one sign-up.
                   </p>
                 </div>
                 <div className="secret-row">
@@ -268,7 +269,11 @@ export function InvitesPage() {
                       <td>{i.status === 'PENDING' ? formatDate(i.expiresAt) : '—'}</td>
                       <td className="row-actions">
                         {(i.status === 'PENDING' || i.status === 'EXPIRED') && (
-                          <button type="button" className="btn btn-ghost btn-sm" onClick={() => setConfirmResend({ id: i.id, email: i.email })}>
+                          <button
+                            type="button"
+                            className="btn btn-ghost btn-sm"
+                            onClick={() => setConfirmResend({ id: i.id, email: i.email })}
+                          >
                             Resend
                           </button>
                         )}
@@ -302,7 +307,12 @@ export function InvitesPage() {
           <button type="button" className="btn btn-secondary" onClick={() => setConfirmResend(null)}>
             Cancel
           </button>
-          <button type="button" className="btn btn-primary" disabled={resending} onClick={() => confirmResend && void resend(confirmResend)}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={resending}
+            onClick={() => confirmResend && void resend(confirmResend)}
+          >
             Send new link
           </button>
         </div>

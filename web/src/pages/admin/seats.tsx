@@ -37,7 +37,11 @@ function Bar({ label, seat }: { label: string; seat: Seat }) {
         </div>
       )}
       <div className="seat-foot muted small">
-        {seat.limit === null ? 'No limit on this plan' : full ? 'Full — new invites of this kind are refused' : `${seat.available} available`}
+        {seat.limit === null
+          ? 'No limit on this plan'
+          : full
+            ? 'Full — new invites of this kind are refused'
+            : `${seat.available} available`}
       </div>
     </div>
   );

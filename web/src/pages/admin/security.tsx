@@ -134,7 +134,12 @@ function DurationInput({
   error?: string;
 }) {
   return (
-    <fieldset className={`field duration ${error ? 'field-invalid' : ''}`} disabled={disabled} aria-invalid={error ? true : undefined} data-field={id}>
+    <fieldset
+      className={`field duration ${error ? 'field-invalid' : ''}`}
+      disabled={disabled}
+      aria-invalid={error ? true : undefined}
+      data-field={id}
+    >
       <legend>{label}</legend>
       <label className="switch">
         <input type="checkbox" checked={value.useDefault} onChange={(e) => onChange({ ...value, useDefault: e.target.checked })} />
@@ -189,7 +194,10 @@ function PolicyForm({ policy, editable }: { policy: Policy; editable: boolean })
   const toast = useToast();
   const [preset, setPreset] = useState<Preset>(presetOf(policy));
   const [idle, setIdle] = useState<DurationValue>({ useDefault: policy.idleOverrideSeconds == null, ...split(policy.idleSeconds) });
-  const [absolute, setAbsolute] = useState<DurationValue>({ useDefault: policy.absoluteOverrideSeconds == null, ...split(policy.absoluteSeconds) });
+  const [absolute, setAbsolute] = useState<DurationValue>({
+    useDefault: policy.absoluteOverrideSeconds == null,
+    ...split(policy.absoluteSeconds),
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [{ fetching }, update] = useMutation(UpdateDoc);
   const seconds = (v: DurationValue) => (v.useDefault ? null : Math.round(Number(v.n) * UNIT_SECONDS[v.unit]));
@@ -212,7 +220,11 @@ function PolicyForm({ policy, editable }: { policy: Policy; editable: boolean })
   };
   const range = (b: { min: number; max: number }) => `Between ${formatDuration(b.min)} and ${formatDuration(b.max)}`;
   const choices: Array<{ key: Preset; name: string; desc: string }> = [
-    { key: 'strict', name: 'Strict', desc: `Signed out after ${formatDuration(STRICT.idleSeconds)} away, and after ${formatDuration(STRICT.absoluteSeconds)} at most. For shared desks.` },
+    {
+      key: 'strict',
+      name: 'Strict',
+      desc: `Signed out after ${formatDuration(STRICT.idleSeconds)} away, and after ${formatDuration(STRICT.absoluteSeconds)} at most. For shared desks.`,
+    },
     {
       key: 'standard',
       name: 'Standard',
@@ -337,14 +349,20 @@ export function SecurityPage() {
           ) : !res.data.me.account.sessionPolicy ? (
             <p className="muted">Only the owner and admins can see the session policy.</p>
           ) : (
-            <PolicyForm key={JSON.stringify(res.data.me.account.sessionPolicy)} policy={res.data.me.account.sessionPolicy} editable={owner} />
+            <PolicyForm
+              key={JSON.stringify(res.data.me.account.sessionPolicy)}
+              policy={res.data.me.account.sessionPolicy}
+              editable={owner}
+            />
           )}
         </Card>
         <Card title="Signed in now">
           <SignedInList />
         </Card>
         <Card title="Revoke sessions">
-          <p className="muted">Ends signed-in sessions at once: open tabs are signed out on their next request and live views disconnect.</p>
+          <p className="muted">
+            Ends signed-in sessions at once: open tabs are signed out on their next request and live views disconnect.
+          </p>
           <div className="form-actions">
             {othersSignedIn && (
               <button type="button" className="btn btn-secondary" disabled={!owner} onClick={() => setConfirm('OTHERS')}>
@@ -359,7 +377,11 @@ export function SecurityPage() {
         </Card>
       </div>
       <Dialog open={!!confirm} title="Revoke sessions?" onClose={() => setConfirm(null)}>
-        <p>{confirm === 'ALL' ? 'Everyone in the account, you included, will have to sign in again.' : 'Everyone but you will have to sign in again.'}</p>
+        <p>
+          {confirm === 'ALL'
+            ? 'Everyone in the account, you included, will have to sign in again.'
+            : 'Everyone but you will have to sign in again.'}
+        </p>
         <div className="dialog-actions">
           <button type="button" className="btn btn-secondary" onClick={() => setConfirm(null)}>
             Cancel

@@ -103,7 +103,14 @@ export function TokensPage() {
           </div>
           <form className="inline-form" onSubmit={submit}>
             <Field label="Name" htmlFor="token-name" error={errors.name}>
-              <input id="token-name" aria-invalid={errors.name ? true : undefined} required value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Billing dashboard" />
+              <input
+                id="token-name"
+                aria-invalid={errors.name ? true : undefined}
+                required
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                placeholder="e.g. Billing dashboard"
+              />
             </Field>
             <fieldset className="field">
               <legend>Scopes</legend>

@@ -237,9 +237,20 @@ export function UsersPage() {
                     </td>
                     <td data-label="Covers L1">
                       {u.role === 'ENGINEER' ? (
-                        <CoverageToggle user={u} editable={owner && u.isActive === true} onChange={(canCoverL1) => setCoverage({ userId: u.id, canCoverL1 })} />
+                        <CoverageToggle
+                          user={u}
+                          editable={owner && u.isActive === true}
+                          onChange={(canCoverL1) => setCoverage({ userId: u.id, canCoverL1 })}
+                        />
                       ) : (
-                        <span className="muted" title={u.role === 'OWNER' || u.role === 'ADMIN' ? 'Owners and admins work the L1 desk as themselves; their calls are not marked as coverage.' : undefined}>
+                        <span
+                          className="muted"
+                          title={
+                            u.role === 'OWNER' || u.role === 'ADMIN'
+                              ? 'Owners and admins work the L1 desk as themselves; their calls are not marked as coverage.'
+                              : undefined
+                          }
+                        >
                           {u.role === 'OWNER' || u.role === 'ADMIN' ? 'Not needed' : '—'}
                         </span>
                       )}
@@ -266,7 +277,8 @@ export function UsersPage() {
                             className="btn btn-secondary btn-sm"
                             onClick={async () => {
                               const r = await reactivate({ userId: u.id });
-                              if (unwrap(r.data?.reactivateUser, r.error, 'User', toast.failure)) toast.success(`${u.name} can sign in again`);
+                              if (unwrap(r.data?.reactivateUser, r.error, 'User', toast.failure))
+                                toast.success(`${u.name} can sign in again`);
                             }}
                           >
                             Reactivate

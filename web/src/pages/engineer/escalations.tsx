@@ -335,7 +335,8 @@ export function EscalationsPage() {
                       </span>
                     </button>
                     <div className="muted small">
-                      <CustomerName name={t.customerName} /> · escalated by <bdi>{t.handoff?.escalatedBy.name ?? 'the desk'}</bdi> {relativeTime(t.escalatedAt)} ·{' '}
+                      <CustomerName name={t.customerName} /> · escalated by <bdi>{t.handoff?.escalatedBy.name ?? 'the desk'}</bdi>{' '}
+                      {relativeTime(t.escalatedAt)} ·{' '}
                       <span title={formatDateTime(t.escalatedAt)}>{humanize(t.escalationReasonCategory)}</span>
                       {t.handoff ? ` · ${handoffSize(t.handoff)}` : ''}
                     </div>
@@ -378,7 +379,8 @@ export function EscalationsPage() {
                           disabled={claiming}
                           onClick={async () => {
                             const r = await claim({ ticketId: t.id });
-                            if (unwrap(r.data?.claimEscalation, r.error, 'InternalTicket', toast.failure)) toast.success('Claimed', 'The ticket is assigned to you.');
+                            if (unwrap(r.data?.claimEscalation, r.error, 'InternalTicket', toast.failure))
+                              toast.success('Claimed', 'The ticket is assigned to you.');
                           }}
                         >
                           Claim

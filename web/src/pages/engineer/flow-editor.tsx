@@ -140,7 +140,8 @@ function fromServer(flow: FlowEditor_FlowFragment): EditNode[] {
 
 function toInput(n: EditNode) {
   const base = { id: n.id, kind: n.kind, text: n.text };
-  if (n.kind === 'QUESTION') return { ...base, yesLabel: n.yesLabel, noLabel: n.noLabel, yesNext: n.yesNext || null, noNext: n.noNext || null };
+  if (n.kind === 'QUESTION')
+    return { ...base, yesLabel: n.yesLabel, noLabel: n.noLabel, yesNext: n.yesNext || null, noNext: n.noNext || null };
   if (n.kind === 'INSTRUCTION') return { ...base, next: n.next || null };
   return base;
 }
@@ -151,7 +152,21 @@ function nextId(nodes: EditNode[]): string {
   return `step-${i}`;
 }
 
-function NodeSelect({ id, value, nodes, self, onChange, invalid }: { id: string; value: string; nodes: EditNode[]; self: string; onChange: (v: string) => void; invalid: boolean }) {
+function NodeSelect({
+  id,
+  value,
+  nodes,
+  self,
+  onChange,
+  invalid,
+}: {
+  id: string;
+  value: string;
+  nodes: EditNode[];
+  self: string;
+  onChange: (v: string) => void;
+  invalid: boolean;
+}) {
   return (
     <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={invalid}>
       <option value="">— choose the next node —</option>
@@ -199,10 +214,16 @@ function NodeCard({
   const general = issues.filter((i) => !i.field || !known.has(i.field));
   const fid = (f: string) => `node-${node.id}-${f}`;
   return (
-    <section className={`card node-card node-${node.kind.toLowerCase()} ${issues.length ? 'node-invalid' : ''}`} data-node-id={node.id} aria-label={`Node ${node.id}`}>
+    <section
+      className={`card node-card node-${node.kind.toLowerCase()} ${issues.length ? 'node-invalid' : ''}`}
+      data-node-id={node.id}
+      aria-label={`Node ${node.id}`}
+    >
       <div className="node-head">
         <code className="node-id">{node.id}</code>
-        {isRoot ? <Badge tone="violet">Root</Badge> : (
+        {isRoot ? (
+          <Badge tone="violet">Root</Badge>
+        ) : (
           <button type="button" className="btn btn-ghost btn-sm" onClick={onMakeRoot}>
             Make root
           </button>
@@ -222,7 +243,9 @@ function NodeCard({
       </div>
       <FieldIssues issues={general} />
       <div className={`field ${of('text').length ? 'field-invalid' : ''}`}>
-        <label htmlFor={fid('text')}>{node.kind === 'QUESTION' ? 'Question' : node.kind === 'INSTRUCTION' ? 'Instruction' : 'Message'}</label>
+        <label htmlFor={fid('text')}>
+          {node.kind === 'QUESTION' ? 'Question' : node.kind === 'INSTRUCTION' ? 'Instruction' : 'Message'}
+        </label>
         <textarea id={fid('text')} rows={2} value={node.text} onChange={(e) => onChange({ ...node, text: e.target.value })} />
         <FieldIssues issues={of('text')} />
       </div>
@@ -230,22 +253,46 @@ function NodeCard({
         <div className="grid-2">
           <div className={`field ${of('yesLabel').length || of('yesNext').length ? 'field-invalid' : ''}`}>
             <label htmlFor={fid('yesLabel')}>First answer (Yes) label</label>
-            <input id={fid('yesLabel')} value={node.yesLabel} placeholder="e.g. It opens" onChange={(e) => onChange({ ...node, yesLabel: e.target.value })} />
+            <input
+              id={fid('yesLabel')}
+              value={node.yesLabel}
+              placeholder="e.g. It opens"
+              onChange={(e) => onChange({ ...node, yesLabel: e.target.value })}
+            />
             <FieldIssues issues={of('yesLabel')} />
             <label htmlFor={fid('yesNext')} className="sub-label">
               then go to
             </label>
-            <NodeSelect id={fid('yesNext')} value={node.yesNext} nodes={nodes} self={node.id} invalid={of('yesNext').length > 0} onChange={(v) => onChange({ ...node, yesNext: v })} />
+            <NodeSelect
+              id={fid('yesNext')}
+              value={node.yesNext}
+              nodes={nodes}
+              self={node.id}
+              invalid={of('yesNext').length > 0}
+              onChange={(v) => onChange({ ...node, yesNext: v })}
+            />
             <FieldIssues issues={of('yesNext')} />
           </div>
           <div className={`field ${of('noLabel').length || of('noNext').length ? 'field-invalid' : ''}`}>
             <label htmlFor={fid('noLabel')}>Second answer (No) label</label>
-            <input id={fid('noLabel')} value={node.noLabel} placeholder="e.g. It won’t open" onChange={(e) => onChange({ ...node, noLabel: e.target.value })} />
+            <input
+              id={fid('noLabel')}
+              value={node.noLabel}
+              placeholder="e.g. It won’t open"
+              onChange={(e) => onChange({ ...node, noLabel: e.target.value })}
+            />
             <FieldIssues issues={of('noLabel')} />
             <label htmlFor={fid('noNext')} className="sub-label">
               then go to
             </label>
-            <NodeSelect id={fid('noNext')} value={node.noNext} nodes={nodes} self={node.id} invalid={of('noNext').length > 0} onChange={(v) => onChange({ ...node, noNext: v })} />
+            <NodeSelect
+              id={fid('noNext')}
+              value={node.noNext}
+              nodes={nodes}
+              self={node.id}
+              invalid={of('noNext').length > 0}
+              onChange={(v) => onChange({ ...node, noNext: v })}
+            />
             <FieldIssues issues={of('noNext')} />
           </div>
         </div>
@@ -253,7 +300,14 @@ function NodeCard({
       {node.kind === 'INSTRUCTION' && (
         <div className={`field ${of('next').length ? 'field-invalid' : ''}`}>
           <label htmlFor={fid('next')}>Then go to</label>
-          <NodeSelect id={fid('next')} value={node.next} nodes={nodes} self={node.id} invalid={of('next').length > 0} onChange={(v) => onChange({ ...node, next: v })} />
+          <NodeSelect
+            id={fid('next')}
+            value={node.next}
+            nodes={nodes}
+            self={node.id}
+            invalid={of('next').length > 0}
+            onChange={(v) => onChange({ ...node, next: v })}
+          />
           <FieldIssues issues={of('next')} />
         </div>
       )}
@@ -395,7 +449,9 @@ function Editor({ flow }: { flow: FlowEditor_FlowFragment }) {
           />
           <p className="page-subtitle">
             <StatusBadge status={flow.status} />{' '}
-            {flow.latestVersion ? `Version ${flow.latestVersion.version} published ${formatDateTime(flow.latestVersion.publishedAt)}` : 'Never published'}
+            {flow.latestVersion
+              ? `Version ${flow.latestVersion.version} published ${formatDateTime(flow.latestVersion.publishedAt)}`
+              : 'Never published'}
             {' · '}
             {dirty ? <span className="text-amber">Unsaved changes</span> : <span className="muted">Draft saved</span>}
           </p>
@@ -466,7 +522,9 @@ function Editor({ flow }: { flow: FlowEditor_FlowFragment }) {
         <aside className="stack">
           <Card title="Ready to publish?">
             {issues.length === 0 ? (
-              <p className="text-green">{dirty ? 'Save to check your changes.' : 'No issues. Publishing makes this the version new walks use.'}</p>
+              <p className="text-green">
+                {dirty ? 'Save to check your changes.' : 'No issues. Publishing makes this the version new walks use.'}
+              </p>
             ) : (
               <>
                 <p className="muted small">Fix these first. Each issue is also shown on its node.</p>
@@ -476,7 +534,15 @@ function Editor({ flow }: { flow: FlowEditor_FlowFragment }) {
                   ))}
                   {[...byNode.entries()].map(([id, list]) => (
                     <li key={id}>
-                      <button type="button" className="link-btn" onClick={() => document.querySelector(`[data-node-id="${CSS.escape(id)}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'center' })}>
+                      <button
+                        type="button"
+                        className="link-btn"
+                        onClick={() =>
+                          document
+                            .querySelector(`[data-node-id="${CSS.escape(id)}"]`)
+                            ?.scrollIntoView({ behavior: 'smooth', block: 'center' })
+                        }
+                      >
                         {id}
                       </button>
                       : {list.map((l) => l.message).join('; ')}

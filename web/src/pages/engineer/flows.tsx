@@ -102,10 +102,24 @@ export function FlowLibraryPage() {
         }
       />
       <div className="toolbar">
-        <input className="search" type="search" placeholder="Search flows…" aria-label="Search flows" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <input
+          className="search"
+          type="search"
+          placeholder="Search flows…"
+          aria-label="Search flows"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
         <div className="segmented" role="tablist" aria-label="Filter by status">
           {FILTERS.map((s) => (
-            <button key={s ?? 'all'} type="button" role="tab" aria-selected={status === s} className={status === s ? 'active' : ''} onClick={() => setStatus(s)}>
+            <button
+              key={s ?? 'all'}
+              type="button"
+              role="tab"
+              aria-selected={status === s}
+              className={status === s ? 'active' : ''}
+              onClick={() => setStatus(s)}
+            >
               {s ? humanize(s) : 'All'}
             </button>
           ))}
@@ -144,7 +158,13 @@ export function FlowLibraryPage() {
                     <StatusBadge status={f.status} />
                   </td>
                   <td className="num">{f.versionCount}</td>
-                  <td>{f.draftIssues?.length ? <span className="text-amber">{f.draftIssues.length} to fix</span> : <span className="muted">Ready</span>}</td>
+                  <td>
+                    {f.draftIssues?.length ? (
+                      <span className="text-amber">{f.draftIssues.length} to fix</span>
+                    ) : (
+                      <span className="muted">Ready</span>
+                    )}
+                  </td>
                   <td>{relativeTime(f.updatedAt)}</td>
                 </tr>
               ))}

@@ -111,7 +111,11 @@ export function TreePreview({ nodes, rootId }: { nodes: Node[]; rootId: string |
     seen.add(id);
     return (
       <li key={`${id}-${depth}-${label}`}>
-        {prefix} <Badge tone={n.kind === 'RESOLUTION' ? 'green' : n.kind === 'ESCALATION' ? 'amber' : n.kind === 'QUESTION' ? 'blue' : 'gray'}>{humanize(n.kind)}</Badge> <span className="tree-text">{n.text}</span>
+        {prefix}{' '}
+        <Badge tone={n.kind === 'RESOLUTION' ? 'green' : n.kind === 'ESCALATION' ? 'amber' : n.kind === 'QUESTION' ? 'blue' : 'gray'}>
+          {humanize(n.kind)}
+        </Badge>{' '}
+        <span className="tree-text">{n.text}</span>
         {n.kind === 'QUESTION' && (
           <ul>
             {render(n.yesNext, n.yesLabel ?? 'Yes', depth + 1)}
@@ -217,7 +221,12 @@ export function ProposalReviewPage() {
               <div className="escalation-head">
                 <div className="escalation-main">
                   <div className="draft-title-row">
-                    <button type="button" className="row-toggle" aria-expanded={open === p.id} onClick={() => setOpen(open === p.id ? null : p.id)}>
+                    <button
+                      type="button"
+                      className="row-toggle"
+                      aria-expanded={open === p.id}
+                      onClick={() => setOpen(open === p.id ? null : p.id)}
+                    >
                       <span className="escalation-title">{p.title}</span>
                     </button>
                     {p.validatedByOutcome && (
@@ -227,10 +236,15 @@ export function ProposalReviewPage() {
                     )}
                   </div>
                   <div className="muted small">
-                    {humanize(p.source)} · {pluralize(p.nodes.length, 'node')} · by {p.createdBy?.name ?? 'the system'} {relativeTime(p.createdAt)}
+                    {humanize(p.source)} · {pluralize(p.nodes.length, 'node')} · by {p.createdBy?.name ?? 'the system'}{' '}
+                    {relativeTime(p.createdAt)}
                     {p.ticket ? ` · from “${p.ticket.problemStatement}”` : ''}
                   </div>
-                  {p.issues.length > 0 && <div className="field-error small">{pluralize(p.issues.length, 'issue')} block approval: {p.issues[0]!.message}</div>}
+                  {p.issues.length > 0 && (
+                    <div className="field-error small">
+                      {pluralize(p.issues.length, 'issue')} block approval: {p.issues[0]!.message}
+                    </div>
+                  )}
                 </div>
                 <div className="escalation-side">
                   <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOpen(open === p.id ? null : p.id)}>

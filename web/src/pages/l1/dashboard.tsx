@@ -77,13 +77,7 @@ const FlowsDoc = graphql(`
 `);
 
 const IntakeDoc = graphql(`
-  mutation Dashboard_Intake(
-    $problemStatement: String!
-    $customerName: String
-    $customerContact: String
-    $flowId: ID
-    $proposalId: ID
-  ) {
+  mutation Dashboard_Intake($problemStatement: String!, $customerName: String, $customerContact: String, $flowId: ID, $proposalId: ID) {
     intake(
       problemStatement: $problemStatement
       customerName: $customerName
@@ -273,10 +267,22 @@ function IntakeCard() {
         <div className="grid-2">
           {/* Only the problem is needed to start: with a caller on the line, who they are can come later. */}
           <Field label="Customer (optional)" htmlFor="customer-name">
-            <input id="customer-name" maxLength={200} value={customerName} onChange={(e) => setCustomerName(e.target.value)} placeholder="Name or company" />
+            <input
+              id="customer-name"
+              maxLength={200}
+              value={customerName}
+              onChange={(e) => setCustomerName(e.target.value)}
+              placeholder="Name or company"
+            />
           </Field>
           <Field label="Contact (optional)" htmlFor="customer-contact">
-            <input id="customer-contact" maxLength={320} value={customerContact} onChange={(e) => setCustomerContact(e.target.value)} placeholder="Email or phone" />
+            <input
+              id="customer-contact"
+              maxLength={320}
+              value={customerContact}
+              onChange={(e) => setCustomerContact(e.target.value)}
+              placeholder="Email or phone"
+            />
           </Field>
         </div>
         <Field label="Problem" htmlFor="problem">
@@ -405,8 +411,8 @@ function SetupCard() {
         {manager ? (
           <>
             <p>
-              Calls can still be taken as ad-hoc notes, but L1 techs work faster with a guided flow. Publish a first flow, or escalate
-              calls straight to engineers while the knowledge base is being built.
+              Calls can still be taken as ad-hoc notes, but L1 techs work faster with a guided flow. Publish a first flow, or escalate calls
+              straight to engineers while the knowledge base is being built.
             </p>
             <div className="setup-actions">
               {isEngineer(me) && (
@@ -462,7 +468,8 @@ function ResumeCard() {
                 <div className="list-main">
                   <span className="list-title">{w.title}</span>
                   <span className="list-sub">
-                    <CustomerName name={w.ticket?.customerName} /> · {w.kind === 'ADHOC' ? pluralize(w.noteCount, 'note') : pluralize(w.stepCount, 'step')}
+                    <CustomerName name={w.ticket?.customerName} /> ·{' '}
+                    {w.kind === 'ADHOC' ? pluralize(w.noteCount, 'note') : pluralize(w.stepCount, 'step')}
                   </span>
                 </div>
                 <span className="list-meta">{relativeTime(w.lastStepAt, now)}</span>
@@ -486,7 +493,14 @@ function QueueCard() {
       actions={
         <div className="segmented" role="tablist" aria-label="Ticket status">
           {tabs.map((t) => (
-            <button key={t} type="button" role="tab" aria-selected={status === t} className={status === t ? 'active' : ''} onClick={() => setStatus(t)}>
+            <button
+              key={t}
+              type="button"
+              role="tab"
+              aria-selected={status === t}
+              className={status === t ? 'active' : ''}
+              onClick={() => setStatus(t)}
+            >
               {humanize(t)}
             </button>
           ))}

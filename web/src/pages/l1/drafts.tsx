@@ -38,7 +38,10 @@ export function DraftsPage() {
   const drafts = res.data?.myDrafts ?? [];
   return (
     <div className="page">
-      <PageHeader title="My drafts" subtitle="Draft trees linked to tickets you opened. Walk a complete draft on a new call to validate it." />
+      <PageHeader
+        title="My drafts"
+        subtitle="Draft trees linked to tickets you opened. Walk a complete draft on a new call to validate it."
+      />
       {res.error && !res.data ? (
         <ErrorState error={res.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
       ) : !res.data ? (

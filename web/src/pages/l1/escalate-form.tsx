@@ -32,7 +32,11 @@ export function EscalateFields({
   return (
     <>
       <Field label="Reason" htmlFor="esc-category">
-        <select id="esc-category" value={value.category} onChange={(e) => onChange({ ...value, category: e.target.value as EscalationReason })}>
+        <select
+          id="esc-category"
+          value={value.category}
+          onChange={(e) => onChange({ ...value, category: e.target.value as EscalationReason })}
+        >
           {REASONS.map((r) => (
             <option key={r.value} value={r.value}>
               {r.label}

@@ -82,7 +82,9 @@ function TicketDetail({ id }: { id: string }) {
         <>
           <dt>Walk</dt>
           <dd>
-            <Link to={`/l1/walk/${walk.id}`}>{walk.status === 'ACTIVE' ? 'Open the walk in progress →' : 'Open the walk and its transcript →'}</Link>
+            <Link to={`/l1/walk/${walk.id}`}>
+              {walk.status === 'ACTIVE' ? 'Open the walk in progress →' : 'Open the walk and its transcript →'}
+            </Link>
           </dd>
         </>
       )}
@@ -135,7 +137,13 @@ function Chunk({
     return (
       <tbody>
         <tr>
-          <td colSpan={5}>{res.error ? <ErrorState error={res.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} /> : <SkeletonRows rows={4} />}</td>
+          <td colSpan={5}>
+            {res.error ? (
+              <ErrorState error={res.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
+            ) : (
+              <SkeletonRows rows={4} />
+            )}
+          </td>
         </tr>
       </tbody>
     );
@@ -169,9 +177,18 @@ function Chunk({
     <tbody>
       {page.nodes.map((t) => (
         <Fragment key={t.id}>
-          <tr className={`row-clickable ${expanded === t.id ? 'row-expanded' : ''}`} onClick={() => toggle(t.id)} data-ticket-status={t.status}>
+          <tr
+            className={`row-clickable ${expanded === t.id ? 'row-expanded' : ''}`}
+            onClick={() => toggle(t.id)}
+            data-ticket-status={t.status}
+          >
             <td>
-              <button type="button" className="row-toggle" aria-expanded={expanded === t.id} onClick={(e) => (e.stopPropagation(), toggle(t.id))}>
+              <button
+                type="button"
+                className="row-toggle"
+                aria-expanded={expanded === t.id}
+                onClick={(e) => (e.stopPropagation(), toggle(t.id))}
+              >
                 <span className="cell-title">
                   <bdi>{t.problemStatement}</bdi>
                 </span>
@@ -227,7 +244,14 @@ export function TicketsPage() {
       <div className="toolbar">
         <div className="segmented" role="tablist" aria-label="Filter by status">
           {STATUSES.map((s) => (
-            <button key={s ?? 'all'} type="button" role="tab" aria-selected={status === s} className={status === s ? 'active' : ''} onClick={() => choose(s)}>
+            <button
+              key={s ?? 'all'}
+              type="button"
+              role="tab"
+              aria-selected={status === s}
+              className={status === s ? 'active' : ''}
+              onClick={() => choose(s)}
+            >
               {s ? humanize(s) : 'All'}
             </button>
           ))}

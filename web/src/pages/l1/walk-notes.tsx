@@ -37,7 +37,8 @@ interface LocalNote {
 }
 
 let seq = 0;
-const toLocal = (notes: ReadonlyArray<{ at: string; content: string }> | null): LocalNote[] => (notes ?? []).map((n) => ({ key: `n${seq++}`, at: n.at, content: n.content }));
+const toLocal = (notes: ReadonlyArray<{ at: string; content: string }> | null): LocalNote[] =>
+  (notes ?? []).map((n) => ({ key: `n${seq++}`, at: n.at, content: n.content }));
 
 /**
  * What is typed but not yet on the server, kept in this browser per user and walk: a reload, a
@@ -58,7 +59,11 @@ function readKept(userId: string, walkId: string): Kept | null {
     const raw = localStorage.getItem(keptKey(userId, walkId));
     const v = raw ? (JSON.parse(raw) as Kept) : null;
     return v && (typeof v.draft === 'string' || Array.isArray(v.notes))
-      ? { notes: Array.isArray(v.notes) ? v.notes : null, draft: v.draft ?? '', baseVersion: typeof v.baseVersion === 'number' ? v.baseVersion : null }
+      ? {
+          notes: Array.isArray(v.notes) ? v.notes : null,
+          draft: v.draft ?? '',
+          baseVersion: typeof v.baseVersion === 'number' ? v.baseVersion : null,
+        }
       : null;
   } catch {
     return null;
@@ -195,7 +200,11 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
     if (next.notes !== undefined) keptNotes.current = next.notes ? next.notes.map((n) => ({ at: n.at, content: n.content })) : null;
     if (next.draft !== undefined) draftRef.current = next.draft;
     if (keptNotes.current && baseVersion.current === null) baseVersion.current = version.current;
-    writeKept(me.id, walk.id, { notes: keptNotes.current, draft: draftRef.current, baseVersion: keptNotes.current ? baseVersion.current : null });
+    writeKept(me.id, walk.id, {
+      notes: keptNotes.current,
+      draft: draftRef.current,
+      baseVersion: keptNotes.current ? baseVersion.current : null,
+    });
   };
 
   const changed = (next: LocalNote[]) => {
@@ -221,7 +230,9 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
     if (restored?.notes || restored?.draft) {
       toast.info(
         'Restored what you had not saved',
-        restored.merged ? 'Your notes from before the reload are back, next to the notes saved since.' : 'Your notes from before the reload are back.',
+        restored.merged
+          ? 'Your notes from before the reload are back, next to the notes saved since.'
+          : 'Your notes from before the reload are back.',
       );
     }
     // An ended call takes no more notes: what was kept for it is of no use now.
@@ -310,7 +321,12 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
                     />
                     <CharLimit id={`note-count-${i}`} value={n.content} max={LIMITS.note} showFrom={LIMITS.note * 0.8} />
                   </div>
-                  <button type="button" className="icon-btn" aria-label={`Delete note at ${formatTime(n.at)}`} onClick={() => changed(notes.filter((_, j) => j !== i))}>
+                  <button
+                    type="button"
+                    className="icon-btn"
+                    aria-label={`Delete note at ${formatTime(n.at)}`}
+                    onClick={() => changed(notes.filter((_, j) => j !== i))}
+                  >
                     ×
                   </button>
                 </>

@@ -371,11 +371,18 @@ function CurrentStep({
   const terminal = node.kind === 'RESOLUTION' || node.kind === 'ESCALATION';
   // A note over the limit would be refused with the answer: say so before, and hold the answer.
   const noteOver = overBy(note, LIMITS.stepNote) > 0;
-  const kindLabel: Record<string, string> = { QUESTION: 'Question', INSTRUCTION: 'Instruction', RESOLUTION: 'Resolution', ESCALATION: 'Escalate' };
+  const kindLabel: Record<string, string> = {
+    QUESTION: 'Question',
+    INSTRUCTION: 'Instruction',
+    RESOLUTION: 'Resolution',
+    ESCALATION: 'Escalate',
+  };
   return (
     <section className={`card step-card step-${node.kind.toLowerCase()}`} aria-labelledby="current-step-text" data-testid="current-step">
       <div className="step-head">
-        <Badge tone={node.kind === 'RESOLUTION' ? 'green' : node.kind === 'ESCALATION' ? 'amber' : node.kind === 'QUESTION' ? 'blue' : 'gray'}>
+        <Badge
+          tone={node.kind === 'RESOLUTION' ? 'green' : node.kind === 'ESCALATION' ? 'amber' : node.kind === 'QUESTION' ? 'blue' : 'gray'}
+        >
           {kindLabel[node.kind]}
         </Badge>
         <span className="muted">Step {(walk.steps?.length ?? 0) + 1}</span>
@@ -402,7 +409,12 @@ function CurrentStep({
       <div className="step-actions" role="group" aria-label="Answer">
         {node.kind === 'QUESTION' && (
           <>
-            <button type="button" className="btn btn-answer btn-yes" disabled={readOnly || busy || noteOver} onClick={() => onAnswer('YES')}>
+            <button
+              type="button"
+              className="btn btn-answer btn-yes"
+              disabled={readOnly || busy || noteOver}
+              onClick={() => onAnswer('YES')}
+            >
               {node.yesLabel} <Kbd>Y</Kbd>
             </button>
             <button type="button" className="btn btn-answer btn-no" disabled={readOnly || busy || noteOver} onClick={() => onAnswer('NO')}>
@@ -411,7 +423,12 @@ function CurrentStep({
           </>
         )}
         {node.kind === 'INSTRUCTION' && (
-          <button type="button" className="btn btn-answer btn-continue" disabled={readOnly || busy || noteOver} onClick={() => onAnswer('CONTINUE')}>
+          <button
+            type="button"
+            className="btn btn-answer btn-continue"
+            disabled={readOnly || busy || noteOver}
+            onClick={() => onAnswer('CONTINUE')}
+          >
             Continue <Kbd>Enter</Kbd>
           </button>
         )}
@@ -509,8 +526,7 @@ function Outcome({ walk }: { walk: Walk }) {
                 : walk.helpful === false
                   ? 'The flow did not help.'
                   : ''}{' '}
-            The ticket is{' '}
-            {humanize(walk.ticket?.status ?? 'RESOLVED').toLowerCase()}.
+            The ticket is {humanize(walk.ticket?.status ?? 'RESOLVED').toLowerCase()}.
           </p>
           {walk.resolutionNotes && <blockquote>{walk.resolutionNotes}</blockquote>}
         </>
@@ -606,7 +622,12 @@ function EscalateDialog({ open, onClose, walk, defaults }: { open: boolean; onCl
     e.preventDefault();
     setTried(true);
     if (!escalateValid(esc)) return;
-    const r = await escalate({ sessionId: walk.id, reasonCategory: esc.category, reason: esc.reason.trim() || null, expectedVersion: walk.version });
+    const r = await escalate({
+      sessionId: walk.id,
+      reasonCategory: esc.category,
+      reason: esc.reason.trim() || null,
+      expectedVersion: walk.version,
+    });
     const p = unwrap(r.data?.escalateWalk, r.error, 'EscalationPayload', toast.failure);
     if (!p) return;
     if (p.warning) toast.info('Escalated', p.warning);
@@ -735,7 +756,9 @@ export function WalkPage() {
       const prev = pending.current;
       // The same click again after a failure reuses its clientStepId, so it cannot land twice.
       const step =
-        prev && prev.nodeId === nodeId && prev.answer === a && prev.note === note ? prev : { nodeId, answer: a, note, clientStepId: newId() };
+        prev && prev.nodeId === nodeId && prev.answer === a && prev.note === note
+          ? prev
+          : { nodeId, answer: a, note, clientStepId: newId() };
       pending.current = step;
       void send(step, walk.version);
     },
@@ -796,7 +819,8 @@ export function WalkPage() {
   };
   const doAskBack = async () => {
     const r = await askBack({ sessionId: walk.id });
-    if (unwrap(r.data?.requestWalkBack, r.error, 'WalkSession', toast.failure)) toast.success('Asked for the call back', `${walk.handler.name} can hand it back to you.`);
+    if (unwrap(r.data?.requestWalkBack, r.error, 'WalkSession', toast.failure))
+      toast.success('Asked for the call back', `${walk.handler.name} can hand it back to you.`);
   };
   const doHandBack = async () => {
     const to = walk.takenFrom?.name ?? 'them';
@@ -810,7 +834,8 @@ export function WalkPage() {
   };
   const doRelease = async () => {
     const r = await releaseWalk({ sessionId: walk.id });
-    if (unwrap(r.data?.releaseWalk, r.error, 'WalkSession', toast.failure)) toast.success('Handed off to the desk', 'A colleague can pick this call up; it stays yours until they do.');
+    if (unwrap(r.data?.releaseWalk, r.error, 'WalkSession', toast.failure))
+      toast.success('Handed off to the desk', 'A colleague can pick this call up; it stays yours until they do.');
   };
 
   const tookOverFromMe = !isHandler && (wasHandler.current || walk.createdBy.id === me.id);
@@ -821,7 +846,9 @@ export function WalkPage() {
   const node = walk.currentNode;
   const resolveDefaults = node?.kind === 'RESOLUTION' ? node.text : '';
   const escalateDefaults: EscalateValues =
-    walk.kind === 'ADHOC' ? { category: 'NO_KB_AVAILABLE', reason: '' } : { category: 'FLOW_DID_NOT_HELP', reason: node?.kind === 'ESCALATION' ? node.text : '' };
+    walk.kind === 'ADHOC'
+      ? { category: 'NO_KB_AVAILABLE', reason: '' }
+      : { category: 'FLOW_DID_NOT_HELP', reason: node?.kind === 'ESCALATION' ? node.text : '' };
 
   return (
     <div className="page walk-page">
@@ -965,7 +992,9 @@ export function WalkPage() {
               <dt>Contact</dt>
               <dd>{walk.ticket?.customerContact ? <bdi>{walk.ticket.customerContact}</bdi> : <span className="muted">Not given</span>}</dd>
               <dt>Problem</dt>
-              <dd data-testid="ticket-problem">{walk.ticket?.problemStatement ? <ClampedText text={walk.ticket.problemStatement} lines={4} /> : '—'}</dd>
+              <dd data-testid="ticket-problem">
+                {walk.ticket?.problemStatement ? <ClampedText text={walk.ticket.problemStatement} lines={4} /> : '—'}
+              </dd>
               <dt>Handler</dt>
               <dd>
                 <span className="inline-person">
@@ -1014,7 +1043,13 @@ export function WalkPage() {
         onClose={() => setConfirmTakeOver(false)}
       />
       <ResolveDialog open={dialog === 'resolve'} onClose={() => setDialog(null)} walk={walk} defaultNotes={resolveDefaults} />
-      <EscalateDialog key={`${dialog}-${node?.id}`} open={dialog === 'escalate'} onClose={() => setDialog(null)} walk={walk} defaults={escalateDefaults} />
+      <EscalateDialog
+        key={`${dialog}-${node?.id}`}
+        open={dialog === 'escalate'}
+        onClose={() => setDialog(null)}
+        walk={walk}
+        defaults={escalateDefaults}
+      />
     </div>
   );
 }
