@@ -14,8 +14,8 @@ import { systemClock } from '../src/lib/clock.ts';
 import { Jwt } from '../src/lib/jwt.ts';
 import { hashPassword } from '../src/lib/passwords.ts';
 import { createLogger } from '../src/logger.ts';
-import { OUTLOOK_FLOW } from '../src/services/demo-seed.ts';
-import type { FlowNode } from '../src/services/flow-graph.ts';
+import { OUTLOOK_FLOW } from '../src/services/demo/seed.ts';
+import type { FlowNode } from '../src/services/flows/graph.ts';
 import { sleep } from './stats.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');

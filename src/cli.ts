@@ -9,8 +9,8 @@ import { type EmbeddedServer, StartupError } from './db/embedded.ts';
 import { MigrationError } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import { createLogger } from './logger.ts';
-import { createAccount } from './services/accounts.ts';
-import { removeDemoAccounts } from './services/demo-seed.ts';
+import { createAccount } from './services/identity/accounts.ts';
+import { removeDemoAccounts } from './services/demo/seed.ts';
 import { ValidationError } from './services/errors.ts';
 
 const USAGE = `usage:

@@ -8,11 +8,11 @@ import { PrismaClient } from './generated/prisma/client.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Jwt } from './lib/jwt.ts';
 import type { Logger } from './logger.ts';
-import type { EventBus } from './services/events.ts';
+import type { EventBus } from './services/live/event-bus.ts';
 import type { JobQueue } from './jobs/queue.ts';
-import type { Presence } from './services/presence.ts';
-import type { PrincipalCache } from './services/principal-cache.ts';
-import type { LoginLimiter } from './services/rate-limit.ts';
+import type { Presence } from './services/live/presence.ts';
+import type { PrincipalCache } from './services/identity/principal-cache.ts';
+import type { LoginLimiter } from './services/identity/rate-limit.ts';
 
 /** Long-lived collaborators, built once per app instance and shared by every request. */
 export interface Deps {
@@ -29,7 +29,7 @@ export interface Deps {
   /** Connected as l1_system; crosses tenants. Jobs only. */
   systemPrisma: PrismaClient;
   events: EventBus;
-  /** Recently seen principals, forgotten on any auth change (services/principal-cache.ts). */
+  /** Recently seen principals, forgotten on any auth change (services/identity/principal-cache.ts). */
   principals: PrincipalCache;
   loginLimiter: LoginLimiter;
   presence: Presence;

@@ -6,7 +6,7 @@ import { MigrationError } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import { resolveJwtSecret } from './lib/jwt.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { DEMO_PASSWORD, DEMO_USERS, demoSignInsStillOpen, seedDemo } from './services/demo-seed.ts';
+import { DEMO_PASSWORD, DEMO_USERS, demoSignInsStillOpen, seedDemo } from './services/demo/seed.ts';
 
 function fail(message: string, logger?: Logger): never {
   if (logger) logger.fatal(message);

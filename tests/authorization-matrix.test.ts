@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isNonNullType, isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.ts';
-import { OUTLOOK_FLOW } from '../src/services/demo-seed.ts';
+import { OUTLOOK_FLOW } from '../src/services/demo/seed.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { makePrincipals, PRINCIPALS, type PrincipalName, type Principals } from './helpers/principals.ts';
 import { MATRIX, type MatrixEntry, NESTED, type NestedEntry, type NestedFixtures } from './matrix-table.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.ts';
-import { OUTLOOK_FLOW } from '../src/services/demo-seed.ts';
+import { OUTLOOK_FLOW } from '../src/services/demo/seed.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 
 /**

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/lib/clock.ts';
-import { EventBus, OVERFLOW } from '../src/services/events.ts';
+import { EventBus, OVERFLOW } from '../src/services/live/event-bus.ts';
 import type { TestUser } from './factories/index.ts';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';

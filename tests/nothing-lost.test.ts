@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUTLOOK_FLOW } from '../src/services/demo-seed.ts';
+import { OUTLOOK_FLOW } from '../src/services/demo/seed.ts';
 import type { TestUser } from './factories/index.ts';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';

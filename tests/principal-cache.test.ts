@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { txObservers } from '../src/db/tenant.ts';
-import { PrincipalCache } from '../src/services/principal-cache.ts';
+import { PrincipalCache } from '../src/services/identity/principal-cache.ts';
 import { graphql } from './gql/index.ts';
 import { logger, startTestApp, type TestApp } from './helpers/app.ts';
 

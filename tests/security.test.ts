@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUTLOOK_FLOW } from '../src/services/demo-seed.ts';
+import { OUTLOOK_FLOW } from '../src/services/demo/seed.ts';
 import { TEST_PASSWORD } from './factories/index.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { subscribeOnce } from './helpers/ws.ts';
-import { LoginLimiter } from '../src/services/rate-limit.ts';
+import { LoginLimiter } from '../src/services/identity/rate-limit.ts';
 
 /*
  * What a hostile web page or a careless deployment could do (issue 18, security items): requests a

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { txObservers } from '../src/db/tenant.ts';
-import type { FlowNode } from '../src/services/flow-graph.ts';
+import type { FlowNode } from '../src/services/flows/graph.ts';
 import type { TestUser } from './factories/index.ts';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';

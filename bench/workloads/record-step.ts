@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseUrls } from '../../src/db/bootstrap.ts';
-import { OUTLOOK_FLOW } from '../../src/services/demo-seed.ts';
-import { resolveStep, type Answer } from '../../src/services/flow-graph.ts';
+import { OUTLOOK_FLOW } from '../../src/services/demo/seed.ts';
+import { resolveStep, type Answer } from '../../src/services/flows/graph.ts';
 import { benchPool, gql, type SeededAccount } from '../setup.ts';
 import { type CpuSample, cpuNow, cpuPer } from '../cpu.ts';
 import { type LatencySummary, summarize } from '../stats.ts';

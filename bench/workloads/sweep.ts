@@ -1,6 +1,6 @@
 import type { DatabaseUrls } from '../../src/db/bootstrap.ts';
-import { EventBus } from '../../src/services/events.ts';
-import { abandonIdleWalks } from '../../src/services/sweep.ts';
+import { EventBus } from '../../src/services/live/event-bus.ts';
+import { abandonIdleWalks } from '../../src/services/walks/sweep.ts';
 import { cpuNow } from '../cpu.ts';
 import { benchPool, type SeededAccount } from '../setup.ts';
 

@@ -6,8 +6,8 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { type EmbeddedServer, StartupError } from '../db/embedded.ts';
 import { openDatabase } from '../db/open.ts';
 import { createLogger } from '../logger.ts';
-import { EventBus } from '../services/events.ts';
-import { abandonIdleWalks } from '../services/sweep.ts';
+import { EventBus } from '../services/live/event-bus.ts';
+import { abandonIdleWalks } from '../services/walks/sweep.ts';
 import { BOSS_SCHEMA } from './queue.ts';
 import { ESCALATION_DEAD_LETTER } from './escalation-notify.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createMany, publishNotifications } from '../services/notifications.ts';
+import { createMany, publishNotifications } from '../services/notifications/notifications.ts';
 import { defineJob } from './define.ts';
 
 export const ESCALATION_DEAD_LETTER = 'escalation-notify-dead';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { abandonIdleWalks } from '../services/sweep.ts';
+import { abandonIdleWalks } from '../services/walks/sweep.ts';
 import { defineJob } from './define.ts';
 
 /** Hourly (SWEEP_CRON): walks idle for ABANDON_AFTER_HOURS become abandoned, their tickets open again. */

@@ -1,6 +1,6 @@
-import * as accounts from '../services/accounts.ts';
+import * as accounts from '../services/identity/accounts.ts';
 import { NotFoundError, ValidationError } from '../services/errors.ts';
-import * as sessions from '../services/sessions.ts';
+import * as sessions from '../services/identity/sessions.ts';
 import { builder } from './builder.ts';
 
 const SecondsRange = builder.objectRef<{ min: number; max: number }>('SecondsRange').implement({

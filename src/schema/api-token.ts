@@ -1,4 +1,4 @@
-import * as apiTokens from '../services/api-tokens.ts';
+import * as apiTokens from '../services/identity/api-tokens.ts';
 import { NotFoundError, ValidationError } from '../services/errors.ts';
 import { builder } from './builder.ts';
 

@@ -1,4 +1,4 @@
-import * as audit from '../services/audit.ts';
+import * as audit from '../services/audit/audit.ts';
 import { loaders } from '../services/loaders.ts';
 import { builder } from './builder.ts';
 

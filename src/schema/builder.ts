@@ -4,10 +4,10 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
-import type { Context } from '../context.ts';
+import type { Context } from './context.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
-import { type Scopes, scopeLoadersFor, scopesFor } from '../services/scopes.ts';
+import { type Scopes, scopeLoadersFor, scopesFor } from '../services/identity/scopes.ts';
 
 /**
  * Plugin order matters: Pothos wraps resolvers in list order, first outermost.

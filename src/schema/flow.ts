@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '../services/errors.ts';
-import type { FlowNode } from '../services/flow-graph.ts';
-import * as flows from '../services/flows.ts';
+import type { FlowNode } from '../services/flows/graph.ts';
+import * as flows from '../services/flows/flows.ts';
 import { builder } from './builder.ts';
 import { IssueRef } from './errors.ts';
 

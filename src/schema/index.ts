@@ -1,5 +1,5 @@
 import { type GraphQLFieldResolver, type GraphQLSchema, Kind } from 'graphql';
-import type { Context } from '../context.ts';
+import type { Context } from './context.ts';
 import { currentTx, maybeTx, savepoint } from '../db/tenant.ts';
 import { isAppError } from '../services/errors.ts';
 import { builder } from './builder.ts';

@@ -1,5 +1,5 @@
 import { InviteInvalid, NotFoundError, SeatLimitExceeded, ValidationError } from '../services/errors.ts';
-import * as invites from '../services/invites.ts';
+import * as invites from '../services/seats/invites.ts';
 import { setRefreshCookie, SessionPayload } from './session.ts';
 import { builder } from './builder.ts';
 import { AccountRoleEnum } from './user.ts';

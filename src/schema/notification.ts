@@ -1,6 +1,6 @@
 import { ValidationError } from '../services/errors.ts';
-import * as live from '../services/live.ts';
-import * as notifications from '../services/notifications.ts';
+import * as live from '../services/live/live.ts';
+import * as notifications from '../services/notifications/notifications.ts';
 import { builder } from './builder.ts';
 import { resubscribeError } from './walk.ts';
 

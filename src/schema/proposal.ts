@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '../services/errors.ts';
-import type { FlowNode } from '../services/flow-graph.ts';
-import * as proposals from '../services/proposals.ts';
+import type { FlowNode } from '../services/flows/graph.ts';
+import * as proposals from '../services/proposals/proposals.ts';
 import { builder } from './builder.ts';
 import { IssueRef } from './errors.ts';
 import { FlowNodeInput, FlowNodeRef } from './flow.ts';

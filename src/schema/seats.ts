@@ -1,4 +1,4 @@
-import { type SeatCheck, seatUsage } from '../services/seats.ts';
+import { type SeatCheck, seatUsage } from '../services/seats/seats.ts';
 import { builder } from './builder.ts';
 import { SeatRoleEnum } from './errors.ts';
 

@@ -1,6 +1,6 @@
-import type { Context } from '../context.ts';
+import type { Context } from './context.ts';
 import { InvalidCredentials, RateLimited, SessionRefused, ValidationError } from '../services/errors.ts';
-import * as sessions from '../services/sessions.ts';
+import * as sessions from '../services/identity/sessions.ts';
 import { loaders } from '../services/loaders.ts';
 import { builder } from './builder.ts';
 

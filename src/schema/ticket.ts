@@ -1,9 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { ConflictError, NotFoundError, ValidationError } from '../services/errors.ts';
-import * as live from '../services/live.ts';
+import * as live from '../services/live/live.ts';
 import { loaders } from '../services/loaders.ts';
-import * as tickets from '../services/tickets.ts';
-import type { Handoff, WalkNote } from '../services/walk-rows.ts';
+import * as tickets from '../services/tickets/tickets.ts';
+import type { Handoff, WalkNote } from '../services/walks/rows.ts';
 import { builder } from './builder.ts';
 
 export const TicketStatusEnum = builder.enumType('TicketStatus', {

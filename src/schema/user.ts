@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, SeatLimitExceeded, ValidationError } from '../services/errors.ts';
-import { type Role, ROLES } from '../services/principal.ts';
-import * as users from '../services/users.ts';
+import { type Role, ROLES } from '../services/identity/principal.ts';
+import * as users from '../services/identity/users.ts';
 import { builder } from './builder.ts';
 import { enumValuesOf } from './enums.ts';
 

@@ -1,12 +1,12 @@
 import { GraphQLError } from 'graphql';
-import type { Context } from '../context.ts';
+import type { Context } from './context.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../services/errors.ts';
-import * as live from '../services/live.ts';
+import * as live from '../services/live/live.ts';
 import { loaders } from '../services/loaders.ts';
-import type { Watcher } from '../services/presence.ts';
-import { ANSWERS } from '../services/flow-graph.ts';
-import { type StepRow, WALK_KINDS, WALK_STATUSES, type WalkRow } from '../services/walk-rows.ts';
-import * as walks from '../services/walks.ts';
+import type { Watcher } from '../services/live/presence.ts';
+import { ANSWERS } from '../services/flows/graph.ts';
+import { type StepRow, WALK_KINDS, WALK_STATUSES, type WalkRow } from '../services/walks/rows.ts';
+import * as walks from '../services/walks/walks.ts';
 import { builder } from './builder.ts';
 import { enumValuesOf } from './enums.ts';
 import { FlowNodeRef } from './flow.ts';

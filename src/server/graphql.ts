@@ -16,7 +16,7 @@ import {
   visit,
 } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import type { Context } from '../context.ts';
+import type { Context } from '../schema/context.ts';
 import { type Scope, withTenantTx } from '../db/tenant.ts';
 import type { Deps } from '../deps.ts';
 import { countRootFields, schema } from '../schema/index.ts';
@@ -28,10 +28,10 @@ import {
   principalAccount,
   principalFromPrelude,
   principalPrelude,
-} from '../services/principal.ts';
-import { afterPrincipal } from '../services/api-tokens.ts';
-import { credentialKey, ownerOf } from '../services/principal-cache.ts';
-import { scopesFor } from '../services/scopes.ts';
+} from '../services/identity/principal.ts';
+import { afterPrincipal } from '../services/identity/api-tokens.ts';
+import { credentialKey, ownerOf } from '../services/identity/principal-cache.ts';
+import { scopesFor } from '../services/identity/scopes.ts';
 import { useBodyLimit } from './body-limit.ts';
 
 /** Compiled operations, bounded: a client sending endless distinct documents cannot grow it. */

@@ -5,8 +5,8 @@ import { CloseCode, type Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Deps } from '../deps.ts';
-import { topics } from '../services/events.ts';
-import { type Credentials, parseCredentials } from '../services/principal.ts';
+import { topics } from '../services/live/event-bus.ts';
+import { type Credentials, parseCredentials } from '../services/identity/principal.ts';
 import { lookUpPrincipal, type Yoga } from './graphql.ts';
 
 export interface SocketServer {

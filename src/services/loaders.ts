@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
-import type { Context } from '../context.ts';
+import type { Context } from '../schema/context.ts';
 import { currentTx, type TxState } from '../db/tenant.ts';
 import type { FlowProposal, InternalTicket, User } from '../generated/prisma/client.ts';
 import { sql } from '../db/tenant.ts';
-import { STEP_COLUMNS, type StepRow, walkColumns, type WalkNote, type WalkRow } from './walk-rows.ts';
+import { STEP_COLUMNS, type StepRow, walkColumns, type WalkNote, type WalkRow } from './walks/rows.ts';
 
 /**
  * Batched reads for one transaction: lists of walks resolve their users, tickets and proposals in

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import codegenConfig from '../../codegen.ts';
-import { seedDemo } from '../../src/services/demo-seed.ts';
+import { seedDemo } from '../../src/services/demo/seed.ts';
 import { logger, startTestApp, type TestApp } from '../helpers/app.ts';
 import { spaDistDir } from './spa-dir.ts';
 

@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { hashPassword } from '../../src/lib/passwords.ts';
 import type { Jwt } from '../../src/lib/jwt.ts';
-import type { Role } from '../../src/services/principal.ts';
-import { OUTLOOK_FLOW } from '../../src/services/demo-seed.ts';
-import type { FlowNode } from '../../src/services/flow-graph.ts';
+import type { Role } from '../../src/services/identity/principal.ts';
+import { OUTLOOK_FLOW } from '../../src/services/demo/seed.ts';
+import type { FlowNode } from '../../src/services/flows/graph.ts';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 let passwordHash: Promise<string> | undefined;

@@ -25,7 +25,7 @@ export function isCoverer(p: Principal): boolean {
 
 /**
  * Covers the desk in the takeover sense: owners, admins, super admins and engineers flagged to
- * cover may take over any call and use the coverage board (the API's rule, src/services/coverage.ts).
+ * cover may take over any call and use the coverage board (the API's rule, src/services/walks/coverage.ts).
  */
 export function usesCoverageBoard(p: Principal): boolean {
   return !!p.isSuperAdmin || (canUseL1Desk(p) && p.role !== 'L1_TECH');

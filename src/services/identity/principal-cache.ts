@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
-import type { Logger } from '../logger.ts';
-import { type EventBus, topics } from './events.ts';
+import type { Logger } from '../../logger.ts';
+import { type EventBus, topics } from '../live/event-bus.ts';
 import type { Credentials } from './principal.ts';
 
 /**

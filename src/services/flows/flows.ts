@@ -1,14 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import type { Context } from '../context.ts';
-import { sql } from '../db/tenant.ts';
-import { audit } from './audit.ts';
-import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import type { Context } from '../../schema/context.ts';
+import { sql } from '../../db/tenant.ts';
+import { audit } from '../audit/audit.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { LRUCache } from 'lru-cache';
-import { type FlowNode, LIMITS, nodeInputSchema, type NodeInput, normaliseNodes, validateGraph } from './flow-graph.ts';
-import { requireUser } from './principal.ts';
-import { scopesFor } from './scopes.ts';
-import { filterText, likeLiteral, parse, text, uuid } from './validation.ts';
+import { type FlowNode, LIMITS, nodeInputSchema, type NodeInput, normaliseNodes, validateGraph } from './graph.ts';
+import { requireUser } from '../identity/principal.ts';
+import { scopesFor } from '../identity/scopes.ts';
+import { filterText, likeLiteral, parse, text, uuid } from '../validation.ts';
 
 // Input schemas are built once: zod compiles each on its first parse.
 const flowIdInput = z.object({ flowId: uuid });

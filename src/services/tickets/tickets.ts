@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
-import { afterCommit, sql } from '../db/tenant.ts';
-import { audit } from './audit.ts';
-import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { type EventBus, topics } from './events.ts';
-import { loaders } from './loaders.ts';
-import { requireUser, type UserPrincipal } from './principal.ts';
-import { parse, text, uuid } from './validation.ts';
+import type { Context } from '../../schema/context.ts';
+import { afterCommit, sql } from '../../db/tenant.ts';
+import { audit } from '../audit/audit.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { type EventBus, topics } from '../live/event-bus.ts';
+import { loaders } from '../loaders.ts';
+import { requireUser, type UserPrincipal } from '../identity/principal.ts';
+import { parse, text, uuid } from '../validation.ts';
 
 // Input schemas are built once: zod compiles each on its first parse.
 const ticketIdInput = z.object({ ticketId: uuid });

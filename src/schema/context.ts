@@ -1,5 +1,5 @@
-import type { Deps } from './deps.ts';
-import type { Credentials, Principal } from './services/principal.ts';
+import type { Deps } from '../deps.ts';
+import type { Credentials, Principal } from '../services/identity/principal.ts';
 
 /** What every resolver and service receives. Built once per operation (and per socket). */
 export interface Context {

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { Context } from '../context.ts';
-import { isUuid, withTenantTx } from '../db/tenant.ts';
-import type { Notification, User } from '../generated/prisma/client.ts';
-import { type Delivery, OVERFLOW, topics } from './events.ts';
-import { loaders } from './loaders.ts';
-import type { NotificationRow } from './notifications.ts';
-import type { EscalationEvent } from './tickets.ts';
+import type { Context } from '../../schema/context.ts';
+import { isUuid, withTenantTx } from '../../db/tenant.ts';
+import type { Notification, User } from '../../generated/prisma/client.ts';
+import { type Delivery, OVERFLOW, topics } from './event-bus.ts';
+import { loaders } from '../loaders.ts';
+import type { NotificationRow } from '../notifications/notifications.ts';
+import type { EscalationEvent } from '../tickets/tickets.ts';
 import type { Watcher, WatchersEvent } from './presence.ts';
-import { requireUser } from './principal.ts';
-import { fromWireStep, fromWireWalk, type WalkChange, type WalkEvent } from './walk-events.ts';
-import type { StepRow, WalkRow } from './walk-rows.ts';
-import * as walks from './walks.ts';
+import { requireUser } from '../identity/principal.ts';
+import { fromWireStep, fromWireWalk, type WalkChange, type WalkEvent } from '../walks/events.ts';
+import type { StepRow, WalkRow } from '../walks/rows.ts';
+import * as walks from '../walks/walks.ts';
 
 /**
  * A walk with what a live subscriber already holds: its steps, watchers, the handler and creator,

@@ -1,7 +1,7 @@
-import type { Context } from '../context.ts';
-import { sha256Hex } from '../lib/crypto.ts';
-import type { AccessClaims } from '../lib/jwt.ts';
-import { isUuid } from '../db/tenant.ts';
+import type { Context } from '../../schema/context.ts';
+import { sha256Hex } from '../../lib/crypto.ts';
+import type { AccessClaims } from '../../lib/jwt.ts';
+import { isUuid } from '../../db/tenant.ts';
 
 export const ROLES = ['owner', 'admin', 'engineer', 'l1_tech', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,20 +1,20 @@
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import type { Context } from '../context.ts';
-import { afterCommit, sql } from '../db/tenant.ts';
-import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { ANSWERS, type Answer, type FlowNode, type NodeInput, normaliseNodes, resolveStep, validateGraph } from './flow-graph.ts';
-import { versionNodes } from './flows.ts';
-import { loaders } from './loaders.ts';
-import { escalationNotify } from '../jobs/escalation-notify.ts';
+import type { Context } from '../../schema/context.ts';
+import { afterCommit, sql } from '../../db/tenant.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { ANSWERS, type Answer, type FlowNode, type NodeInput, normaliseNodes, resolveStep, validateGraph } from '../flows/graph.ts';
+import { versionNodes } from '../flows/flows.ts';
+import { loaders } from '../loaders.ts';
+import { escalationNotify } from '../../jobs/escalation-notify.ts';
 import { COVERER_SQL, isCoverer, worksL1Desk } from './coverage.ts';
-import { NOTIFICATION_COLUMNS, notificationFromJson, type NotificationJson, notifyNow, publishNotifications } from './notifications.ts';
-import { publishEscalation } from './tickets.ts';
-import { actingAs, requireUser, type UserPrincipal } from './principal.ts';
-import { shortTitle } from '../lib/short-title.ts';
-import { blankToNull, parse, text, uuid } from './validation.ts';
-import { publishWalk } from './walk-events.ts';
-import { type Handoff, STEP_COLUMNS, type StepRow, walkColumns, type WalkRow } from './walk-rows.ts';
+import { NOTIFICATION_COLUMNS, notificationFromJson, type NotificationJson, notifyNow, publishNotifications } from '../notifications/notifications.ts';
+import { publishEscalation } from '../tickets/tickets.ts';
+import { actingAs, requireUser, type UserPrincipal } from '../identity/principal.ts';
+import { shortTitle } from '../../lib/short-title.ts';
+import { blankToNull, parse, text, uuid } from '../validation.ts';
+import { publishWalk } from './events.ts';
+import { type Handoff, STEP_COLUMNS, type StepRow, walkColumns, type WalkRow } from './rows.ts';
 
 // Input schemas are built once: zod compiles each on its first parse.
 const sessionIdInput = z.object({ sessionId: uuid });

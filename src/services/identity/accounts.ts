@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
-import type { Context } from '../context.ts';
-import { sql, switchTenant } from '../db/tenant.ts';
-import { audit } from './audit.ts';
-import { randomToken, sha256Hex } from '../lib/crypto.ts';
-import { NotFoundError, ValidationError } from './errors.ts';
-import { INVITE_PREFIX, INVITE_TTL_DAYS } from './invites.ts';
+import type { Context } from '../../schema/context.ts';
+import { sql, switchTenant } from '../../db/tenant.ts';
+import { audit } from '../audit/audit.ts';
+import { randomToken, sha256Hex } from '../../lib/crypto.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import { INVITE_PREFIX, INVITE_TTL_DAYS } from '../seats/invites.ts';
 import { requireUser } from './principal.ts';
-import { email, name, parse, uuid } from './validation.ts';
+import { email, name, parse, uuid } from '../validation.ts';
 
 export async function current(ctx: Context, query: { include?: object; select?: object }) {
   const p = ctx.principal;

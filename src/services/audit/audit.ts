@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
-import type { Context } from '../context.ts';
-import { currentTx, sql } from '../db/tenant.ts';
-import { actingAs as actingAsOf } from './principal.ts';
-import { filterText } from './validation.ts';
+import type { Context } from '../../schema/context.ts';
+import { currentTx, sql } from '../../db/tenant.ts';
+import { actingAs as actingAsOf } from '../identity/principal.ts';
+import { filterText } from '../validation.ts';
 
 export interface AuditEntry {
   action: string;

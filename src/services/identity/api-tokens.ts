@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
-import { afterCommit, sql } from '../db/tenant.ts';
-import { randomToken, sha256Hex } from '../lib/crypto.ts';
-import { audit } from './audit.ts';
-import { NotFoundError } from './errors.ts';
+import type { Context } from '../../schema/context.ts';
+import { afterCommit, sql } from '../../db/tenant.ts';
+import { randomToken, sha256Hex } from '../../lib/crypto.ts';
+import { audit } from '../audit/audit.ts';
+import { NotFoundError } from '../errors.ts';
 import { API_TOKEN_PREFIX, requireUser } from './principal.ts';
-import { parse, text, uuid } from './validation.ts';
+import { parse, text, uuid } from '../validation.ts';
 
 // Input schemas are built once: zod compiles each on its first parse.
 const tokenIdInput = z.object({ tokenId: uuid });

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { RateLimited } from './errors.ts';
+import { RateLimited } from '../errors.ts';
 
 export interface LoginLimiterOptions {
   /** Failed sign-ins for one email from one client address before that pair is refused. */

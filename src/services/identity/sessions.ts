@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Context } from '../context.ts';
-import { afterCommit, currentTx, sql, switchTenant } from '../db/tenant.ts';
-import { burnPasswordCheck, verifyPassword } from '../lib/passwords.ts';
-import { audit } from './audit.ts';
-import { InvalidCredentials, SessionRefused } from './errors.ts';
+import type { Context } from '../../schema/context.ts';
+import { afterCommit, currentTx, sql, switchTenant } from '../../db/tenant.ts';
+import { burnPasswordCheck, verifyPassword } from '../../lib/passwords.ts';
+import { audit } from '../audit/audit.ts';
+import { InvalidCredentials, SessionRefused } from '../errors.ts';
 import { type Role, requireUser, type UserPrincipal } from './principal.ts';
 import { authChanged } from './principal-cache.ts';
-import { duration, parse, email as emailSchema } from './validation.ts';
+import { duration, parse, email as emailSchema } from '../validation.ts';
 import { z } from 'zod';
 
 export const DEFAULT_IDLE_SECONDS = 3 * 24 * 3600;

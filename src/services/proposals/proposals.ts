@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
-import { sql } from '../db/tenant.ts';
-import { audit } from './audit.ts';
-import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { type FlowNode, LIMITS, type NodeInput, nodeInputSchema, normaliseNodes, validateGraph } from './flow-graph.ts';
-import { shortTitle } from '../lib/short-title.ts';
-import { requireUser } from './principal.ts';
-import { blankToNull, parse, text, uuid } from './validation.ts';
+import type { Context } from '../../schema/context.ts';
+import { sql } from '../../db/tenant.ts';
+import { audit } from '../audit/audit.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { type FlowNode, LIMITS, type NodeInput, nodeInputSchema, normaliseNodes, validateGraph } from '../flows/graph.ts';
+import { shortTitle } from '../../lib/short-title.ts';
+import { requireUser } from '../identity/principal.ts';
+import { blankToNull, parse, text, uuid } from '../validation.ts';
 
 // Input schemas are built once: zod compiles each on its first parse.
 const sessionIdInput = z.object({ sessionId: uuid });

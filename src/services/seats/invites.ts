@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
-import { savepoint, sql, switchTenant } from '../db/tenant.ts';
-import { randomToken, sha256Hex } from '../lib/crypto.ts';
-import { hashPassword } from '../lib/passwords.ts';
-import { audit } from './audit.ts';
-import { AppError, InviteInvalid, isUniqueViolation, NotFoundError, ValidationError } from './errors.ts';
-import { requireUser, type Role, ROLES } from './principal.ts';
+import type { Context } from '../../schema/context.ts';
+import { savepoint, sql, switchTenant } from '../../db/tenant.ts';
+import { randomToken, sha256Hex } from '../../lib/crypto.ts';
+import { hashPassword } from '../../lib/passwords.ts';
+import { audit } from '../audit/audit.ts';
+import { AppError, InviteInvalid, isUniqueViolation, NotFoundError, ValidationError } from '../errors.ts';
+import { requireUser, type Role, ROLES } from '../identity/principal.ts';
 import { assertSeatAvailable } from './seats.ts';
-import { effectivePolicy, type SessionTokens, startSession } from './sessions.ts';
-import { lockMembership } from './users.ts';
-import { email, name, parse, password, uuid } from './validation.ts';
+import { effectivePolicy, type SessionTokens, startSession } from '../identity/sessions.ts';
+import { lockMembership } from '../identity/users.ts';
+import { email, name, parse, password, uuid } from '../validation.ts';
 
 // Input schemas are built once: zod compiles each on its first parse.
 const inviteIdInput = z.object({ inviteId: uuid });

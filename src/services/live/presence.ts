@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '../logger.ts';
-import { type EventBus, topics } from './events.ts';
+import type { Logger } from '../../logger.ts';
+import { type EventBus, topics } from './event-bus.ts';
 
 /**
  * Who is watching a walk right now: one entry per live subscription, listed once per user.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Issue } from './errors.ts';
+import type { Issue } from '../errors.ts';
 
 /**
  * Decision trees: node shapes, validation before publishing, and stepping. Pure functions; the

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
-import { afterCommit, sql } from '../db/tenant.ts';
-import type { EventBus } from './events.ts';
-import { topics } from './events.ts';
-import { requireUser } from './principal.ts';
-import { parse, uuid } from './validation.ts';
+import type { Context } from '../../schema/context.ts';
+import { afterCommit, sql } from '../../db/tenant.ts';
+import type { EventBus } from '../live/event-bus.ts';
+import { topics } from '../live/event-bus.ts';
+import { requireUser } from '../identity/principal.ts';
+import { parse, uuid } from '../validation.ts';
 
 // Input schemas are built once: zod compiles each on its first parse.
 const markReadInput = z.object({ ids: z.array(uuid).max(500).nullable().optional() });

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { Context } from '../context.ts';
-import { afterCommit, sql } from '../db/tenant.ts';
-import { audit } from './audit.ts';
-import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import type { Context } from '../../schema/context.ts';
+import { afterCommit, sql } from '../../db/tenant.ts';
+import { audit } from '../audit/audit.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { requireUser, type Role, ROLES } from './principal.ts';
 import { authChanged } from './principal-cache.ts';
-import { assertSeatAvailable, isSeatRole } from './seats.ts';
-import { parse, uuid } from './validation.ts';
+import { assertSeatAvailable, isSeatRole } from '../seats/seats.ts';
+import { parse, uuid } from '../validation.ts';
 
 type Query = { include?: object; select?: object };
 

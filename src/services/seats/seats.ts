@@ -1,6 +1,6 @@
-import type { Context } from '../context.ts';
-import { sql } from '../db/tenant.ts';
-import { SeatLimitExceeded, type SeatRole } from './errors.ts';
+import type { Context } from '../../schema/context.ts';
+import { sql } from '../../db/tenant.ts';
+import { SeatLimitExceeded, type SeatRole } from '../errors.ts';
 
 export interface SeatCheck {
   role: SeatRole;

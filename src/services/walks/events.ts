@@ -1,6 +1,6 @@
-import type { EventBus } from './events.ts';
-import { topics } from './events.ts';
-import type { StepRow, WalkRow } from './walk-rows.ts';
+import type { EventBus } from '../live/event-bus.ts';
+import { topics } from '../live/event-bus.ts';
+import type { StepRow, WalkRow } from './rows.ts';
 
 /**
  * Live walk events, published after commit to the walk's own topic and to its account's feed.

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { EventBus } from './events.ts';
-import { publishWireWalk, type WireWalk } from './walk-events.ts';
+import type { EventBus } from '../live/event-bus.ts';
+import { publishWireWalk, type WireWalk } from './events.ts';
 import { forgetPin } from './walks.ts';
 
 const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

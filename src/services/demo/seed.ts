@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { hashPassword, verifyPassword } from '../lib/passwords.ts';
-import type { Logger } from '../logger.ts';
-import type { FlowNode } from './flow-graph.ts';
+import { hashPassword, verifyPassword } from '../../lib/passwords.ts';
+import type { Logger } from '../../logger.ts';
+import type { FlowNode } from '../flows/graph.ts';
 
 export const DEMO_PASSWORD = 'demo';
 
