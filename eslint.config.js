@@ -22,6 +22,23 @@ export default tseslint.config(
     },
   },
   {
+    // Layers: services own the rules and are called by the schema, the server and jobs, never the
+    // other way round (the outbox carries effects out of services; src/services/ports.ts names what
+    // they need).
+    files: ['src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/schema/*', '**/server/*'], message: 'Services must not depend on the GraphQL or HTTP layer.' },
+            { group: ['**/jobs/*'], message: 'Jobs call services, never the reverse: write an outbox row instead.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests and the bench read GraphQL responses as untyped JSON on purpose (hostile inputs,
     // documents outside codegen); `any` there is a reading of the wire, not a hole in the product.
     files: ['tests/**/*.ts', 'bench/**/*.ts'],

@@ -21,6 +21,8 @@ import { PrincipalCache } from './services/identity/principal-cache.ts';
 import { LoginLimiter } from './services/identity/rate-limit.ts';
 import type { QueuePolicy } from './jobs/define.ts';
 import { JobQueue } from './jobs/queue.ts';
+import { AccountFlagKnowledgeBase } from './services/kb/account-flag.ts';
+import { InternalTickets } from './services/tickets/internal.ts';
 import { Redis } from 'ioredis';
 
 export interface AppOptions {
@@ -89,12 +91,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     }),
     presence: new Presence(events, redis, instanceId, logger),
     jobs: null as unknown as JobQueue,
+    tickets: new InternalTickets(),
+    knowledgeBase: new AccountFlagKnowledgeBase(),
     redis,
     expectedMigrations,
     instanceId,
   };
 
-  deps.jobs = new JobQueue({
+  const jobs = new JobQueue({
     connectionString: urls.system,
     deps: { systemPool, events, logger, clock, config },
     workers: config.JOBS_ENABLED,
@@ -103,8 +107,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     sweepCron: config.SWEEP_CRON,
     policies: opts.jobPolicies,
   });
+  deps.jobs = jobs;
   try {
-    await deps.jobs.start();
+    await jobs.start();
   } catch (err) {
     await Promise.all([appPool.end(), systemPool.end()]).catch(() => undefined);
     await principals.close();
@@ -180,7 +185,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         server.closeIdleConnections?.();
       });
       // Drain jobs: nothing new is fetched, running ones finish before the pools close.
-      await deps.jobs.stop().catch((err) => logger.error({ err }, 'job queue did not stop cleanly'));
+      await jobs.stop().catch((err) => logger.error({ err }, 'job queue did not stop cleanly'));
       deps.presence.close();
       await principals.close();
       await events.close();

@@ -1,45 +1,12 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Config } from './config.ts';
 import type { DatabaseUrls } from './db/bootstrap.ts';
 import { RoutedPool } from './db/tenant.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
-import type { Clock } from './lib/clock.ts';
-import type { Jwt } from './lib/jwt.ts';
 import type { Logger } from './logger.ts';
-import type { EventBus } from './services/live/event-bus.ts';
-import type { JobQueue } from './jobs/queue.ts';
-import type { Presence } from './services/live/presence.ts';
-import type { PrincipalCache } from './services/identity/principal-cache.ts';
-import type { LoginLimiter } from './services/identity/rate-limit.ts';
 
-/** Long-lived collaborators, built once per app instance and shared by every request. */
-export interface Deps {
-  config: Config;
-  logger: Logger;
-  clock: Clock;
-  jwt: Jwt;
-  /** l1_app: request traffic, always inside withTenantTx. */
-  appPool: pg.Pool;
-  /** l1_system: jobs only. */
-  systemPool: pg.Pool;
-  /** Routed into the current tenant transaction (see db/tenant.ts). */
-  prisma: PrismaClient;
-  /** Connected as l1_system; crosses tenants. Jobs only. */
-  systemPrisma: PrismaClient;
-  events: EventBus;
-  /** Recently seen principals, forgotten on any auth change (services/identity/principal-cache.ts). */
-  principals: PrincipalCache;
-  loginLimiter: LoginLimiter;
-  presence: Presence;
-  jobs: JobQueue;
-  /** Redis commands (presence, shared rate limits) when REDIS_URL is set. */
-  redis: Redis | null;
-  /** Migration names the code expects; /readyz compares them with the database. */
-  expectedMigrations: string[];
-  instanceId: string;
-}
+export type { Deps } from './services/deps.ts';
 
 export function createPools(urls: DatabaseUrls, config: Config, logger: Logger) {
   const common = {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalationNotify } from '../src/jobs/escalation-notify.ts';
-import { BOSS_SCHEMA } from '../src/jobs/queue.ts';
+import { BOSS_SCHEMA, type JobQueue } from '../src/jobs/queue.ts';
 import { walkAbandonSweep } from '../src/jobs/walk-abandon-sweep.ts';
 import { OVERFLOW, topics } from '../src/services/live/event-bus.ts';
 import { abandonIdleWalks } from '../src/services/walks/sweep.ts';
@@ -281,7 +281,7 @@ describe('escalation-notify', () => {
 
   it('retries a failing job, then moves it to the dead-letter queue for an operator', { timeout: 30_000 }, async () => {
     // A payload that fails validation when run (as a corrupted job would).
-    const id = await t.app.deps.jobs.raw.send(escalationNotify.name, { accountId: 'not-a-uuid' });
+    const id = await (t.app.deps.jobs as JobQueue).raw.send(escalationNotify.name, { accountId: 'not-a-uuid' });
     await eventually(async () => {
       const s = await jobState(id!);
       expect(s).toMatchObject({ state: 'failed', retry_count: 2 });

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../logger.ts';
-import type { EventBus } from '../services/live/event-bus.ts';
+import type { EventBus } from '../services/ports.ts';
 
 /** What a job handler may use: the system role (crosses tenants), never the request role. */
 export interface JobDeps {

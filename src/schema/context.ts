@@ -1,14 +1,13 @@
-import type { Deps } from '../deps.ts';
-import type { Credentials, Principal } from '../services/identity/principal.ts';
+import type { Caller } from '../services/caller.ts';
+import type { Credentials } from '../services/identity/principal.ts';
 
-/** What every resolver and service receives. Built once per operation (and per socket). */
-export interface Context {
-  deps: Deps;
+/**
+ * What every resolver receives. Built once per operation (and per socket). Services see only its
+ * `Caller` part; the principal is resolved inside the operation's tenant transaction, before any
+ * resolver runs.
+ */
+export interface Context extends Caller {
   credentials: Credentials;
-  /** Resolved inside the operation's tenant transaction, before any resolver runs. */
-  principal: Principal;
-  clientIp: string | null;
-  userAgent: string | null;
   request: Request;
   /** Root mutation fields in this operation; decides between whole-rollback and savepoints. */
   mutationRootFields: number;

@@ -200,5 +200,5 @@ const Onboarding = builder.objectRef<Awaited<ReturnType<typeof tickets.onboardin
 });
 
 builder.queryField('onboarding', (t) =>
-  t.field({ type: Onboarding, authScopes: { l1OrAbove: true }, resolve: () => tickets.onboarding() }),
+  t.field({ type: Onboarding, authScopes: { l1OrAbove: true }, resolve: (_r, _a, ctx) => tickets.onboarding(ctx) }),
 );

@@ -6,7 +6,7 @@ import { loaders } from '../services/loaders.ts';
 import type { Watcher } from '../services/live/presence.ts';
 import { ANSWERS } from '../services/flows/graph.ts';
 import { type StepRow, WALK_KINDS, WALK_STATUSES, type WalkRow } from '../services/walks/rows.ts';
-import * as walks from '../services/walks/walks.ts';
+import * as walks from '../services/walks/index.ts';
 import { builder } from './builder.ts';
 import { enumValuesOf } from './enums.ts';
 import { FlowNodeRef } from './flow.ts';

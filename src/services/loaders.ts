@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Context } from '../schema/context.ts';
+import type { Caller } from './caller.ts';
 import { currentTx, type TxState } from '../db/tenant.ts';
 import type { FlowProposal, InternalTicket, User } from '../generated/prisma/client.ts';
 import { sql } from '../db/tenant.ts';
@@ -40,7 +40,7 @@ function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): Arra
   return ids.map((id) => m.get(id) ?? null);
 }
 
-export function loaders(ctx: Context): Loaders {
+export function loaders(ctx: Caller): Loaders {
   const tx = currentTx();
   let l = byTx.get(tx);
   if (l) return l;

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import type { Context } from '../../schema/context.ts';
+import type { Caller } from '../caller.ts';
 import { sql } from '../../db/tenant.ts';
 import { audit } from '../audit/audit.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
@@ -47,7 +47,7 @@ const nodesShape = z
 
 const createInput = z.object({ title: text(200, 1), description: text(2000).optional().nullable() });
 
-export async function create(ctx: Context, input: { title: string; description?: string | null }) {
+export async function create(ctx: Caller, input: { title: string; description?: string | null }) {
   const p = requireUser(ctx);
   const v = parse(createInput, input);
   const flow = await ctx.deps.prisma.flow.create({
@@ -84,7 +84,7 @@ const draftInput = z.object({
 
 /** Saves the editor's draft as is (drafts may be incomplete); publishing checks the graph. */
 export async function saveDraft(
-  ctx: Context,
+  ctx: Caller,
   input: { flowId: string; nodes: NodeInput[]; rootNodeId?: string | null; title?: string | null; description?: string | null },
 ) {
   const v = parse(draftInput, input);
@@ -103,7 +103,7 @@ export async function saveDraft(
 }
 
 /** Validates the draft and publishes it as the next immutable version. */
-export async function publish(ctx: Context, input: { flowId: string }) {
+export async function publish(ctx: Caller, input: { flowId: string }) {
   const p = requireUser(ctx);
   const { flowId } = parse(flowIdInput, input);
   const flow = await lockFlow(flowId);
@@ -147,7 +147,7 @@ export async function publish(ctx: Context, input: { flowId: string }) {
   return updated;
 }
 
-export async function archive(ctx: Context, input: { flowId: string }) {
+export async function archive(ctx: Caller, input: { flowId: string }) {
   const { flowId } = parse(flowIdInput, input);
   const flow = await lockFlow(flowId);
   if (flow.status === 'archived') return ctx.deps.prisma.flow.findUniqueOrThrow({ where: { id: flowId } });
@@ -161,7 +161,7 @@ export async function archive(ctx: Context, input: { flowId: string }) {
 }
 
 /** Engineers and admins see drafts and archived flows too; L1s see what they can walk. */
-export async function list(ctx: Context, query: Query, f: { status?: string | null; search?: string | null }) {
+export async function list(ctx: Caller, query: Query, f: { status?: string | null; search?: string | null }) {
   const author = scopesFor(ctx.principal).engineerOrAdmin;
   const search = filterText(f.search);
   return ctx.deps.prisma.flow.findMany({
@@ -175,7 +175,7 @@ export async function list(ctx: Context, query: Query, f: { status?: string | nu
   });
 }
 
-export async function get(ctx: Context, query: Query, input: { flowId: string }) {
+export async function get(ctx: Caller, query: Query, input: { flowId: string }) {
   const { flowId } = parse(flowIdInput, input);
   const author = scopesFor(ctx.principal).engineerOrAdmin;
   const flow = await ctx.deps.prisma.flow.findUnique({ ...query, where: { id: flowId } });

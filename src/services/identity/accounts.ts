@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
-import type { Context } from '../../schema/context.ts';
+import type { Caller } from '../caller.ts';
 import { sql, switchTenant } from '../../db/tenant.ts';
 import { audit } from '../audit/audit.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
@@ -10,7 +10,7 @@ import { INVITE_PREFIX, INVITE_TTL_DAYS } from '../seats/invites.ts';
 import { requireUser } from './principal.ts';
 import { email, name, parse, uuid } from '../validation.ts';
 
-export async function current(ctx: Context, query: { include?: object; select?: object }) {
+export async function current(ctx: Caller, query: { include?: object; select?: object }) {
   const p = ctx.principal;
   if (p.kind === 'anonymous') throw new NotFoundError('Account');
   return ctx.deps.prisma.account.findUniqueOrThrow({ ...query, where: { id: p.accountId } });
@@ -24,7 +24,7 @@ const limitsInput = z.object({ accountId: uuid, engineerSeatLimit: limit, l1Seat
  * the target account's tenant for the rest of the operation; the audit row lands there.
  */
 export async function setSeatLimits(
-  ctx: Context,
+  ctx: Caller,
   input: { accountId: string; engineerSeatLimit: number | null; l1SeatLimit: number | null },
 ) {
   requireUser(ctx);

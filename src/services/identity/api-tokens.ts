@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Context } from '../../schema/context.ts';
+import type { Caller } from '../caller.ts';
 import { afterCommit, sql } from '../../db/tenant.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { audit } from '../audit/audit.ts';
@@ -16,7 +16,7 @@ const TOUCH_EVERY_MS = 60_000;
  * Keeps `lastUsedAt` fresh without a write on every request: at most one update per token per
  * minute, decided from the value the principal lookup already read.
  */
-export async function afterPrincipal(ctx: Context, preludeRows: Record<string, unknown>[]): Promise<void> {
+export async function afterPrincipal(ctx: Caller, preludeRows: Record<string, unknown>[]): Promise<void> {
   const p = ctx.principal;
   if (p.kind !== 'apiToken') return;
   const last = preludeRows[0]?.last_used_at as Date | null | undefined;
@@ -41,7 +41,7 @@ export interface CreatedApiToken {
 }
 
 /** For dashboards: a bearer secret that passes `seatReader` and nothing else. */
-export async function create(ctx: Context, input: { name: string; scopes: string[] }): Promise<CreatedApiToken> {
+export async function create(ctx: Caller, input: { name: string; scopes: string[] }): Promise<CreatedApiToken> {
   const p = requireUser(ctx);
   const v = parse(createInput, input);
   const secret = randomToken(API_TOKEN_PREFIX);
@@ -65,7 +65,7 @@ export async function create(ctx: Context, input: { name: string; scopes: string
   return { tokenId: token.id, secret };
 }
 
-export async function revoke(ctx: Context, input: { tokenId: string }) {
+export async function revoke(ctx: Caller, input: { tokenId: string }) {
   const { tokenId } = parse(tokenIdInput, input);
   const token = await ctx.deps.prisma.apiToken.findUnique({ where: { id: tokenId } });
   if (!token) throw new NotFoundError('API token');
@@ -76,6 +76,6 @@ export async function revoke(ctx: Context, input: { tokenId: string }) {
   return updated;
 }
 
-export async function list(ctx: Context, query: { include?: object; select?: object }) {
+export async function list(ctx: Caller, query: { include?: object; select?: object }) {
   return ctx.deps.prisma.apiToken.findMany({ ...query, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
 }

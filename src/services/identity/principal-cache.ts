@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import type { Logger } from '../../logger.ts';
-import { type EventBus, topics } from '../live/event-bus.ts';
+import { topics } from '../live/event-bus.ts';
+import type { EventBus } from '../ports.ts';
 import type { Credentials } from './principal.ts';
 
 /**

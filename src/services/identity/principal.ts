@@ -1,4 +1,3 @@
-import type { Context } from '../../schema/context.ts';
 import { sha256Hex } from '../../lib/crypto.ts';
 import type { AccessClaims } from '../../lib/jwt.ts';
 import { isUuid } from '../../db/tenant.ts';
@@ -115,7 +114,7 @@ export function principalAccount(p: Principal): string | null {
   return p.kind === 'anonymous' ? null : p.accountId;
 }
 
-export function requireUser(ctx: Context): UserPrincipal {
+export function requireUser(ctx: { principal: Principal }): UserPrincipal {
   if (ctx.principal.kind !== 'user') throw new Error('a signed-in user is required');
   return ctx.principal;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Context } from '../../schema/context.ts';
+import type { Caller } from '../caller.ts';
 import { afterCommit, currentTx, sql, switchTenant } from '../../db/tenant.ts';
 import { burnPasswordCheck, verifyPassword } from '../../lib/passwords.ts';
 import { audit } from '../audit/audit.ts';
@@ -46,7 +46,7 @@ const loginInput = z.object({
  * Email + password. Unknown email and wrong password give the same refusal, equally slow.
  * Runs inside the operation's (anonymous) transaction and switches it to the user's account.
  */
-export async function login(ctx: Context, input: { email: string; password: string }): Promise<SessionTokens> {
+export async function login(ctx: Caller, input: { email: string; password: string }): Promise<SessionTokens> {
   const { email, password } = parse(loginInput, input);
   const { deps } = ctx;
   await deps.loginLimiter.beforeAttempt(email, ctx.clientIp);
@@ -88,7 +88,7 @@ export async function login(ctx: Context, input: { email: string; password: stri
 
 /** A new refresh-token family plus its first access token. */
 export async function startSession(
-  ctx: Context,
+  ctx: Caller,
   a: { userId: string; accountId: string; policy: { idle: number; absolute: number }; now: Date },
 ): Promise<SessionTokens> {
   const { deps } = ctx;
@@ -130,7 +130,7 @@ export async function startSession(
  * serialised: the first rotates, the second is a replay and revokes the family. Refusals that end
  * a family (replay, idle, absolute) are recorded even though the caller gets a typed error.
  */
-export async function refresh(ctx: Context, token: string | null): Promise<SessionTokens> {
+export async function refresh(ctx: Caller, token: string | null): Promise<SessionTokens> {
   const { deps } = ctx;
   const claims = token ? await deps.jwt.verifyRefresh(token) : null;
   if (!claims) throw new SessionRefused('invalid_refresh_token');
@@ -208,7 +208,7 @@ export async function refresh(ctx: Context, token: string | null): Promise<Sessi
   };
 }
 
-async function loadPrincipal(ctx: Context, userId: string, accountId: string, sessionId: string, expiresAt: Date): Promise<UserPrincipal> {
+async function loadPrincipal(ctx: Caller, userId: string, accountId: string, sessionId: string, expiresAt: Date): Promise<UserPrincipal> {
   const u = await ctx.deps.prisma.user.findUniqueOrThrow({ where: { id: userId } });
   return {
     kind: 'user',
@@ -225,7 +225,7 @@ async function loadPrincipal(ctx: Context, userId: string, accountId: string, se
 }
 
 /** Ends the caller's session family (from the access token or the refresh token). Idempotent. */
-export async function logout(ctx: Context, refreshToken: string | null): Promise<boolean> {
+export async function logout(ctx: Caller, refreshToken: string | null): Promise<boolean> {
   let sessionId: string | null = null;
   let userId: string | null = null;
   if (ctx.principal.kind === 'user') {
@@ -254,7 +254,7 @@ export async function logout(ctx: Context, refreshToken: string | null): Promise
  * Owner: end every session in the account, or all but the caller's. One statement revokes and
  * writes the audit row with the count; a second call finds nothing and reports 0.
  */
-export async function revokeSessions(ctx: Context, scope: 'all' | 'others'): Promise<number> {
+export async function revokeSessions(ctx: Caller, scope: 'all' | 'others'): Promise<number> {
   const p = requireUser(ctx);
   const now = ctx.deps.clock.now();
   const { rows } = await sql<{ revoked: number; user_ids: string[] | null; session_ids: string[] | null }>(
@@ -310,7 +310,7 @@ const policyInput = z
  * sign-in. The audit row keeps the overrides before and after and what is now in effect, so a
  * reader sees "idle 3 days → 15 minutes" without knowing the defaults.
  */
-export async function updateSessionPolicy(ctx: Context, input: { idleSeconds: number | null; absoluteSeconds: number | null }) {
+export async function updateSessionPolicy(ctx: Caller, input: { idleSeconds: number | null; absoluteSeconds: number | null }) {
   const p = requireUser(ctx);
   const v = parse(policyInput, input);
   const before = await ctx.deps.prisma.account.findUniqueOrThrow({ where: { id: p.accountId } });
@@ -345,7 +345,7 @@ export interface SignedInUser {
  * Who is signed in now: users with at least one session that is neither revoked nor past its
  * idle or absolute deadline, most recently active first.
  */
-export async function signedInUsers(ctx: Context): Promise<SignedInUser[]> {
+export async function signedInUsers(ctx: Caller): Promise<SignedInUser[]> {
   requireUser(ctx);
   const { rows } = await sql<{ user_id: string; sessions: number; last_active_at: Date; signed_in_at: Date }>(
     `SELECT s.user_id, count(*)::int AS sessions, max(s.last_refreshed_at) AS last_active_at, min(s.auth_time) AS signed_in_at

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Context } from '../../schema/context.ts';
+import type { Caller } from '../caller.ts';
 import { afterCommit, sql } from '../../db/tenant.ts';
 import { audit } from '../audit/audit.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
@@ -10,14 +10,14 @@ import { parse, uuid } from '../validation.ts';
 
 type Query = { include?: object; select?: object };
 
-export async function me(ctx: Context, query: Query) {
+export async function me(ctx: Caller, query: Query) {
   const p = requireUser(ctx);
   const user = await ctx.deps.prisma.user.findUnique({ ...query, where: { id: p.userId } });
   if (!user) throw new NotFoundError('User');
   return user;
 }
 
-export async function list(ctx: Context, query: Query, opts: { includeInactive: boolean }) {
+export async function list(ctx: Caller, query: Query, opts: { includeInactive: boolean }) {
   return ctx.deps.prisma.user.findMany({
     ...query,
     where: { deletedAt: null, ...(opts.includeInactive ? {} : { isActive: true }) },
@@ -53,13 +53,13 @@ async function otherActiveOwners(userId: string): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-function announce(ctx: Context, userId: string, kind: string) {
+function announce(ctx: Caller, userId: string, kind: string) {
   afterCommit(() => authChanged(ctx.deps, userId, { kind }));
 }
 
 const roleInput = z.object({ userId: uuid, role: z.enum(ROLES) });
 
-export async function changeRole(ctx: Context, input: { userId: string; role: string }) {
+export async function changeRole(ctx: Caller, input: { userId: string; role: string }) {
   const p = requireUser(ctx);
   const { userId, role } = parse(roleInput, input);
   await lockMembership(p.accountId);
@@ -84,7 +84,7 @@ export async function changeRole(ctx: Context, input: { userId: string; role: st
 
 const coverageInput = z.object({ userId: uuid, canCoverL1: z.boolean() });
 
-export async function setCoverage(ctx: Context, input: { userId: string; canCoverL1: boolean }) {
+export async function setCoverage(ctx: Caller, input: { userId: string; canCoverL1: boolean }) {
   const { userId, canCoverL1 } = parse(coverageInput, input);
   const target = await lockTarget(userId);
   if (target.role !== 'engineer') {
@@ -100,7 +100,7 @@ export async function setCoverage(ctx: Context, input: { userId: string; canCove
 
 const idInput = z.object({ userId: uuid });
 
-export async function deactivate(ctx: Context, input: { userId: string }) {
+export async function deactivate(ctx: Caller, input: { userId: string }) {
   const p = requireUser(ctx);
   const { userId } = parse(idInput, input);
   if (userId === p.userId) throw ValidationError.of('userId', 'You cannot deactivate yourself; ask another admin or owner.');
@@ -125,7 +125,7 @@ export async function deactivate(ctx: Context, input: { userId: string }) {
   return user;
 }
 
-export async function reactivate(ctx: Context, input: { userId: string }) {
+export async function reactivate(ctx: Caller, input: { userId: string }) {
   const p = requireUser(ctx);
   const { userId } = parse(idInput, input);
   await lockMembership(p.accountId);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { Context } from '../../schema/context.ts';
+import type { Caller } from '../caller.ts';
 import { isUuid, withTenantTx } from '../../db/tenant.ts';
 import type { Notification, User } from '../../generated/prisma/client.ts';
 import { type Delivery, OVERFLOW, topics } from './event-bus.ts';
@@ -11,7 +11,7 @@ import type { Watcher, WatchersEvent } from './presence.ts';
 import { requireUser } from '../identity/principal.ts';
 import { fromWireStep, fromWireWalk, type WalkChange, type WalkEvent } from '../walks/events.ts';
 import type { StepRow, WalkRow } from '../walks/rows.ts';
-import * as walks from '../walks/walks.ts';
+import * as walks from '../walks/index.ts';
 
 /**
  * A walk with what a live subscriber already holds: its steps, watchers, the handler and creator,
@@ -71,7 +71,7 @@ function notFound(): GraphQLError {
   return new GraphQLError('Walk not found', { extensions: { code: 'NOT_FOUND' } });
 }
 
-async function snapshot(ctx: Context, accountId: string, walkId: string): Promise<LiveState | null> {
+async function snapshot(ctx: Caller, accountId: string, walkId: string): Promise<LiveState | null> {
   return withTenantTx(
     ctx.deps.appPool,
     accountId,
@@ -101,7 +101,7 @@ async function snapshot(ctx: Context, accountId: string, walkId: string): Promis
   );
 }
 
-async function userById(ctx: Context, accountId: string, id: string): Promise<User | undefined> {
+async function userById(ctx: Caller, accountId: string, id: string): Promise<User | undefined> {
   return withTenantTx(ctx.deps.appPool, accountId, async () => (await loaders(ctx).user.load(id)) ?? undefined, { lazy: true });
 }
 
@@ -110,7 +110,7 @@ async function userById(ctx: Context, accountId: string, id: string): Promise<Us
  * version order. Another account's id (or none) ends the subscription with NOT_FOUND before
  * anything is delivered. While subscribed, the caller is listed among the walk's watchers.
  */
-export async function liveWalk(ctx: Context, walkId: string): Promise<AsyncIterable<LiveState | typeof RESUBSCRIBE>> {
+export async function liveWalk(ctx: Caller, walkId: string): Promise<AsyncIterable<LiveState | typeof RESUBSCRIBE>> {
   const p = requireUser(ctx);
   if (!isUuid(walkId)) throw notFound();
   const { events, presence } = ctx.deps;
@@ -186,7 +186,7 @@ export interface FeedEvent {
 }
 
 /** `activeWalks` live: the account's feed for the coverage board. */
-export async function liveAccountWalks(ctx: Context): Promise<AsyncIterable<FeedEvent | typeof RESUBSCRIBE>> {
+export async function liveAccountWalks(ctx: Caller): Promise<AsyncIterable<FeedEvent | typeof RESUBSCRIBE>> {
   const p = requireUser(ctx);
   const stream = await ctx.deps.events.subscribe<WalkEvent | WatchersEvent>([topics.accountWalks(p.accountId)], BUFFER_SIZE);
   async function* run(): AsyncGenerator<FeedEvent | typeof RESUBSCRIBE> {
@@ -209,7 +209,7 @@ export async function liveAccountWalks(ctx: Context): Promise<AsyncIterable<Feed
 }
 
 /** `notifications` live: the recipient's own notifications as they are created. */
-export async function liveNotifications(ctx: Context): Promise<AsyncIterable<Notification | typeof RESUBSCRIBE>> {
+export async function liveNotifications(ctx: Caller): Promise<AsyncIterable<Notification | typeof RESUBSCRIBE>> {
   const p = requireUser(ctx);
   const stream = await ctx.deps.events.subscribe<NotificationRow & { readAt: string | null; createdAt: string }>(
     [topics.userNotifications(p.userId)],
@@ -246,7 +246,7 @@ export async function liveNotifications(ctx: Context): Promise<AsyncIterable<Not
  * resolved, so the engineers' queue updates without a reload. Each event names the ticket; its
  * fields are read when the event is delivered, under the subscriber's own tenant.
  */
-export async function liveEscalations(ctx: Context): Promise<AsyncIterable<EscalationEvent | typeof RESUBSCRIBE>> {
+export async function liveEscalations(ctx: Caller): Promise<AsyncIterable<EscalationEvent | typeof RESUBSCRIBE>> {
   const p = requireUser(ctx);
   const stream = await ctx.deps.events.subscribe<EscalationEvent>([topics.accountEscalations(p.accountId)], BUFFER_SIZE);
   async function* run(): AsyncGenerator<EscalationEvent | typeof RESUBSCRIBE> {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.ts';
-import { type EventBus, topics } from './event-bus.ts';
+import { topics } from './event-bus.ts';
+import type { EventBus } from '../ports.ts';
 
 /**
  * Who is watching a walk right now: one entry per live subscription, listed once per user.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Context } from '../../schema/context.ts';
+import type { Caller } from '../caller.ts';
 import { afterCommit, sql } from '../../db/tenant.ts';
-import type { EventBus } from '../live/event-bus.ts';
+import type { EventBus } from '../ports.ts';
 import { topics } from '../live/event-bus.ts';
 import { requireUser } from '../identity/principal.ts';
 import { parse, uuid } from '../validation.ts';
@@ -57,7 +57,7 @@ export async function createMany(
  * back): they land exactly when the change does, and are pushed live once it commits.
  */
 export async function notifyNow(
-  ctx: Context,
+  ctx: Caller,
   a: { recipientIds: string[]; kind: string; payload: Record<string, unknown>; dedupeKey: string },
 ): Promise<void> {
   const p = requireUser(ctx);
@@ -76,7 +76,7 @@ export function publishNotifications(events: EventBus, rows: NotificationRow[]):
   }
 }
 
-export async function list(ctx: Context, query: Query, f: { first?: number | null; unreadOnly?: boolean | null }) {
+export async function list(ctx: Caller, query: Query, f: { first?: number | null; unreadOnly?: boolean | null }) {
   const p = requireUser(ctx);
   return ctx.deps.prisma.notification.findMany({
     ...query,
@@ -86,7 +86,7 @@ export async function list(ctx: Context, query: Query, f: { first?: number | nul
   });
 }
 
-export async function unreadCount(ctx: Context): Promise<number> {
+export async function unreadCount(ctx: Caller): Promise<number> {
   const p = requireUser(ctx);
   const { rows } = await sql<{ n: number }>('SELECT count(*)::int AS n FROM notifications WHERE recipient_id = $1 AND read_at IS NULL', [
     p.userId,
@@ -95,7 +95,7 @@ export async function unreadCount(ctx: Context): Promise<number> {
 }
 
 /** Marks the given notifications (or all of mine) read; returns how many remain unread. */
-export async function markRead(ctx: Context, input: { ids?: string[] | null }): Promise<number> {
+export async function markRead(ctx: Caller, input: { ids?: string[] | null }): Promise<number> {
   const p = requireUser(ctx);
   const v = parse(markReadInput, input);
   await sql(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Context } from '../../schema/context.ts';
+import type { Caller } from '../caller.ts';
 import { sql } from '../../db/tenant.ts';
 import { audit } from '../audit/audit.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
@@ -27,7 +27,7 @@ const createInput = z.object({
 
 /** An engineer's manual draft tree, optionally linked to a ticket. */
 export async function create(
-  ctx: Context,
+  ctx: Caller,
   input: { title: string; nodes: NodeInput[]; rootNodeId?: string | null; ticketId?: string | null },
 ) {
   const p = requireUser(ctx);
@@ -57,7 +57,7 @@ export async function create(
  * or for an escalated call in an escalation with its reason (what the desk could not fix is worth
  * a tree too: the next call gets the checks and hands over sooner).
  */
-export async function createFromWalk(ctx: Context, input: { sessionId: string }) {
+export async function createFromWalk(ctx: Caller, input: { sessionId: string }) {
   const p = requireUser(ctx);
   const { sessionId } = parse(sessionIdInput, input);
   const { rows } = await sql<{
@@ -144,7 +144,7 @@ function splitText(text: string, max: number): string[] {
 }
 
 /** Drafts awaiting review: those a helpful walk validated first, then newest. */
-export async function reviewQueue(ctx: Context, query: Query) {
+export async function reviewQueue(ctx: Caller, query: Query) {
   return ctx.deps.prisma.flowProposal.findMany({
     ...query,
     where: { status: 'draft' },
@@ -154,7 +154,7 @@ export async function reviewQueue(ctx: Context, query: Query) {
 }
 
 /** Drafts linked to tickets I opened. */
-export async function myDrafts(ctx: Context, query: Query) {
+export async function myDrafts(ctx: Caller, query: Query) {
   const p = requireUser(ctx);
   return ctx.deps.prisma.flowProposal.findMany({
     ...query,
@@ -175,7 +175,7 @@ async function lockDraft(proposalId: string) {
 }
 
 /** Publishes the draft as a new flow (version 1). The tree must pass the same checks as any flow. */
-export async function approve(ctx: Context, input: { proposalId: string; title?: string | null }) {
+export async function approve(ctx: Caller, input: { proposalId: string; title?: string | null }) {
   const p = requireUser(ctx);
   const v = parse(approveInput, input);
   const draft = await lockDraft(v.proposalId);
@@ -216,7 +216,7 @@ export async function approve(ctx: Context, input: { proposalId: string; title?:
   return proposal;
 }
 
-export async function reject(ctx: Context, input: { proposalId: string; note?: string | null }) {
+export async function reject(ctx: Caller, input: { proposalId: string; note?: string | null }) {
   const p = requireUser(ctx);
   const v = parse(rejectInput, input);
   await lockDraft(v.proposalId);

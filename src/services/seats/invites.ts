@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Context } from '../../schema/context.ts';
+import type { Caller } from '../caller.ts';
 import { savepoint, sql, switchTenant } from '../../db/tenant.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { hashPassword } from '../../lib/passwords.ts';
@@ -39,7 +39,7 @@ const inviteInput = z.object({
  * returned once. An existing member or an open invite for the address is a ValidationError; a
  * seat-taking role is checked against the plan now and again at acceptance.
  */
-export async function create(ctx: Context, input: { email: string; role: string }): Promise<CreatedInvite> {
+export async function create(ctx: Caller, input: { email: string; role: string }): Promise<CreatedInvite> {
   const p = requireUser(ctx);
   const v = parse(inviteInput, input);
   const now = ctx.deps.clock.now();
@@ -78,7 +78,7 @@ export async function create(ctx: Context, input: { email: string; role: string 
  * Links carry a secret, so their host is configuration, never the request's Host header (which a
  * proxy or a crafted request can set): PUBLIC_URL, required in production, else localhost.
  */
-function linkBase(ctx: Context): string {
+function linkBase(ctx: Caller): string {
   return ctx.deps.config.publicUrl.replace(/\/$/, '');
 }
 
@@ -86,7 +86,7 @@ function linkBase(ctx: Context): string {
  * A new link for a pending (or expired) invite; the old link stops working at once. The invite
  * keeps its role and gets a fresh week. An expired invite held no seat, so it needs a free one now.
  */
-export async function resend(ctx: Context, input: { inviteId: string }): Promise<CreatedInvite> {
+export async function resend(ctx: Caller, input: { inviteId: string }): Promise<CreatedInvite> {
   requireUser(ctx);
   const { inviteId } = parse(inviteIdInput, input);
   const now = ctx.deps.clock.now();
@@ -138,7 +138,7 @@ export interface InvitePreview {
  * them. Keyed by the secret token alone; an unknown, malformed, used, revoked or expired token all
  * answer the same InviteInvalid, so the query cannot be used to find invites or accounts.
  */
-export async function preview(ctx: Context, input: { token: string }): Promise<InvitePreview> {
+export async function preview(ctx: Caller, input: { token: string }): Promise<InvitePreview> {
   const token = typeof input.token === 'string' ? input.token : '';
   if (!TOKEN_RE.test(token)) throw new InviteInvalid();
   const hash = sha256Hex(token);
@@ -168,7 +168,7 @@ export async function preview(ctx: Context, input: { token: string }): Promise<I
 export type BulkRow = CreatedInvite | AppError;
 
 /** Several invites; each row succeeds or fails on its own (a refused row keeps its typed error). */
-export async function createMany(ctx: Context, rows: Array<{ email: string; role: string }>): Promise<BulkRow[]> {
+export async function createMany(ctx: Caller, rows: Array<{ email: string; role: string }>): Promise<BulkRow[]> {
   if (rows.length === 0) throw ValidationError.of('invites', 'Add at least one person to invite.');
   if (rows.length > 100) throw ValidationError.of('invites', 'Invite at most 100 people at once.');
   const out: BulkRow[] = [];
@@ -183,7 +183,7 @@ export async function createMany(ctx: Context, rows: Array<{ email: string; role
   return out;
 }
 
-export async function revoke(ctx: Context, input: { inviteId: string }) {
+export async function revoke(ctx: Caller, input: { inviteId: string }) {
   const { inviteId } = parse(inviteIdInput, input);
   const invite = await ctx.deps.prisma.invite.findUnique({ where: { id: inviteId } });
   if (!invite) throw new NotFoundError('Invite');
@@ -195,7 +195,7 @@ export async function revoke(ctx: Context, input: { inviteId: string }) {
   return updated;
 }
 
-export async function list(ctx: Context, query: { include?: object; select?: object }) {
+export async function list(ctx: Caller, query: { include?: object; select?: object }) {
   return ctx.deps.prisma.invite.findMany({ ...query, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 200 });
 }
 
@@ -219,7 +219,7 @@ const acceptInput = z.object({
  * account (membership) and the plan (seats): of many concurrent accepts for the last seat, one
  * creates a user and the rest get SeatLimitExceeded.
  */
-export async function accept(ctx: Context, input: { token: string; name: string; password: string }): Promise<SessionTokens> {
+export async function accept(ctx: Caller, input: { token: string; name: string; password: string }): Promise<SessionTokens> {
   let v: z.infer<typeof acceptInput>;
   try {
     v = parse(acceptInput, input);

@@ -1,4 +1,4 @@
-import type { Context } from '../../schema/context.ts';
+import type { Caller } from '../caller.ts';
 import { sql } from '../../db/tenant.ts';
 import { SeatLimitExceeded, type SeatRole } from '../errors.ts';
 
@@ -20,7 +20,7 @@ export const isSeatRole = (role: string): role is SeatRole => role === 'engineer
  * the transaction ends, which serialises every seat-taking change in the account: ten concurrent
  * accepts for the last seat see each other's commits and exactly one wins.
  */
-export async function seatUsage(ctx: Context, opts: { lock?: boolean } = {}): Promise<Record<SeatRole, SeatCheck>> {
+export async function seatUsage(ctx: Caller, opts: { lock?: boolean } = {}): Promise<Record<SeatRole, SeatCheck>> {
   const plan = await sql<{ engineer_seat_limit: number | null; l1_seat_limit: number | null }>(
     `SELECT engineer_seat_limit, l1_seat_limit FROM billing_plans WHERE is_active${opts.lock ? ' FOR UPDATE' : ''}`,
   );
@@ -59,7 +59,7 @@ export async function seatUsage(ctx: Context, opts: { lock?: boolean } = {}): Pr
  * first served. Accounts already over their limit keep their users; only new seat-taking is refused.
  */
 export async function assertSeatAvailable(
-  ctx: Context,
+  ctx: Caller,
   role: string,
   opts: { lock?: boolean; heldByInvite?: boolean } = { lock: true },
 ): Promise<void> {

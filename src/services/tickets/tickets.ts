@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { Context } from '../../schema/context.ts';
+import type { Caller } from '../caller.ts';
 import { afterCommit, sql } from '../../db/tenant.ts';
 import { audit } from '../audit/audit.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { type EventBus, topics } from '../live/event-bus.ts';
+import { topics } from '../live/event-bus.ts';
+import type { EventBus } from '../ports.ts';
 import { loaders } from '../loaders.ts';
 import { requireUser, type UserPrincipal } from '../identity/principal.ts';
 import { parse, text, uuid } from '../validation.ts';
@@ -38,7 +39,7 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
  * "open with an active walk". Storing it on the ticket too meant every abandoned walk wrote two
  * rows, and the hourly sweep spent a quarter of its time re-opening tickets.
  */
-export async function status(ctx: Context, ticket: { id: string; status: string; walking?: boolean }): Promise<TicketStatus> {
+export async function status(ctx: Caller, ticket: { id: string; status: string; walking?: boolean }): Promise<TicketStatus> {
   if (ticket.status !== 'open') return ticket.status as TicketStatus;
   // Read with the ticket (loaders.ticket, or a queue filtered by status); otherwise that loader asks.
   const walking = ticket.walking ?? (await loaders(ctx).ticket.load(ticket.id))?.walking;
@@ -85,7 +86,7 @@ const keyset = (before: { createdAt: Date; id: string } | null) =>
   before ? { OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] } : {};
 
 /** The L1 queue: internal tickets, newest first, optionally by status. */
-export async function queue(ctx: Context, query: Query, f: { status?: string | null; first?: number | null; after?: string | null }) {
+export async function queue(ctx: Caller, query: Query, f: { status?: string | null; first?: number | null; after?: string | null }) {
   return page(
     (take, before) =>
       ctx.deps.prisma.internalTicket
@@ -103,7 +104,7 @@ export async function queue(ctx: Context, query: Query, f: { status?: string | n
   );
 }
 
-export async function get(ctx: Context, query: Query, input: { ticketId: string }) {
+export async function get(ctx: Caller, query: Query, input: { ticketId: string }) {
   const { ticketId } = parse(ticketIdInput, input);
   const t = await ctx.deps.prisma.internalTicket.findUnique({ ...query, where: { id: ticketId } });
   if (!t) throw new NotFoundError('Ticket');
@@ -112,7 +113,7 @@ export async function get(ctx: Context, query: Query, input: { ticketId: string 
 
 /** Escalated tickets with their handoff package, newest first; unclaimed first when asked. */
 export async function escalations(
-  ctx: Context,
+  ctx: Caller,
   query: Query,
   f: { first?: number | null; after?: string | null; unclaimedOnly?: boolean | null },
 ) {
@@ -130,7 +131,7 @@ export async function escalations(
 }
 
 /** An engineer takes an escalation. Claiming one someone else holds is a ConflictError naming them. */
-export async function claim(ctx: Context, input: { ticketId: string }) {
+export async function claim(ctx: Caller, input: { ticketId: string }) {
   const p = requireUser(ctx);
   const { ticketId } = parse(ticketIdInput, input);
   const { rows } = await sql<{ status: string; assigned_engineer_id: string | null; name: string | null }>(
@@ -161,7 +162,7 @@ const managesAccount = (p: UserPrincipal) => p.isSuperAdmin || p.role === 'owner
  * The escalation as the caller may finish it: escalated, and claimed by them (an owner or admin
  * may act on anyone's). Locked, so a resolve and a release cannot both win.
  */
-async function claimedEscalation(ctx: Context, p: UserPrincipal, ticketId: string, verb: 'resolve' | 'release') {
+async function claimedEscalation(ctx: Caller, p: UserPrincipal, ticketId: string, verb: 'resolve' | 'release') {
   const { rows } = await sql<{ status: string; assigned_engineer_id: string | null; name: string | null }>(
     `SELECT t.status, t.assigned_engineer_id, u.name FROM internal_tickets t LEFT JOIN users u ON u.id = t.assigned_engineer_id
      WHERE t.id = $1 FOR UPDATE OF t`,
@@ -183,7 +184,7 @@ async function claimedEscalation(ctx: Context, p: UserPrincipal, ticketId: strin
 }
 
 /** The engineer who claimed an escalation resolves it with notes: the ticket is resolved. */
-export async function resolveEscalation(ctx: Context, input: { ticketId: string; resolutionNotes: string }) {
+export async function resolveEscalation(ctx: Caller, input: { ticketId: string; resolutionNotes: string }) {
   const p = requireUser(ctx);
   const v = parse(resolveEscalationInput, input);
   const t = await claimedEscalation(ctx, p, v.ticketId, 'resolve');
@@ -212,7 +213,7 @@ export async function resolveEscalation(ctx: Context, input: { ticketId: string;
 }
 
 /** The claimer hands an escalation back to the queue, unclaimed. Releasing an unclaimed one changes nothing. */
-export async function releaseEscalation(ctx: Context, input: { ticketId: string }) {
+export async function releaseEscalation(ctx: Caller, input: { ticketId: string }) {
   const p = requireUser(ctx);
   const { ticketId } = parse(ticketIdInput, input);
   const { rows } = await sql<{ assigned_engineer_id: string | null; status: string }>(
@@ -231,11 +232,9 @@ export async function releaseEscalation(ctx: Context, input: { ticketId: string 
 }
 
 /** The empty-state card: no published flow and no knowledge base yet. */
-export async function onboarding() {
-  const { rows } = await sql<{ published: number; kb: Date | null }>(
-    `SELECT (SELECT count(*)::int FROM flows WHERE status = 'published') AS published,
-            (SELECT knowledge_base_connected_at FROM accounts LIMIT 1) AS kb`,
-  );
-  const r = rows[0] ?? { published: 0, kb: null };
-  return { publishedFlows: r.published, hasKnowledgeBase: r.kb !== null, needsSetup: r.published === 0 && r.kb === null };
+export async function onboarding(ctx: Caller) {
+  const { rows } = await sql<{ published: number }>(`SELECT count(*)::int AS published FROM flows WHERE status = 'published'`);
+  const hasKnowledgeBase = await ctx.deps.knowledgeBase.hasContent();
+  const published = rows[0]?.published ?? 0;
+  return { publishedFlows: published, hasKnowledgeBase, needsSetup: published === 0 && !hasKnowledgeBase };
 }

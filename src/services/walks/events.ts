@@ -1,4 +1,4 @@
-import type { EventBus } from '../live/event-bus.ts';
+import type { EventBus } from '../ports.ts';
 import { topics } from '../live/event-bus.ts';
 import type { StepRow, WalkRow } from './rows.ts';
 

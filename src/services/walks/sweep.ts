@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { EventBus } from '../live/event-bus.ts';
+import type { EventBus } from '../ports.ts';
 import { publishWireWalk, type WireWalk } from './events.ts';
-import { forgetPin } from './walks.ts';
+import { forgetPin } from './repo.ts';
 
 const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 

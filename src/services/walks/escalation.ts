@@ -1,0 +1,296 @@
+import { z } from 'zod';
+import { afterCommit, sql } from '../../db/tenant.ts';
+import { escalationNotify } from '../../jobs/escalation-notify.ts';
+import type { Caller } from '../caller.ts';
+import { actingAs, requireUser } from '../identity/principal.ts';
+import { publishEscalation } from '../tickets/tickets.ts';
+import { blankToNull, parse, text, uuid } from '../validation.ts';
+import { COVERER_SQL } from './coverage.ts';
+import { auditRow } from '../audit/audit.ts';
+import { publishWalk } from './events.ts';
+import { forgetPin, refusal, steps } from './repo.ts';
+import { type Handoff, walkColumns, type WalkRow } from './rows.ts';
+
+export const ESCALATION_REASONS = [
+  'no_kb_available',
+  'flow_did_not_help',
+  'needs_admin_access',
+  'hardware_failure',
+  'customer_request',
+  'out_of_scope',
+  'other',
+] as const;
+
+const recipientsSchema = z.array(uuid).max(100, 'Choose at most 100 people to notify.').nullable().optional();
+
+const escalateInput = z
+  .object({
+    sessionId: uuid,
+    reasonCategory: z.enum(ESCALATION_REASONS),
+    reason: text(4000).nullable().optional(),
+    notifyUserIds: recipientsSchema,
+    expectedVersion: z.number().int().min(1).nullable().optional(),
+  })
+  .refine((v) => v.reasonCategory !== 'other' || (v.reason?.trim().length ?? 0) > 0, {
+    message: 'Describe the reason when you choose “Other”.',
+    path: ['reason'],
+  });
+
+/**
+ * Notifications fan out through the escalation-notify job, enqueued once the escalation has
+ * committed (a rolled-back escalation notifies nobody). A failed enqueue is retried briefly, then
+ * logged with everything needed to replay it.
+ */
+function enqueueNotifications(ctx: Caller, all: Parameters<typeof ctx.deps.jobs.send<typeof escalationNotify.payload>>[1]) {
+  // A job carries at most 100 recipients; by default every engineer hears, which can be more.
+  for (let i = 0; i < all.recipientIds.length; i += 100)
+    enqueueBatch(ctx, { ...all, recipientIds: all.recipientIds.slice(i, i + 100) }, i / 100);
+}
+
+function enqueueBatch(ctx: Caller, payload: Parameters<typeof ctx.deps.jobs.send<typeof escalationNotify.payload>>[1], batch: number) {
+  // The first batch keeps the plain key, so a job enqueued before batching still deduplicates.
+  const singletonKey = batch === 0 ? payload.dedupeKey : `${payload.dedupeKey}:${batch}`;
+  afterCommit(async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await ctx.deps.jobs.send(escalationNotify, payload, { singletonKey });
+        return;
+      } catch (err) {
+        if (attempt >= 3) {
+          ctx.deps.logger.error({ err, job: escalationNotify.name, payload }, 'could not enqueue escalation notifications');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  });
+}
+
+export interface EscalationResult {
+  walk: WalkRow | null;
+  ticketId: string;
+  notified: number;
+  warning: string | null;
+}
+
+/**
+ * Who hears about an escalation: the chosen people, or by default the engineers — every active
+ * engineer, plus whoever covers the desk (owners, admins, super admins) — but never the person
+ * escalating. Never a deleted or inactive user. An explicit empty list notifies nobody.
+ */
+async function recipients(ctx: Caller, requested: string[] | null | undefined): Promise<{ ids: string[]; warning: string | null }> {
+  if (requested === null || requested === undefined) {
+    const me = requireUser(ctx).userId;
+    const { rows } = await sql<{ id: string }>(
+      `SELECT u.id FROM users u WHERE (u.role = 'engineer' OR ${COVERER_SQL}) AND u.is_active AND u.deleted_at IS NULL AND u.id <> $1 ORDER BY u.id`,
+      [me],
+    );
+    return {
+      ids: rows.map((r) => r.id),
+      warning: rows.length ? null : 'Nobody was notified: the account has no active engineer, owner or admin',
+    };
+  }
+  if (requested.length === 0) return { ids: [], warning: 'Nobody was notified: no recipients were chosen' };
+  const unique = [...new Set(requested)];
+  const { rows } = await sql<{ id: string }>(
+    'SELECT id FROM users WHERE id = ANY($1::uuid[]) AND is_active AND deleted_at IS NULL ORDER BY id',
+    [unique],
+  );
+  const skipped = unique.length - rows.length;
+  const warning = !rows.length
+    ? 'Nobody was notified: none of the chosen people can receive notifications'
+    : skipped
+      ? `${skipped} of the chosen people could not be notified (inactive, deleted or not in this account)`
+      : null;
+  return { ids: rows.map((r) => r.id), warning };
+}
+
+export async function escalate(
+  ctx: Caller,
+  input: {
+    sessionId: string;
+    reasonCategory: string;
+    reason?: string | null;
+    notifyUserIds?: string[] | null;
+    expectedVersion?: number | null;
+  },
+): Promise<EscalationResult> {
+  const p = requireUser(ctx);
+  const v = parse(escalateInput, input);
+  const now = ctx.deps.clock.now();
+  const locked = await sql<
+    WalkRow & { problemStatement: string; customerName: string | null; customerContact: string | null; flowTitle: string | null }
+  >(
+    `SELECT ${walkColumns('w')}, t.problem_statement AS "problemStatement", t.customer_name AS "customerName",
+       t.customer_contact AS "customerContact", coalesce(f.title, pr.title) AS "flowTitle"
+     FROM walk_sessions w
+     LEFT JOIN internal_tickets t ON t.id = w.internal_ticket_id
+     LEFT JOIN flows f ON f.id = w.flow_id
+     LEFT JOIN flow_proposals pr ON pr.id = w.proposal_id
+     WHERE w.id = $1 FOR UPDATE OF w`,
+    [v.sessionId],
+  );
+  const w = locked.rows[0];
+  if (!w || w.status !== 'active' || w.handlerUserId !== p.userId || (v.expectedVersion != null && v.expectedVersion !== w.version)) {
+    throw await refusal(ctx, v.sessionId, p, v.expectedVersion);
+  }
+  const transcript = (await steps(w.id)).map((s) => ({
+    seq: s.seq,
+    nodeId: s.nodeId,
+    question: s.question,
+    answerLabel: s.answerLabel,
+    note: s.note,
+    at: s.createdAt.toISOString(),
+  }));
+  const reason = blankToNull(v.reason);
+  const handoff = handoffOf(ctx, { ...w, reasonCategory: v.reasonCategory, reason, transcript, at: now });
+  const acting = actingAs(ctx.principal);
+  const { rows } = await sql<WalkRow>(
+    `WITH w AS (
+       UPDATE walk_sessions SET status = 'escalated', escalation_reason_category = $2, escalation_reason = $3, handoff = $4,
+         ended_at = $5, version = version + 1
+       WHERE id = $1 RETURNING *
+     ), a AS (
+       ${auditRow({
+         action: 'l1.session.escalate',
+         entityType: 'walk_session',
+         from: 'w',
+         account: 'w.account_id',
+         actor: '$6',
+         entityId: 'w.id',
+         actingAs: '$7',
+         at: '$5',
+         payload: "jsonb_build_object('reasonCategory', $2::text, 'ticketId', w.internal_ticket_id)",
+       })}
+     )
+     SELECT ${walkColumns('w')} FROM w`,
+    [w.id, v.reasonCategory, reason, JSON.stringify(handoff), now, p.userId, acting],
+  );
+  const walk = rows[0]!;
+  if (w.internalTicketId) {
+    await ctx.deps.tickets.escalate(w.internalTicketId, {
+      reasonCategory: v.reasonCategory,
+      reason,
+      handoff: JSON.stringify(handoff),
+      at: now,
+    });
+  }
+  const who = await recipients(ctx, v.notifyUserIds);
+  enqueueNotifications(ctx, {
+    accountId: p.accountId,
+    recipientIds: who.ids,
+    kind: 'escalation',
+    payload: {
+      ticketId: w.internalTicketId,
+      walkId: w.id,
+      problemStatement: w.problemStatement,
+      reasonCategory: v.reasonCategory,
+      escalatedBy: p.name,
+    },
+    dedupeKey: `escalation:${w.id}`,
+  });
+  afterCommit(() => {
+    forgetPin(walk.id);
+    publishWalk(ctx.deps.events, walk, 'escalated');
+    publishEscalation(ctx.deps.events, p.accountId, w.internalTicketId!, 'escalated');
+  });
+  return { walk, ticketId: w.internalTicketId!, notified: who.ids.length, warning: who.warning };
+}
+
+const noWalkInput = z
+  .object({
+    problemStatement: text(4000, 1),
+    // Optional (DESIGN §14): only the problem is needed to start; blank means not given.
+    customerName: text(200).nullable().optional(),
+    customerContact: text(320).nullable().optional(),
+    reasonCategory: z.enum(ESCALATION_REASONS),
+    reason: text(4000).nullable().optional(),
+    notifyUserIds: recipientsSchema,
+  })
+  .refine((v) => v.reasonCategory !== 'other' || (v.reason?.trim().length ?? 0) > 0, {
+    message: 'Describe the reason when you choose “Other”.',
+    path: ['reason'],
+  });
+
+/**
+ * A call escalated before any walk (for instance when there is no knowledge base yet). It leaves
+ * what the seed leaves: the escalated ticket, and an ad-hoc walk on it that starts and ends
+ * escalated at once (the L1 its creator and handler, the handoff stored), so the ticket's walks,
+ * the escalation's transcript view and the audit trail read like any other escalation.
+ */
+export async function escalateWithoutWalk(
+  ctx: Caller,
+  input: {
+    problemStatement: string;
+    customerName?: string | null;
+    customerContact?: string | null;
+    reasonCategory: string;
+    reason?: string | null;
+    notifyUserIds?: string[] | null;
+  },
+): Promise<EscalationResult> {
+  const p = requireUser(ctx);
+  const v = parse(noWalkInput, input);
+  const now = ctx.deps.clock.now();
+  const reason = blankToNull(v.reason);
+  const customerName = blankToNull(v.customerName);
+  const customerContact = blankToNull(v.customerContact);
+  const handoff = JSON.stringify(
+    handoffOf(ctx, { ...v, customerName, customerContact, reason, flowTitle: null, transcript: [], notes: [], at: now }),
+  );
+  const ticket = await ctx.deps.tickets.openEscalated(
+    { accountId: p.accountId, createdBy: p.userId, problemStatement: v.problemStatement, customerName, customerContact, at: now },
+    { reasonCategory: v.reasonCategory, reason, handoff, at: now },
+  );
+  const { rows } = await sql<WalkRow>(
+    `WITH w AS (
+       INSERT INTO walk_sessions (account_id, kind, status, internal_ticket_id, created_by, handler_user_id, acting_as,
+         escalation_reason_category, escalation_reason, handoff, started_at, last_step_at, ended_at)
+       VALUES ($1, 'adhoc', 'escalated', $2, $3, $3, $4, $5, $6, $7, $8, $8, $8)
+       RETURNING *
+     ), a AS (
+       ${auditRow({
+         action: 'l1.session.escalate_no_walk',
+         entityType: 'ticket',
+         from: 'w',
+         account: '$1',
+         actor: '$3',
+         entityId: 'w.internal_ticket_id',
+         actingAs: '$4',
+         at: '$8',
+         payload: "jsonb_build_object('reasonCategory', $5::text, 'walkId', w.id)",
+       })}
+     )
+     SELECT ${walkColumns('w')} FROM w`,
+    [p.accountId, ticket.id, p.userId, actingAs(ctx.principal), v.reasonCategory, reason, handoff, now],
+  );
+  const walk = rows[0]!;
+  const ticketId = walk.internalTicketId!;
+  const who = await recipients(ctx, v.notifyUserIds);
+  enqueueNotifications(ctx, {
+    accountId: p.accountId,
+    recipientIds: who.ids,
+    kind: 'escalation',
+    payload: { ticketId, walkId: walk.id, problemStatement: v.problemStatement, reasonCategory: v.reasonCategory, escalatedBy: p.name },
+    dedupeKey: `escalation:ticket:${ticketId}`,
+  });
+  afterCommit(() => publishEscalation(ctx.deps.events, p.accountId, ticketId, 'escalated'));
+  return { walk, ticketId, notified: who.ids.length, warning: who.warning };
+}
+
+/** The handoff an engineer receives: what the call was, why it was escalated, and what was tried. */
+function handoffOf(ctx: Caller, h: Omit<Handoff, 'escalatedBy' | 'escalatedAt'> & { at: Date }): Handoff {
+  const p = requireUser(ctx);
+  return {
+    problemStatement: h.problemStatement,
+    customerName: h.customerName,
+    customerContact: h.customerContact,
+    reasonCategory: h.reasonCategory,
+    reason: h.reason,
+    flowTitle: h.flowTitle,
+    transcript: h.transcript,
+    notes: h.notes,
+    escalatedBy: { id: p.userId, name: p.name },
+    escalatedAt: h.at.toISOString(),
+  };
+}
