@@ -305,7 +305,7 @@ describe('an L1 tech taking a peer’s call', () => {
       __typename: 'ConflictError',
       reason: 'PEER_STILL_HANDLING',
       message:
-        'Lena Tech is still working this call. You can take it over once they hand it off to the desk, or after 10 minutes without a step',
+        'Lena Tech is handling this call. You can take it over if they hand it off to the desk, or after 10 minutes without a step.',
     });
     expect(await handlerOf(w.id)).toBe(l1.id);
     expect(await audits(w.id, 'l1.session.takeover')).toEqual([]);
@@ -399,12 +399,12 @@ describe('a coverer’s takeover', () => {
     expect(mine.takeOverWalk).toMatchObject({
       __typename: 'ConflictError',
       reason: 'TAKEN_BY_COVERER',
-      message: 'Erin Engineer took over this call; ask for it back and they can hand it to you',
+      message: 'Erin Engineer took over this call. Ask for it back and they can hand it to you.',
     });
     const peer = await t.gql.runOk(TakeOver, { id: w.id, v: 2 }, { token: tokens.l1b });
     expect(peer.takeOverWalk).toMatchObject({
       reason: 'TAKEN_BY_COVERER',
-      message: 'Erin Engineer is covering this call; only they can hand it on',
+      message: 'Erin Engineer is covering this call; only they can hand it on.',
     });
     expect(await handlerOf(w.id)).toBe(coverer.id);
     expect((await t.gql.runOk(Rule, { id: w.id }, { token: tokens.l1 })).walkSession).toMatchObject({

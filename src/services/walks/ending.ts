@@ -3,9 +3,8 @@ import { afterCommit, sql } from '../../db/tenant.ts';
 import type { Caller } from '../caller.ts';
 import { actingAs, requireUser } from '../identity/principal.ts';
 import { parse, text, uuid } from '../validation.ts';
-import { auditRow } from '../audit/audit.ts';
 import { publishWalk } from './events.ts';
-import { forgetPin, refusal } from './repo.ts';
+import { forgetPin, refusal, walkAuditRow } from './repo.ts';
 import { walkColumns, type WalkRow } from './rows.ts';
 
 const resolveInput = z.object({
@@ -43,18 +42,7 @@ export async function resolve(
        UPDATE flow_proposals SET validated_by_outcome = true, validated_at = $4, updated_at = $4
        WHERE flow_proposals.id = (SELECT proposal_id FROM w) AND $2 RETURNING flow_proposals.id
      ), a AS (
-       ${auditRow({
-         action: 'l1.session.resolve',
-         entityType: 'walk_session',
-         from: 'w',
-         account: 'w.account_id',
-         actor: '$5',
-         entityId: 'w.id',
-         actingAs: '$7',
-         at: '$4',
-         payload:
-           "jsonb_build_object('helpful', $2::boolean, 'ticketId', w.internal_ticket_id, 'proposalValidated', (SELECT count(*) FROM pr) > 0)",
-       })}
+       ${walkAuditRow('l1.session.resolve', { actor: '$5', actingAs: '$7', at: '$4', payload: "jsonb_build_object('helpful', $2::boolean, 'ticketId', w.internal_ticket_id, 'proposalValidated', (SELECT count(*) FROM pr) > 0)" })}
      )
      SELECT ${walkColumns('w')} FROM w`,
     [v.sessionId, v.helpful, v.resolutionNotes, now, p.userId, v.expectedVersion ?? null, acting],

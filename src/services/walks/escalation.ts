@@ -8,7 +8,7 @@ import { blankToNull, parse, text, uuid } from '../validation.ts';
 import { COVERER_SQL } from './coverage.ts';
 import { auditRow } from '../audit/audit.ts';
 import { publishWalk } from './events.ts';
-import { forgetPin, refusal, steps } from './repo.ts';
+import { forgetPin, refusal, steps, walkAuditRow } from './repo.ts';
 import { type Handoff, walkColumns, type WalkRow } from './rows.ts';
 
 export const ESCALATION_REASONS = [
@@ -151,17 +151,7 @@ export async function escalate(
          ended_at = $5, version = version + 1
        WHERE id = $1 RETURNING *
      ), a AS (
-       ${auditRow({
-         action: 'l1.session.escalate',
-         entityType: 'walk_session',
-         from: 'w',
-         account: 'w.account_id',
-         actor: '$6',
-         entityId: 'w.id',
-         actingAs: '$7',
-         at: '$5',
-         payload: "jsonb_build_object('reasonCategory', $2::text, 'ticketId', w.internal_ticket_id)",
-       })}
+       ${walkAuditRow('l1.session.escalate', { actor: '$6', actingAs: '$7', at: '$5', payload: "jsonb_build_object('reasonCategory', $2::text, 'ticketId', w.internal_ticket_id)" })}
      )
      SELECT ${walkColumns('w')} FROM w`,
     [w.id, v.reasonCategory, reason, JSON.stringify(handoff), now, p.userId, acting],

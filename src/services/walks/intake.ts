@@ -5,9 +5,8 @@ import { NotFoundError, ValidationError } from '../errors.ts';
 import { type NodeInput, normaliseNodes, validateGraph } from '../flows/graph.ts';
 import { actingAs, requireUser } from '../identity/principal.ts';
 import { blankToNull, parse, text, uuid } from '../validation.ts';
-import { auditRow } from '../audit/audit.ts';
 import { publishWalk } from './events.ts';
-import { remember } from './repo.ts';
+import { remember, walkAuditRow } from './repo.ts';
 import { walkColumns, type WalkRow } from './rows.ts';
 
 const intakeInput = z
@@ -76,7 +75,7 @@ export async function intake(
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $10)
        RETURNING *
      ), a AS (
-       ${auditRow({ action: 'l1.session.start', entityType: 'walk_session', from: 'w', entityId: 'w.id', account: '$1', actor: '$8', actingAs: '$9', at: '$10', payload: "jsonb_build_object('kind', $2::text, 'ticketId', w.internal_ticket_id)" })}
+       ${walkAuditRow('l1.session.start', { actor: '$8', actingAs: '$9', at: '$10', payload: "jsonb_build_object('kind', $2::text, 'ticketId', w.internal_ticket_id)" })}
      )
      SELECT ${walkColumns('w')} FROM w`,
     [

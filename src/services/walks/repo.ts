@@ -7,6 +7,7 @@ import { type FlowNode, type NodeInput, normaliseNodes } from '../flows/graph.ts
 import { versionNodes } from '../flows/flows.ts';
 import { requireUser, type UserPrincipal } from '../identity/principal.ts';
 import { loaders } from '../loaders.ts';
+import { auditRow } from '../audit/audit.ts';
 import { parse, uuid } from '../validation.ts';
 import { STEP_COLUMNS, type StepRow, walkColumns, type WalkRow } from './rows.ts';
 
@@ -107,4 +108,12 @@ export async function refusal(
     return new ConflictError('stale_version', 'Someone else changed this call a moment ago; reload it to see the latest.', w.version);
   }
   return new ConflictError('state_changed', 'This call changed a moment ago; reload it to see the latest.', w.version);
+}
+
+/**
+ * The audit row of a change to the walk a statement's `w` CTE returns (its account, the walk as
+ * entity): a CTE body, so the change and its audit row are one statement.
+ */
+export function walkAuditRow(action: string, sql: { actor: string; actingAs: string; at: string; payload: string }): string {
+  return auditRow({ action, entityType: 'walk_session', from: 'w', account: 'w.account_id', entityId: 'w.id', ...sql });
 }

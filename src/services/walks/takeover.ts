@@ -14,7 +14,7 @@ import {
 import { parse, uuid } from '../validation.ts';
 import { COVERER_SQL, isCoverer, worksL1Desk } from './coverage.ts';
 import { publishWalk } from './events.ts';
-import { get, refusal, sessionIdInput } from './repo.ts';
+import { get, refusal, sessionIdInput, walkAuditRow } from './repo.ts';
 import { walkColumns, type WalkRow } from './rows.ts';
 
 const takeOverInput = z.object({ sessionId: uuid, expectedVersion: z.number().int().min(1).nullable().optional() });
@@ -53,23 +53,43 @@ export async function takeOverRule(
   if (w.handlerUserId === p.userId) return { allowed: false, opensAt: null, reason: 'You are handling this call.' };
   if (isCoverer(p) || w.releasedAt) return { allowed: true, opensAt: null, reason: null };
   const handler = w.handlerUser ?? (await loaders(ctx).user.load(w.handlerUserId));
-  const name = handler?.name ?? 'Someone';
-  if (!handler || isCoverer(handler)) {
+  const blocked = peerBlock(
+    ctx,
+    p,
+    { takenFromId: w.takenFromId ?? null, lastStepAt: w.lastStepAt },
+    { name: handler?.name ?? 'Someone', covers: !handler || isCoverer(handler) },
+  );
+  if (blocked) return { allowed: false, opensAt: blocked.opensAt, reason: blocked.message };
+  return { allowed: true, opensAt: new Date(w.lastStepAt.getTime() + idleMs(ctx)), reason: null };
+}
+
+/**
+ * Why an L1 tech may not take a peer's call that was not handed off to the desk: a coverer holds
+ * it (they hand it on), or its handler stepped less than TAKEOVER_IDLE_MINUTES ago. Null when the
+ * tech may. One wording for the walk page's explanation and for a refused takeover.
+ */
+function peerBlock(
+  ctx: Caller,
+  p: UserPrincipal,
+  w: { takenFromId: string | null; lastStepAt: Date },
+  handler: { name: string; covers: boolean },
+): { reason: 'taken_by_coverer' | 'peer_still_handling'; message: string; opensAt: Date | null } | null {
+  if (handler.covers) {
     return {
-      allowed: false,
+      reason: 'taken_by_coverer',
       opensAt: null,
-      reason:
+      message:
         w.takenFromId === p.userId
-          ? `${name} took over this call. Ask for it back and they can hand it to you.`
-          : `${name} is covering this call; only they can hand it on.`,
+          ? `${handler.name} took over this call. Ask for it back and they can hand it to you.`
+          : `${handler.name} is covering this call; only they can hand it on.`,
     };
   }
   const opensAt = new Date(w.lastStepAt.getTime() + idleMs(ctx));
-  if (ctx.deps.clock.now() >= opensAt) return { allowed: true, opensAt, reason: null };
+  if (ctx.deps.clock.now() >= opensAt) return null;
   return {
-    allowed: false,
+    reason: 'peer_still_handling',
     opensAt,
-    reason: `${name} is handling this call. You can take it over if they hand it off to the desk, or after ${minutes(idleMs(ctx))} without a step.`,
+    message: `${handler.name} is handling this call. You can take it over if they hand it off to the desk, or after ${minutes(idleMs(ctx))} without a step.`,
   };
 }
 
@@ -103,8 +123,7 @@ export async function takeOver(ctx: Caller, input: { sessionId: string; expected
          AND ($6 OR h.released_at IS NOT NULL OR (NOT h.handler_covers AND h.last_step_at <= $7))
        RETURNING ws.*, h.handler_user_id AS previous_handler, h.handler_covers AS previous_covers
      ), a AS (
-       INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
-       SELECT w.account_id, $2, 'l1.session.takeover', 'walk_session', w.id, $4, jsonb_build_object('from', w.previous_handler), $5 FROM w
+       ${walkAuditRow('l1.session.takeover', { actor: '$2', actingAs: '$4', at: '$5', payload: "jsonb_build_object('from', w.previous_handler)" })}
      ), n AS (
        -- The technician whose call it was hears about it (their notifications open the walk).
        INSERT INTO notifications (account_id, recipient_id, kind, payload, dedupe_key, created_at)
@@ -122,7 +141,7 @@ export async function takeOver(ctx: Caller, input: { sessionId: string; expected
     [v.sessionId, p.userId, v.expectedVersion ?? null, acting, now, covers, idleSince, p.name],
   );
   if (!rows[0]) {
-    const refused = await takeOverRefusal(ctx, p, v.sessionId, v.expectedVersion, covers, idleSince);
+    const refused = await takeOverRefusal(ctx, p, v.sessionId, v.expectedVersion, covers);
     if (refused instanceof Error) throw refused;
     return refused;
   }
@@ -141,7 +160,6 @@ async function takeOverRefusal(
   walkId: string,
   expectedVersion: number | null | undefined,
   covers: boolean,
-  idleSince: Date,
 ): Promise<Error | WalkRow> {
   const { rows } = await sql<{
     status: string;
@@ -172,22 +190,13 @@ async function takeOverRefusal(
     return new ConflictError('takeover_lost', `${c.name} is handling this walk now`, c.version);
   }
   if (!covers && !c.released_at) {
-    if (c.covers) {
-      return new ConflictError(
-        'taken_by_coverer',
-        c.taken_from_user_id === p.userId
-          ? `${c.name} took over this call; ask for it back and they can hand it to you`
-          : `${c.name} is covering this call; only they can hand it on`,
-        c.version,
-      );
-    }
-    if (c.last_step_at > idleSince) {
-      return new ConflictError(
-        'peer_still_handling',
-        `${c.name} is still working this call. You can take it over once they hand it off to the desk, or after ${minutes(idleMs(ctx))} without a step`,
-        c.version,
-      );
-    }
+    const blocked = peerBlock(
+      ctx,
+      p,
+      { takenFromId: c.taken_from_user_id, lastStepAt: c.last_step_at },
+      { name: c.name, covers: c.covers },
+    );
+    if (blocked) return new ConflictError(blocked.reason, blocked.message, c.version);
   }
   return new ConflictError('takeover_lost', `${c.name} is handling this walk now`, c.version);
 }
@@ -209,9 +218,7 @@ export async function requestWalkBack(ctx: Caller, input: { sessionId: string })
        WHERE id = $1 AND status = 'active' AND taken_from_user_id = $2 AND handler_user_id <> $2 AND handback_requested_at IS NULL
        RETURNING *
      ), a AS (
-       INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
-       SELECT w.account_id, $2, 'l1.session.handback_request', 'walk_session', w.id, $4,
-         jsonb_build_object('from', w.handler_user_id, 'to', $2::uuid), $3 FROM w
+       ${walkAuditRow('l1.session.handback_request', { actor: '$2', actingAs: '$4', at: '$3', payload: "jsonb_build_object('from', w.handler_user_id, 'to', $2::uuid)" })}
      )
      SELECT ${walkColumns('w')} FROM w`,
     [sessionId, p.userId, now, acting],
@@ -269,9 +276,7 @@ export async function handBack(ctx: Caller, input: { sessionId: string; toUserId
        WHERE id = $1 AND status = 'active' AND handler_user_id = $2 AND version = $6
        RETURNING *
      ), a AS (
-       INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
-       SELECT w.account_id, $2, 'l1.session.handback', 'walk_session', w.id, $7,
-         jsonb_build_object('from', $2::uuid, 'to', $3::uuid, 'requested', $8::boolean), $5 FROM w
+       ${walkAuditRow('l1.session.handback', { actor: '$2', actingAs: '$7', at: '$5', payload: "jsonb_build_object('from', $2::uuid, 'to', $3::uuid, 'requested', $8::boolean)" })}
      )
      SELECT ${walkColumns('w')} FROM w`,
     [v.sessionId, p.userId, target.id, targetActing, now, cur.version, actingAs(ctx.principal), cur.handbackRequestedAt != null],
@@ -302,8 +307,7 @@ export async function release(ctx: Caller, input: { sessionId: string }): Promis
        WHERE id = $1 AND status = 'active' AND handler_user_id = $2 AND released_at IS NULL
        RETURNING *
      ), a AS (
-       INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
-       SELECT w.account_id, $2, 'l1.session.release', 'walk_session', w.id, $4, jsonb_build_object('from', $2::uuid), $3 FROM w
+       ${walkAuditRow('l1.session.release', { actor: '$2', actingAs: '$4', at: '$3', payload: "jsonb_build_object('from', $2::uuid)" })}
      )
      SELECT ${walkColumns('w')} FROM w`,
     [sessionId, p.userId, now, actingAs(ctx.principal)],
