@@ -1,4 +1,5 @@
 /** Row shapes of walks and steps as the services and the schema pass them around. */
+import { col, columns, type RowOf } from '../../db/columns.ts';
 
 export interface WalkNote {
   at: string;
@@ -10,57 +11,59 @@ export type WalkKind = (typeof WALK_KINDS)[number];
 export const WALK_STATUSES = ['active', 'resolved', 'escalated', 'abandoned'] as const;
 export type WalkStatus = (typeof WALK_STATUSES)[number];
 
-export interface WalkRow {
-  id: string;
-  accountId: string;
-  kind: WalkKind;
-  status: WalkStatus;
-  flowId: string | null;
-  flowVersionId: string | null;
-  proposalId: string | null;
-  ticketKind: 'internal' | 'psa';
-  internalTicketId: string | null;
-  psaTicketRef: string | null;
-  currentNodeId: string | null;
-  createdById: string;
-  handlerUserId: string;
-  version: number;
-  stepCount: number;
-  notes: WalkNote[];
-  helpful: boolean | null;
-  resolutionNotes: string | null;
-  escalationReasonCategory: string | null;
-  escalationReason: string | null;
-  handoff: Handoff | null;
-  actingAs: 'l1_coverage' | null;
-  startedAt: Date;
-  lastStepAt: Date;
-  resolvedAt: Date | null;
-  endedAt: Date | null;
+const walk = columns({
+  id: col<string>('id'),
+  accountId: col<string>('account_id'),
+  kind: col<WalkKind>('kind'),
+  status: col<WalkStatus>('status'),
+  flowId: col<string | null>('flow_id'),
+  flowVersionId: col<string | null>('flow_version_id'),
+  proposalId: col<string | null>('proposal_id'),
+  ticketKind: col<'internal' | 'psa'>('ticket_kind'),
+  internalTicketId: col<string | null>('internal_ticket_id'),
+  psaTicketRef: col<string | null>('psa_ticket_ref'),
+  currentNodeId: col<string | null>('current_node_id'),
+  createdById: col<string>('created_by'),
+  handlerUserId: col<string>('handler_user_id'),
+  version: col<number>('version'),
+  stepCount: col<number>('step_count'),
+  notes: col<WalkNote[]>('notes'),
+  helpful: col<boolean | null>('helpful'),
+  resolutionNotes: col<string | null>('resolution_notes'),
+  escalationReasonCategory: col<string | null>('escalation_reason_category'),
+  escalationReason: col<string | null>('escalation_reason'),
+  handoff: col<Handoff | null>('handoff'),
+  actingAs: col<'l1_coverage' | null>('acting_as'),
+  startedAt: col<Date>('started_at'),
+  lastStepAt: col<Date>('last_step_at'),
+  resolvedAt: col<Date | null>('resolved_at'),
+  endedAt: col<Date | null>('ended_at'),
   /** The technician a coverer took this walk from: they may ask for it back. */
-  takenFromId?: string | null;
-  handbackRequestedAt?: Date | null;
+  takenFromId: col<string | null>('taken_from_user_id'),
+  handbackRequestedAt: col<Date | null>('handback_requested_at'),
   /** Put back on the desk by its handler: any L1 may pick it up. */
-  releasedAt?: Date | null;
-}
+  releasedAt: col<Date | null>('released_at'),
+});
+export type WalkRow = RowOf<typeof walk>;
 
-export interface StepRow {
-  id: string;
-  sessionId: string;
-  seq: number;
-  nodeId: string;
-  question: string;
-  answer: 'yes' | 'no' | 'continue';
-  answerLabel: string;
-  yesLabel: string | null;
-  noLabel: string | null;
-  nextNodeId: string | null;
-  note: string | null;
-  actorId: string;
-  actingAs: 'l1_coverage' | null;
-  clientStepId: string;
-  createdAt: Date;
-}
+const step = columns({
+  id: col<string>('id'),
+  sessionId: col<string>('session_id'),
+  seq: col<number>('seq'),
+  nodeId: col<string>('node_id'),
+  question: col<string>('question'),
+  answer: col<'yes' | 'no' | 'continue'>('answer'),
+  answerLabel: col<string>('answer_label'),
+  yesLabel: col<string | null>('yes_label'),
+  noLabel: col<string | null>('no_label'),
+  nextNodeId: col<string | null>('next_node_id'),
+  note: col<string | null>('note'),
+  actorId: col<string>('actor_id'),
+  actingAs: col<'l1_coverage' | null>('acting_as'),
+  clientStepId: col<string>('client_step_id'),
+  createdAt: col<Date>('created_at'),
+});
+export type StepRow = RowOf<typeof step>;
 
 export interface Handoff {
   problemStatement: string;
@@ -84,40 +87,8 @@ export interface Handoff {
 }
 
 /** The walk_sessions columns under the WalkRow names, for `SELECT ${walkColumns('w')}`. */
-export function walkColumns(a: string): string {
-  return [
-    `${a}.id`,
-    `${a}.account_id AS "accountId"`,
-    `${a}.kind`,
-    `${a}.status`,
-    `${a}.flow_id AS "flowId"`,
-    `${a}.flow_version_id AS "flowVersionId"`,
-    `${a}.proposal_id AS "proposalId"`,
-    `${a}.ticket_kind AS "ticketKind"`,
-    `${a}.internal_ticket_id AS "internalTicketId"`,
-    `${a}.psa_ticket_ref AS "psaTicketRef"`,
-    `${a}.current_node_id AS "currentNodeId"`,
-    `${a}.created_by AS "createdById"`,
-    `${a}.handler_user_id AS "handlerUserId"`,
-    `${a}.version`,
-    `${a}.step_count AS "stepCount"`,
-    `${a}.notes`,
-    `${a}.helpful`,
-    `${a}.resolution_notes AS "resolutionNotes"`,
-    `${a}.escalation_reason_category AS "escalationReasonCategory"`,
-    `${a}.escalation_reason AS "escalationReason"`,
-    `${a}.handoff`,
-    `${a}.acting_as AS "actingAs"`,
-    `${a}.started_at AS "startedAt"`,
-    `${a}.last_step_at AS "lastStepAt"`,
-    `${a}.resolved_at AS "resolvedAt"`,
-    `${a}.ended_at AS "endedAt"`,
-    `${a}.taken_from_user_id AS "takenFromId"`,
-    `${a}.handback_requested_at AS "handbackRequestedAt"`,
-    `${a}.released_at AS "releasedAt"`,
-  ].join(', ');
+export function walkColumns(alias: string): string {
+  return walk.select(alias);
 }
 
-export const STEP_COLUMNS = `id, session_id AS "sessionId", seq, node_id AS "nodeId", question, answer, answer_label AS "answerLabel",
-  yes_label AS "yesLabel", no_label AS "noLabel", next_node_id AS "nextNodeId", note, actor_id AS "actorId",
-  acting_as AS "actingAs", client_step_id AS "clientStepId", created_at AS "createdAt"`;
+export const STEP_COLUMNS = step.select();
