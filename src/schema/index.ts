@@ -15,6 +15,11 @@ import './flow.ts';
 import './proposal.ts';
 import './ticket.ts';
 import './walk.ts';
+import './intake.ts';
+import './takeover.ts';
+import './escalation.ts';
+import './active-walks.ts';
+import './ticket-walks.ts';
 import './notification.ts';
 
 /**

@@ -5,7 +5,7 @@ import * as live from '../services/live/live.ts';
 import { loaders } from '../services/loaders.ts';
 import type { Watcher } from '../services/live/presence.ts';
 import { ANSWERS } from '../services/flows/graph.ts';
-import { type StepRow, WALK_KINDS, WALK_STATUSES, type WalkRow } from '../services/walks/rows.ts';
+import { type StepRow, WALK_KINDS, WALK_STATUSES } from '../services/walks/rows.ts';
 import * as walks from '../services/walks/index.ts';
 import { builder } from './builder.ts';
 import { enumValuesOf } from './enums.ts';
@@ -37,14 +37,10 @@ export const StepAnswerEnum = builder.enumType('StepAnswer', {
     continue: 'After an instruction.',
   }),
 });
-const EscalationReasonEnum = builder.enumType('EscalationReason', {
-  values: enumValuesOf(walks.ESCALATION_REASONS, { other: 'Describe it in `reason`.' }),
-});
-const IntakeOutcomeEnum = builder.enumType('IntakeOutcome', {
-  values: { FLOW: { value: 'flow' }, PROPOSAL: { value: 'proposal' }, ADHOC: { value: 'adhoc' } } as const,
-});
+/** The typed errors of writes to a walk. */
+export const walkErrors = [ValidationError, NotFoundError, ConflictError];
 
-const userOf = (ctx: Context, id: string) =>
+export const userOf = (ctx: Context, id: string) =>
   loaders(ctx)
     .user.load(id)
     .then((u) => u!);
@@ -239,44 +235,6 @@ builder.queryField('activeWalks', (t) =>
   }),
 );
 
-const IntakePayload = builder.objectRef<{ outcome: walks.IntakeOutcome; walk: WalkRow }>('IntakePayload').implement({
-  fields: (t) => ({
-    outcome: t.field({ type: IntakeOutcomeEnum, resolve: (p) => p.outcome }),
-    session: t.field({ type: WalkSessionRef, resolve: (p) => p.walk }),
-    ticket: t.prismaField({
-      type: 'InternalTicket',
-      resolve: (_q, p, _a, ctx) =>
-        loaders(ctx)
-          .ticket.load(p.walk.internalTicketId!)
-          .then((x) => x!),
-    }),
-  }),
-});
-
-builder.mutationField('intake', (t) =>
-  t.field({
-    type: IntakePayload,
-    description: 'Opens an internal ticket and starts a walk: on a published flow (pinned), a proposal, or ad-hoc notes.',
-    authScopes: { l1OrCoverage: true },
-    args: {
-      problemStatement: t.arg.string({ required: true }),
-      customerName: t.arg.string({ required: false, description: 'Optional; blank counts as not given.' }),
-      customerContact: t.arg.string({ required: false, description: 'Optional; blank counts as not given.' }),
-      flowId: t.arg.id({ required: false }),
-      proposalId: t.arg.id({ required: false }),
-    },
-    errors: { types: [ValidationError, NotFoundError] },
-    resolve: (_r, args, ctx) =>
-      walks.intake(ctx, {
-        ...args,
-        flowId: args.flowId ? String(args.flowId) : null,
-        proposalId: args.proposalId ? String(args.proposalId) : null,
-      }),
-  }),
-);
-
-const walkErrors = [ValidationError, NotFoundError, ConflictError];
-
 builder.mutationField('recordStep', (t) =>
   t.field({
     type: WalkSessionRef,
@@ -331,105 +289,6 @@ builder.mutationField('resolveWalk', (t) =>
   }),
 );
 
-const EscalationPayload = builder.objectRef<walks.EscalationResult>('EscalationPayload').implement({
-  fields: (t) => ({
-    session: t.field({ type: WalkSessionRef, nullable: true, resolve: (p) => p.walk }),
-    ticket: t.prismaField({
-      type: 'InternalTicket',
-      resolve: (_q, p, _a, ctx) =>
-        loaders(ctx)
-          .ticket.load(p.ticketId)
-          .then((x) => x!),
-    }),
-    notifiedCount: t.exposeInt('notified', { description: 'People notified.' }),
-    warning: t.exposeString('warning', { nullable: true, description: 'Set when nobody (or not everyone chosen) was notified.' }),
-  }),
-});
-
-builder.mutationField('escalateWalk', (t) =>
-  t.field({
-    type: EscalationPayload,
-    description:
-      'Hands the call to engineers with the transcript, notes and reason. Notifies the chosen people, or by default every active engineer and whoever covers the desk (owners, admins), never the person escalating; an empty list notifies nobody.',
-    authScopes: { l1OrCoverage: true },
-    args: {
-      sessionId: t.arg.id({ required: true }),
-      reasonCategory: t.arg({ type: EscalationReasonEnum, required: true }),
-      reason: t.arg.string({ required: false }),
-      notifyUserIds: t.arg.idList({ required: false }),
-      expectedVersion: t.arg.int({ required: false }),
-    },
-    errors: { types: walkErrors },
-    resolve: (_r, args, ctx) =>
-      walks.escalate(ctx, { ...args, sessionId: String(args.sessionId), notifyUserIds: args.notifyUserIds?.map(String) ?? null }),
-  }),
-);
-
-builder.mutationField('escalateWithoutWalk', (t) =>
-  t.field({
-    type: EscalationPayload,
-    description: 'Records a call escalated before any walk (for example when there is no knowledge base yet).',
-    authScopes: { l1OrCoverage: true },
-    args: {
-      problemStatement: t.arg.string({ required: true }),
-      customerName: t.arg.string({ required: false, description: 'Optional; blank counts as not given.' }),
-      customerContact: t.arg.string({ required: false, description: 'Optional; blank counts as not given.' }),
-      reasonCategory: t.arg({ type: EscalationReasonEnum, required: true }),
-      reason: t.arg.string({ required: false }),
-      notifyUserIds: t.arg.idList({ required: false }),
-    },
-    errors: { types: [ValidationError] },
-    resolve: (_r, args, ctx) => walks.escalateWithoutWalk(ctx, { ...args, notifyUserIds: args.notifyUserIds?.map(String) ?? null }),
-  }),
-);
-
-builder.mutationField('takeOverWalk', (t) =>
-  t.field({
-    type: WalkSessionRef,
-    description:
-      'Become the walk’s handler. A coverer (owner, admin, engineer who covers the desk) may take any call, and keeps it until they hand it back; an L1 tech may take a peer’s call once it is handed off to the desk or has had no step for a while (10 minutes by default), never a coverer’s. Send expectedVersion to take it from someone who already took it over; of two concurrent takeovers one wins and the other gets a ConflictError naming the winner.',
-    authScopes: { l1OrCoverage: true },
-    args: { sessionId: t.arg.id({ required: true }), expectedVersion: t.arg.int({ required: false }) },
-    errors: { types: walkErrors },
-    resolve: (_r, args, ctx) => walks.takeOver(ctx, { ...args, sessionId: String(args.sessionId) }),
-  }),
-);
-
-builder.mutationField('requestWalkBack', (t) =>
-  t.field({
-    type: WalkSessionRef,
-    description: 'Asks the coverer who took over my call to hand it back. They see the request live; asking again changes nothing.',
-    authScopes: { l1OrCoverage: true },
-    args: { sessionId: t.arg.id({ required: true }) },
-    errors: { types: walkErrors },
-    resolve: (_r, args, ctx) => walks.requestWalkBack(ctx, { sessionId: String(args.sessionId) }),
-  }),
-);
-
-builder.mutationField('handBackWalk', (t) =>
-  t.field({
-    type: WalkSessionRef,
-    description:
-      'The handler gives the call to someone else on the desk: by default back to the technician it was taken from, who becomes the handler.',
-    authScopes: { l1OrCoverage: true },
-    args: { sessionId: t.arg.id({ required: true }), toUserId: t.arg.id({ required: false }) },
-    errors: { types: walkErrors },
-    resolve: (_r, args, ctx) =>
-      walks.handBack(ctx, { sessionId: String(args.sessionId), toUserId: args.toUserId ? String(args.toUserId) : null }),
-  }),
-);
-
-builder.mutationField('releaseWalk', (t) =>
-  t.field({
-    type: WalkSessionRef,
-    description: 'The handler hands the call off to the desk: any L1 tech may pick it up at once. The handler keeps it until someone does.',
-    authScopes: { l1OrCoverage: true },
-    args: { sessionId: t.arg.id({ required: true }) },
-    errors: { types: walkErrors },
-    resolve: (_r, args, ctx) => walks.release(ctx, { sessionId: String(args.sessionId) }),
-  }),
-);
-
 // ---------------------------------------------------------------------------------------------
 // Live
 
@@ -447,52 +306,3 @@ builder.subscriptionField('walkSession', (t) =>
     },
   }),
 );
-
-const WalkChangeEnum = builder.enumType('WalkChange', {
-  values: {
-    STARTED: { value: 'started' },
-    STEPPED: { value: 'stepped' },
-    NOTES: { value: 'notes' },
-    HANDOVER: { value: 'handover' },
-    RELEASED: { value: 'released', description: 'Handed off to the desk by its handler.' },
-    HANDBACK_REQUESTED: { value: 'handback_requested', description: 'The technician it was taken from asked for it back.' },
-    RESOLVED: { value: 'resolved' },
-    ESCALATED: { value: 'escalated' },
-    ABANDONED: { value: 'abandoned' },
-  } as const,
-});
-
-const ActiveWalkEvent = builder.objectRef<live.FeedEvent>('ActiveWalkEvent').implement({
-  description: 'A change on the coverage board.',
-  fields: (t) => ({
-    change: t.field({ type: WalkChangeEnum, resolve: (e) => e.change }),
-    session: t.field({ type: WalkSessionRef, resolve: (e) => e.session }),
-  }),
-});
-
-builder.subscriptionField('activeWalks', (t) =>
-  t.field({
-    type: ActiveWalkEvent,
-    description: 'The account’s walks as they start, step, change hands and end.',
-    authScopes: { l1OrCoverage: true },
-    subscribe: (_r, _a, ctx) => live.liveAccountWalks(ctx),
-    resolve: (e) => {
-      if (e === live.RESUBSCRIBE) throw resubscribeError();
-      return e;
-    },
-  }),
-);
-
-// A ticket's walks (ticket → walk links for the tickets page and escalations).
-builder.prismaObjectFields('InternalTicket', (t) => ({
-  walks: t.field({
-    type: [WalkSessionRef],
-    description: 'Walks on this ticket, newest first.',
-    resolve: (ticket, _a, ctx) => loaders(ctx).walksByTicket.load(ticket.id),
-  }),
-  latestWalk: t.field({
-    type: WalkSessionRef,
-    nullable: true,
-    resolve: async (ticket, _a, ctx) => (await loaders(ctx).walksByTicket.load(ticket.id))[0] ?? null,
-  }),
-}));
