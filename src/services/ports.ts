@@ -74,3 +74,27 @@ export interface KnowledgeBase {
   /** True once the account has something to build walks from (the onboarding card asks). */
   hasContent(): Promise<boolean>;
 }
+
+/** One question or instruction of an AI-built walk, with the knowledge it came from (DESIGN §15). */
+export interface BuiltNode {
+  kind: 'question' | 'instruction' | 'resolution' | 'escalation';
+  text: string;
+  yesLabel: string | null;
+  noLabel: string | null;
+  /** Ids of the KB chunks the node cites. */
+  sources: string[];
+}
+
+/**
+ * Builds a walk one node at a time from the problem, the path so far and the retrieved knowledge
+ * (DESIGN §15). Called outside any request transaction, with a timeout; the `builder/` feature
+ * folder holds its adapters (offline, Anthropic, OpenAI) and is wired into Deps with them.
+ */
+export interface TreeBuilder {
+  nextNode(input: {
+    problemStatement: string;
+    category: string | null;
+    path: Array<{ question: string; answerLabel: string }>;
+    chunks: Array<{ id: string; text: string; documentTitle: string }>;
+  }): Promise<BuiltNode>;
+}
