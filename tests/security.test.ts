@@ -151,15 +151,17 @@ describe('sign-in lockout and enumeration (item 6)', () => {
       const victim = await app.factory.user(accountId, 'l1_tech');
       const times: number[] = [];
       for (let i = 0; i < 5; i++) times.push((await login(app, victim.email, 'guess', `203.0.113.${10 + i}`)).ms);
-      // The fifth attempt (fourth failure before it) waited 1.5 s; the first four did not.
-      expect(times[4]! - Math.max(...times.slice(0, 4))).toBeGreaterThan(900);
+      // The fifth attempt (fourth failure before it) waited 1.5 s; the first four did not. (Absolute
+      // bounds, not differences: on a loaded two-core host one unslowed sign-in took over 3 s.)
+      expect(times[4]!).toBeGreaterThanOrEqual(1500);
+      expect(times.slice(0, 4).filter((ms) => ms < 1500).length, times.map(Math.round).join(', ')).toBeGreaterThanOrEqual(3);
       // Guesses sent side by side do not all wait in parallel: one waits, the rest are refused.
       const parallel = await Promise.all([0, 1, 2].map((i) => login(app, victim.email, 'guess', `203.0.113.${40 + i}`)));
       expect(parallel.filter((r) => r.typename === 'RateLimited').length).toBe(2);
       // The right password from a new address still works (after its wait), and resets the count:
       // without the reset the next guess would wait 6 s.
       expect((await login(app, victim.email, TEST_PASSWORD, '198.51.100.8')).typename).toBe('SessionPayload');
-      expect((await login(app, victim.email, 'guess', '198.51.100.9')).ms).toBeLessThan(2500);
+      expect((await login(app, victim.email, 'guess', '198.51.100.9')).ms).toBeLessThan(4500);
     } finally {
       await app.close();
     }
