@@ -42,6 +42,8 @@ export const escalationNotify = defineJob({
       const rows = await createMany(client as never, { ...p, now: deps.clock.now() });
       // Fault tests SIGKILL the process here: the effect is done, nothing else is.
       if (deps.config.OUTBOX_FAULT === 'hold-after-effect') await new Promise(() => undefined);
+      // Only rows created now are pushed: a retry after a crash here finds them made and pushes none
+      // (the bell counts each push as one more unread), so those recipients see it on their next read.
       publishNotifications(deps.events, rows);
       await markDelivered(client, meta.id);
       return { created: rows.length };

@@ -67,6 +67,9 @@ export class JobQueue {
       cronMonitorIntervalSeconds: this.o.cronMonitorSeconds,
       cronWorkerIntervalSeconds: Math.min(5, this.o.cronMonitorSeconds),
       superviseIntervalSeconds: Math.max(1, Math.min(60, this.o.cronMonitorSeconds)),
+      // Expiry and lapsed heartbeats are found in the monitor pass, at most this often (pg-boss's 60 s
+      // default would leave a dead worker's escalation job stuck for up to a minute past its heartbeat).
+      monitorIntervalSeconds: Math.max(1, Math.min(60, this.o.cronMonitorSeconds)),
     } as ConstructorParameters<typeof PgBoss>[0]);
     boss.on('error', (err: Error) => deps.logger.error({ err: err.message }, 'job queue error'));
     await boss.start();
