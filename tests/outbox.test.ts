@@ -365,3 +365,40 @@ describe('delivery', () => {
     }
   });
 });
+
+describe('waking the relay', () => {
+  it('finds a message whose NOTIFY it missed at its next poll', { timeout: 30_000 }, async () => {
+    const d = await desk();
+    const quick = await startTestApp({ urls: t.urls, env: { OUTBOX_POLL_SECONDS: '0.5' } });
+    try {
+      const payload = { accountId: d.account.id, recipientIds: [d.owner.id], kind: 'escalation', payload: {}, dedupeKey: 'missed' };
+      // Written without the writer's NOTIFY, as if it had been sent while no relay was listening.
+      await t.system.query(
+        `INSERT INTO outbox (account_id, topic, idempotency_key, payload) VALUES ($1, 'escalation-notify', 'missed', $2)`,
+        [d.account.id, JSON.stringify(payload)],
+      );
+      await eventually(async () => expect(await messages(d.account.id)).toMatchObject([{ delivered: true, attempts: 1 }]), 2500);
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('listens again after its LISTEN connection is cut, and is woken at COMMIT as before', { timeout: 30_000 }, async () => {
+    const listeners = () =>
+      admin.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE application_name = 'l1-workspace-outbox' AND datname = current_database()`,
+      );
+    const before = (await listeners()).rows.map((r) => r.pid);
+    expect(before).toHaveLength(1);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [before]);
+    await eventually(async () => {
+      const now = (await listeners()).rows.map((r) => r.pid);
+      expect(now).toHaveLength(1);
+      expect(now).not.toEqual(before);
+    }, 10_000);
+    const d = await desk();
+    await escalate(d, 'After reconnect');
+    // Well inside the 10 s poll: the new LISTEN connection was woken.
+    await eventually(async () => expect(await notified('After reconnect')).toHaveLength(2), 5000);
+  });
+});
