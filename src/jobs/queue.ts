@@ -104,6 +104,7 @@ export class JobQueue {
     } catch (err) {
       throw new StartupError(`SWEEP_CRON "${this.o.sweepCron}" is not a valid cron expression: ${(err as Error).message}`);
     }
+    if (deps.config.OUTBOX_FAULT) deps.logger.warn({ OUTBOX_FAULT: deps.config.OUTBOX_FAULT }, 'outbox fault injection is on');
     // Last: the queues it sends into exist by now.
     if (deps.config.OUTBOX_FAULT !== 'hold-dispatch') {
       const p = this.o.policies?.[OUTBOX_RELAY];

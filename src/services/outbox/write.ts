@@ -1,6 +1,11 @@
 import type { z } from 'zod';
 import { currentScope, sql } from '../../db/tenant.ts';
-import type { JobDefinition } from '../../jobs/define.ts';
+
+/** What a message is for: the job that handles its topic (a JobDefinition fits; services never import jobs' wiring). */
+export interface OutboxTopic<S extends z.ZodType> {
+  name: string;
+  payload: S;
+}
 
 /** The relay LISTENs here; the payload is the topic. */
 export const OUTBOX_CHANNEL = 'l1_outbox';
@@ -16,7 +21,7 @@ export const OUTBOX_CHANNEL = 'l1_outbox';
  * Returns the message id, or null when the key was already there.
  */
 export async function addToOutbox<S extends z.ZodType>(
-  def: JobDefinition<S>,
+  def: OutboxTopic<S>,
   payload: z.infer<S>,
   o: { key: string },
 ): Promise<string | null> {
