@@ -53,6 +53,12 @@ const schema = z.object({
   JOBS_ENABLED: bool.default(true),
   JOBS_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   JOBS_CRON_MONITOR_SECONDS: z.coerce.number().int().min(1).max(45).default(30),
+  // The outbox relay wakes on NOTIFY when a row commits; this poll only catches a missed
+  // notification and hand-offs waiting out their backoff.
+  OUTBOX_POLL_SECONDS: z.coerce.number().min(0.2).max(300).default(10),
+  // Fault tests only (refused in production): hold the relay, or stop an escalation's handler
+  // after its effect, so a test can SIGKILL the process at exactly that point.
+  OUTBOX_FAULT: z.enum(['hold-dispatch', 'hold-after-effect']).optional(),
   // Failed sign-ins allowed per email from one client address, and sign-in attempts per client
   // address, per window. Failures of one email from anywhere slow its answers down instead
   // (LOGIN_SLOWDOWN_MS, doubling), so guessing at a colleague's address cannot lock them out.
@@ -112,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refusals.push('PUBLIC_URL: is required when NODE_ENV=production (the address people open, e.g. https://helpdesk.example.com)');
   if (production && c.SEED_DEMO)
     refusals.push('SEED_DEMO: cannot be true when NODE_ENV=production (the demo sign-ins have a published password)');
+  if (production && c.OUTBOX_FAULT)
+    refusals.push('OUTBOX_FAULT: cannot be set when NODE_ENV=production (it holds notifications back on purpose, for fault tests)');
   if (refusals.length) throw new ConfigError(`Invalid configuration: ${refusals.join('; ')}`);
   return {
     ...c,

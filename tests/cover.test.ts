@@ -304,8 +304,7 @@ describe('an L1 tech taking a peer’s call', () => {
     expect(r.takeOverWalk).toMatchObject({
       __typename: 'ConflictError',
       reason: 'PEER_STILL_HANDLING',
-      message:
-        'Lena Tech is handling this call. You can take it over if they hand it off to the desk, or after 10 minutes without a step.',
+      message: 'Lena Tech is handling this call. You can take it over if they hand it off to the desk, or after 10 minutes without a step.',
     });
     expect(await handlerOf(w.id)).toBe(l1.id);
     expect(await audits(w.id, 'l1.session.takeover')).toEqual([]);

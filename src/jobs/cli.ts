@@ -1,5 +1,6 @@
 // Operator commands: `npm run jobs:sweep` runs the abandonment sweep now and prints how many walks
-// it ended; `npm run jobs:dead-letters` lists escalation notifications that ran out of retries.
+// it ended; `npm run jobs:dead-letters` lists escalation notifications that ran out of retries, and
+// outbox messages whose hand-off to their job did.
 // Uses DATABASE_URL, or the embedded Postgres in DATA_DIR (shared if `npm start` is running).
 import pg from 'pg';
 import { ConfigError, loadConfig } from '../config.ts';
@@ -7,6 +8,7 @@ import { type EmbeddedServer, StartupError } from '../db/embedded.ts';
 import { openDatabase } from '../db/open.ts';
 import { createLogger } from '../logger.ts';
 import { EventBus } from '../services/live/event-bus.ts';
+import { deadMessages } from '../services/outbox/store.ts';
 import { abandonIdleWalks } from '../services/walks/sweep.ts';
 import { BOSS_SCHEMA } from './queue.ts';
 import { ESCALATION_DEAD_LETTER } from './escalation-notify.ts';
@@ -42,6 +44,9 @@ async function main() {
           .catch(() => ({ rows: [] as Array<Record<string, unknown>> }));
         process.stdout.write(`${rows.length} dead-lettered job(s) in ${ESCALATION_DEAD_LETTER}\n`);
         for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
+        const dead = await deadMessages(pool).catch(() => []);
+        process.stdout.write(`${dead.length} dead outbox message(s)\n`);
+        for (const m of dead) process.stdout.write(`${JSON.stringify(m)}\n`);
       }
     } finally {
       await pool.end();

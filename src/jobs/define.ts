@@ -24,6 +24,11 @@ export interface QueuePolicy {
   deadLetter?: string;
   /** Wake workers at once through LISTEN/NOTIFY instead of waiting for the next poll. */
   notify?: boolean;
+  /**
+   * A running job whose worker stops refreshing it (the process died) is failed and retried after
+   * this long, rather than after expireInSeconds. At least 10.
+   */
+  heartbeatSeconds?: number;
 }
 
 export interface JobDefinition<S extends z.ZodType> {

@@ -1,11 +1,17 @@
+import type pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import type { z } from 'zod';
 import { StartupError } from '../db/embedded.ts';
 import type { JobDefinition, JobDeps, QueuePolicy } from './define.ts';
 import { ESCALATION_DEAD_LETTER, escalationNotify } from './escalation-notify.ts';
+import { OutboxRelay } from './outbox-relay.ts';
 import { walkAbandonSweep } from './walk-abandon-sweep.ts';
 
 export const JOBS = [walkAbandonSweep, escalationNotify] as const;
+/** Jobs that services start through the outbox (src/services/outbox/write.ts), in their own transaction. */
+export const OUTBOX_TOPICS = [escalationNotify] as const;
+/** The hand-off's own retries (its policy key in `policies`); the job's retries are its queue's. */
+export const OUTBOX_RELAY = 'outbox-relay';
 export const BOSS_SCHEMA = 'pgboss';
 
 export interface JobQueueOptions {
@@ -36,6 +42,7 @@ export interface DeadLetter {
  */
 export class JobQueue {
   private boss: PgBoss | null = null;
+  private relay: OutboxRelay | null = null;
 
   constructor(private readonly o: JobQueueOptions) {}
 
@@ -60,6 +67,9 @@ export class JobQueue {
       cronMonitorIntervalSeconds: this.o.cronMonitorSeconds,
       cronWorkerIntervalSeconds: Math.min(5, this.o.cronMonitorSeconds),
       superviseIntervalSeconds: Math.max(1, Math.min(60, this.o.cronMonitorSeconds)),
+      // Expiry and lapsed heartbeats are found in the monitor pass, at most this often (pg-boss's 60 s
+      // default would leave a dead worker's escalation job stuck for up to a minute past its heartbeat).
+      monitorIntervalSeconds: Math.max(1, Math.min(60, this.o.cronMonitorSeconds)),
     } as ConstructorParameters<typeof PgBoss>[0]);
     boss.on('error', (err: Error) => deps.logger.error({ err: err.message }, 'job queue error'));
     await boss.start();
@@ -94,16 +104,39 @@ export class JobQueue {
     } catch (err) {
       throw new StartupError(`SWEEP_CRON "${this.o.sweepCron}" is not a valid cron expression: ${(err as Error).message}`);
     }
+    if (deps.config.OUTBOX_FAULT) deps.logger.warn({ OUTBOX_FAULT: deps.config.OUTBOX_FAULT }, 'outbox fault injection is on');
+    // Last: the queues it sends into exist by now.
+    if (deps.config.OUTBOX_FAULT !== 'hold-dispatch') {
+      const p = this.o.policies?.[OUTBOX_RELAY];
+      this.relay = new OutboxRelay({
+        connectionString: this.o.connectionString,
+        pool: deps.systemPool,
+        send: (def, payload, options) => this.send(def, payload, options),
+        topics: OUTBOX_TOPICS as readonly JobDefinition<z.ZodType>[],
+        pollSeconds: deps.config.OUTBOX_POLL_SECONDS,
+        policy: { retryLimit: p?.retryLimit ?? 5, retryDelay: p?.retryDelay ?? 5, retryDelayMax: p?.retryDelayMax ?? 300 },
+        logger: deps.logger,
+      });
+      await this.relay.start();
+    }
   }
 
   async send<S extends z.ZodType>(
     def: JobDefinition<S>,
     payload: z.infer<S>,
-    options: { singletonKey?: string } = {},
+    options: { singletonKey?: string; id?: string; db?: pg.PoolClient } = {},
   ): Promise<string | null> {
     if (!this.boss) throw new Error('job queue is not running');
     const data = def.payload.parse(payload) as object;
-    return this.boss.send(def.name, data, options as never);
+    const { db, ...rest } = options;
+    // With `db`, the job is inserted in that connection's open transaction (the outbox relay's).
+    const wrapped = db ? { db: { executeSql: (text: string, values?: unknown[]) => db.query(text, values) } } : {};
+    return this.boss.send(def.name, data, { ...rest, ...wrapped } as never);
+  }
+
+  /** Hand off every outbox message due now (tests; the relay also does this on its own). */
+  async settleOutbox(): Promise<void> {
+    await this.relay?.settle();
   }
 
   /** Jobs that exhausted their retries, newest first (operators: `npm run jobs:dead-letters`). */
@@ -122,6 +155,9 @@ export class JobQueue {
   }
 
   async stop(timeoutMs = 20_000): Promise<void> {
+    // The relay first: it sends into pg-boss, which must still be running for that.
+    await this.relay?.stop();
+    this.relay = null;
     const boss = this.boss;
     this.boss = null;
     await boss?.stop({ graceful: true, timeout: timeoutMs, close: true });

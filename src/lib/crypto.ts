@@ -6,4 +6,3 @@ export const sha256Hex = (s: string): string => createHash('sha256').update(s).d
 export function randomToken(prefix: string, bytes = 32): string {
   return `${prefix}${randomBytes(bytes).toString('base64url')}`;
 }
-

@@ -149,6 +149,10 @@ export class Factory {
       account.id,
       owner.id,
     ]);
+    await q(
+      `INSERT INTO outbox (account_id, topic, idempotency_key, payload, dead_at) VALUES ($1, 'test.topic', $2, '{}', now()) RETURNING id`,
+      [account.id, uniq()],
+    );
     await q(`INSERT INTO audit_logs (account_id, actor_id, action, payload) VALUES ($1, $2, 'test.event', '{}') RETURNING id`, [
       account.id,
       owner.id,

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { afterCommit, sql } from '../../db/tenant.ts';
-import { escalationNotify } from '../../jobs/escalation-notify.ts';
 import type { Caller } from '../caller.ts';
 import { actingAs, requireUser } from '../identity/principal.ts';
+import { escalationNotice } from '../notifications/topics.ts';
+import { addToOutbox } from '../outbox/write.ts';
 import { publishEscalation } from '../tickets/tickets.ts';
 import { blankToNull, parse, text, uuid } from '../validation.ts';
 import { COVERER_SQL } from './coverage.ts';
@@ -37,33 +38,17 @@ const escalateInput = z
   });
 
 /**
- * Notifications fan out through the escalation-notify job, enqueued once the escalation has
- * committed (a rolled-back escalation notifies nobody). A failed enqueue is retried briefly, then
- * logged with everything needed to replay it.
+ * Notifications fan out through the escalation-notify job, started through the outbox: its
+ * messages are written in the escalation's own transaction, so they exist exactly when the
+ * escalation does (a rolled-back one notifies nobody, a crash after COMMIT loses nothing).
  */
-function enqueueNotifications(ctx: Caller, all: Parameters<typeof ctx.deps.jobs.send<typeof escalationNotify.payload>>[1]) {
+async function enqueueNotifications(all: z.infer<typeof escalationNotice.payload>): Promise<void> {
   // A job carries at most 100 recipients; by default every engineer hears, which can be more.
-  for (let i = 0; i < all.recipientIds.length; i += 100)
-    enqueueBatch(ctx, { ...all, recipientIds: all.recipientIds.slice(i, i + 100) }, i / 100);
-}
-
-function enqueueBatch(ctx: Caller, payload: Parameters<typeof ctx.deps.jobs.send<typeof escalationNotify.payload>>[1], batch: number) {
-  // The first batch keeps the plain key, so a job enqueued before batching still deduplicates.
-  const singletonKey = batch === 0 ? payload.dedupeKey : `${payload.dedupeKey}:${batch}`;
-  afterCommit(async () => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await ctx.deps.jobs.send(escalationNotify, payload, { singletonKey });
-        return;
-      } catch (err) {
-        if (attempt >= 3) {
-          ctx.deps.logger.error({ err, job: escalationNotify.name, payload }, 'could not enqueue escalation notifications');
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 200 * attempt));
-      }
-    }
-  });
+  for (let i = 0; i < all.recipientIds.length; i += 100) {
+    // One message per batch, keyed by the escalation and the batch's place in it.
+    const key = i === 0 ? all.dedupeKey : `${all.dedupeKey}:${i / 100}`;
+    await addToOutbox(escalationNotice, { ...all, recipientIds: all.recipientIds.slice(i, i + 100) }, { key });
+  }
 }
 
 export interface EscalationResult {
@@ -166,7 +151,7 @@ export async function escalate(
     });
   }
   const who = await recipients(ctx, v.notifyUserIds);
-  enqueueNotifications(ctx, {
+  await enqueueNotifications({
     accountId: p.accountId,
     recipientIds: who.ids,
     kind: 'escalation',
@@ -257,7 +242,7 @@ export async function escalateWithoutWalk(
   const walk = rows[0]!;
   const ticketId = walk.internalTicketId!;
   const who = await recipients(ctx, v.notifyUserIds);
-  enqueueNotifications(ctx, {
+  await enqueueNotifications({
     accountId: p.accountId,
     recipientIds: who.ids,
     kind: 'escalation',
