@@ -4,7 +4,7 @@ import { afterCommit, currentTx, sql, switchTenant } from '../../db/tenant.ts';
 import { burnPasswordCheck, verifyPassword } from '../../lib/passwords.ts';
 import { audit } from '../audit/audit.ts';
 import { InvalidCredentials, SessionRefused } from '../errors.ts';
-import { type Role, requireUser, type UserPrincipal } from './principal.ts';
+import { requireUser, userPrincipal } from './principal.ts';
 import { authChanged } from './principal-cache.ts';
 import { duration, parse, email as emailSchema } from '../validation.ts';
 import { z } from 'zod';
@@ -71,18 +71,7 @@ export async function login(ctx: Caller, input: { email: string; password: strin
   await deps.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: now } });
   const tokens = await startSession(ctx, { userId: user.id, accountId: user.accountId, policy: effectivePolicy(user.account), now });
   // The rest of this operation (the payload's `user`) runs as the user who just signed in.
-  ctx.principal = {
-    kind: 'user',
-    userId: user.id,
-    accountId: user.accountId,
-    sessionId: tokens.sessionId,
-    email: user.email,
-    name: user.name,
-    role: user.role as Role,
-    isSuperAdmin: user.isSuperAdmin,
-    canCoverL1: user.canCoverL1,
-    expiresAt: Math.floor(tokens.accessTokenExpiresAt.getTime() / 1000),
-  };
+  ctx.principal = userPrincipal(user, { sessionId: tokens.sessionId, expiresAt: tokens.accessTokenExpiresAt });
   return tokens;
 }
 
@@ -193,8 +182,8 @@ export async function refresh(ctx: Caller, token: string | null): Promise<Sessio
     idle: s.idle_seconds,
     abs: s.absolute_seconds,
   });
-  const principal = await loadPrincipal(ctx, s.user_id, claims.acc, claims.sid, access.expiresAt);
-  ctx.principal = principal;
+  const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: s.user_id } });
+  ctx.principal = userPrincipal(user, { sessionId: claims.sid, expiresAt: access.expiresAt });
   return {
     accessToken: access.token,
     accessTokenExpiresAt: access.expiresAt,
@@ -205,22 +194,6 @@ export async function refresh(ctx: Caller, token: string | null): Promise<Sessio
     idleExpiresAt: new Date(Math.min(now.getTime() + s.idle_seconds * 1000, s.auth_time.getTime() + s.absolute_seconds * 1000)),
     absoluteExpiresAt: new Date(s.auth_time.getTime() + s.absolute_seconds * 1000),
     idleSeconds: s.idle_seconds,
-  };
-}
-
-async function loadPrincipal(ctx: Caller, userId: string, accountId: string, sessionId: string, expiresAt: Date): Promise<UserPrincipal> {
-  const u = await ctx.deps.prisma.user.findUniqueOrThrow({ where: { id: userId } });
-  return {
-    kind: 'user',
-    userId,
-    accountId,
-    sessionId,
-    email: u.email,
-    name: u.name,
-    role: u.role as Role,
-    isSuperAdmin: u.isSuperAdmin,
-    canCoverL1: u.canCoverL1,
-    expiresAt: Math.floor(expiresAt.getTime() / 1000),
   };
 }
 
