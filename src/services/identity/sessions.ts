@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Caller } from '../caller.ts';
 import { afterCommit, currentTx, sql, switchTenant } from '../../db/tenant.ts';
 import { burnPasswordCheck, verifyPassword } from '../../lib/passwords.ts';
-import { audit } from '../audit/audit.ts';
+import { audit, auditRow } from '../audit/audit.ts';
 import { InvalidCredentials, SessionRefused } from '../errors.ts';
 import { requireUser, userPrincipal } from './principal.ts';
 import { authChanged } from './principal-cache.ts';
@@ -236,9 +236,18 @@ export async function revokeSessions(ctx: Caller, scope: 'all' | 'others'): Prom
        WHERE revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)
        RETURNING id, user_id
      ), logged AS (
-       INSERT INTO audit_logs (account_id, actor_id, actor_kind, action, entity_type, payload, created_at)
-       SELECT $3, $4, 'user', 'auth.sessions.revoke', 'account', jsonb_build_object('scope', $5::text, 'revoked_count', count(*)), $1
-       FROM revoked
+       ${auditRow({
+         action: 'auth.sessions.revoke',
+         entityType: 'account',
+         // An aggregate over the CTE: one row, so a call that revokes nothing is recorded with its 0.
+         from: 'revoked',
+         account: '$3',
+         actor: '$4',
+         entityId: 'NULL::uuid',
+         actingAs: 'NULL',
+         payload: "jsonb_build_object('scope', $5::text, 'revoked_count', count(*))",
+         at: '$1',
+       })}
      )
      SELECT count(*)::int AS revoked, array_agg(DISTINCT user_id) AS user_ids, array_agg(id) AS session_ids FROM revoked`,
     [now, scope === 'others' ? p.sessionId : null, p.accountId, p.userId, scope],
