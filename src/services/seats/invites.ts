@@ -7,7 +7,8 @@ import { audit } from '../audit/audit.ts';
 import { AppError, InviteInvalid, isUniqueViolation, NotFoundError, ValidationError } from '../errors.ts';
 import { requireUser, type Role, ROLES, userPrincipal } from '../identity/principal.ts';
 import { assertSeatAvailable } from './seats.ts';
-import { effectivePolicy, type SessionTokens, startSession } from '../identity/sessions.ts';
+import { effectivePolicy } from '../identity/session-policy.ts';
+import { type SessionTokens, startSession } from '../identity/sign-in.ts';
 import { lockMembership } from '../identity/users.ts';
 import { email, name, parse, password, uuid } from '../validation.ts';
 
