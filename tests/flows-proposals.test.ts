@@ -144,6 +144,12 @@ const CreateProposal = graphql(`
           path
         }
       }
+      ... on ValidationError {
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
@@ -417,6 +423,24 @@ describe('proposals', () => {
     expect(twice.approveProposal).toMatchObject({ __typename: 'ConflictError' });
     const queue2 = await t.gql.runOk(Queue, {}, { token: engToken });
     expect(queue2.proposalReviewQueue.map((q) => q.id)).not.toContain(id);
+  });
+
+  it('refuses a tree that a flow draft refuses, in the same words: too many steps, an answer label over its cap', async () => {
+    const id = await newFlow();
+    const many: NodeIn[] = Array.from({ length: 501 }, (_, i) => ({ id: `n${i}`, kind: 'RESOLUTION', text: 'x' }));
+    const longLabel: NodeIn[] = [
+      { id: 'a', kind: 'QUESTION', text: 'Q?', yesLabel: 'y'.repeat(61), noLabel: 'No', yesNext: 'b', noNext: 'b' },
+      { id: 'b', kind: 'RESOLUTION', text: 'Done' },
+    ];
+    for (const nodes of [many, longLabel]) {
+      const draft = await t.gql.runOk(SaveDraft, { flowId: id, nodes, root: nodes[0]!.id }, { token: engToken });
+      const proposal = await t.gql.runOk(CreateProposal, { title: 'Refused draft', nodes, root: nodes[0]!.id }, { token: engToken });
+      if (draft.saveFlowDraft.__typename !== 'ValidationError') throw new Error(draft.saveFlowDraft.__typename);
+      if (proposal.createProposal.__typename !== 'ValidationError') throw new Error(proposal.createProposal.__typename);
+      expect(proposal.createProposal.issues).toEqual(draft.saveFlowDraft.issues);
+    }
+    const queue = await t.gql.runOk(Queue, {}, { token: engToken });
+    expect(queue.proposalReviewQueue.map((q) => q.title)).not.toContain('Refused draft');
   });
 
   it('an unhelpful walk does not validate; rejecting keeps a note; an incomplete proposal cannot be approved or walked', async () => {

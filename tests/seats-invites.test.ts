@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/lib/clock.ts';
 import { sha256Hex } from '../src/lib/crypto.ts';
+import { createAccount } from '../src/services/identity/accounts.ts';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 
@@ -313,6 +314,48 @@ describe('invites', () => {
     expect(ok.acceptInvite.__typename).toBe('SessionPayload');
     const twice = await t.gql.runOk(Accept, { token: secret, name: 'Vee', password: 'long-enough-pw' });
     expect(twice.acceptInvite.__typename).toBe('InviteInvalid');
+  });
+
+  it('a new account’s first owner joins through its invite and finds the account’s creation in the audit log, done by the system', async () => {
+    const ownerEmail = uniqueEmail('first-owner');
+    const client = await t.system.connect();
+    const created = await createAccount(
+      client,
+      { name: 'Fresh MSP', ownerEmail, engineerSeats: 2, l1Seats: 2 },
+      { publicUrl: 'http://127.0.0.1', now: clock.now() },
+    ).finally(() => client.release());
+    const joined = await t.gql.runOk(Accept, { token: created.acceptUrl.split('/').pop()!, name: 'Ada', password: 'long-enough-pw' });
+    if (joined.acceptInvite.__typename !== 'SessionPayload') throw new Error(joined.acceptInvite.__typename);
+    expect(joined.acceptInvite.user.role).toBe('OWNER');
+    const log = await t.gql.runOk(
+      graphql(`
+        query SeatsInvites_AccountCreated {
+          auditLog(action: "account.create") {
+            action
+            actorKind
+            actor {
+              name
+            }
+            payload
+            subject {
+              type
+              id
+            }
+          }
+        }
+      `),
+      {},
+      { token: joined.acceptInvite.accessToken },
+    );
+    expect(log.auditLog).toEqual([
+      {
+        action: 'account.create',
+        actorKind: 'system',
+        actor: null,
+        payload: { ownerEmail },
+        subject: { type: 'account', id: created.accountId },
+      },
+    ]);
   });
 
   it('expire after 7 days, and a revoked invite cannot be accepted', async () => {

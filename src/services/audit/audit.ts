@@ -44,8 +44,8 @@ export interface AuditRowSql {
   /** A literal action name from code, e.g. `l1.session.start`. */
   action: string;
   entityType: string;
-  /** The CTE (or table) the row is selected from: no row there, no audit row. */
-  from: string;
+  /** The CTE (or table) the row is selected from: no row there, no audit row. Without it, exactly one row. */
+  from?: string;
   /** SQL expressions over the statement's own parameters and CTEs. */
   account: string;
   actor: string;
@@ -53,6 +53,8 @@ export interface AuditRowSql {
   actingAs: string;
   payload: string;
   at: string;
+  /** Who acted, when it is not a user (the column's default): a system task or an API token. */
+  actorKind?: 'user' | 'system' | 'api_token';
 }
 
 const LITERAL = /^[a-z0-9_.]+$/;
@@ -63,8 +65,9 @@ const LITERAL = /^[a-z0-9_.]+$/;
  */
 export function auditRow(r: AuditRowSql): string {
   if (!LITERAL.test(r.action) || !LITERAL.test(r.entityType)) throw new Error(`audit action and entity type are literals: ${r.action}`);
-  return `INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at)
-       SELECT ${r.account}, ${r.actor}, '${r.action}', '${r.entityType}', ${r.entityId}, ${r.actingAs}, ${r.payload}, ${r.at} FROM ${r.from}`;
+  const kind = r.actorKind ? { column: ', actor_kind', value: `, '${r.actorKind}'` } : { column: '', value: '' };
+  return `INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at${kind.column})
+       SELECT ${r.account}, ${r.actor}, '${r.action}', '${r.entityType}', ${r.entityId}, ${r.actingAs}, ${r.payload}, ${r.at}${kind.value}${r.from ? ` FROM ${r.from}` : ''}`;
 }
 
 /** For L1-surface actions: tagged with the principal's coverage role. */

@@ -5,7 +5,8 @@ import { sql } from '../../db/tenant.ts';
 import { audit } from '../audit/audit.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { LRUCache } from 'lru-cache';
-import { type FlowNode, LIMITS, nodeInputSchema, type NodeInput, normaliseNodes, validateGraph } from './graph.ts';
+import { type FlowNode, LIMITS, type NodeInput, normaliseNodes } from './graph.ts';
+import { publishableTree, submittedNodes, treeIssues } from './tree.ts';
 import { requireUser } from '../identity/principal.ts';
 import { scopesFor } from '../identity/scopes.ts';
 import { filterText, likeLiteral, parse, text, uuid } from '../validation.ts';
@@ -30,20 +31,6 @@ export async function versionNodes(versionId: string): Promise<Map<string, FlowN
   versionCache.set(versionId, nodes);
   return nodes;
 }
-
-const nodesShape = z
-  .array(
-    nodeInputSchema.extend({
-      id: text(LIMITS.idLength),
-      text: text(LIMITS.textLength),
-      yesLabel: text(LIMITS.labelLength).optional().nullable(),
-      noLabel: text(LIMITS.labelLength).optional().nullable(),
-      yesNext: text(LIMITS.idLength).optional().nullable(),
-      noNext: text(LIMITS.idLength).optional().nullable(),
-      next: text(LIMITS.idLength).optional().nullable(),
-    }),
-  )
-  .max(LIMITS.maxNodes, `a flow may have at most ${LIMITS.maxNodes} nodes`);
 
 const createInput = z.object({ title: text(200, 1), description: text(2000).optional().nullable() });
 
@@ -76,7 +63,7 @@ async function lockFlow(flowId: string) {
 
 const draftInput = z.object({
   flowId: uuid,
-  nodes: nodesShape,
+  nodes: submittedNodes,
   rootNodeId: text(LIMITS.idLength).nullable().optional(),
   title: text(200, 1).optional().nullable(),
   description: text(2000).optional().nullable(),
@@ -104,47 +91,71 @@ export async function saveDraft(
 
 /** Validates the draft and publishes it as the next immutable version. */
 export async function publish(ctx: Caller, input: { flowId: string }) {
-  const p = requireUser(ctx);
+  requireUser(ctx);
   const { flowId } = parse(flowIdInput, input);
   const flow = await lockFlow(flowId);
   if (flow.status === 'archived') throw ValidationError.of('flowId', 'This flow was archived; it can no longer be published.');
-  const nodes = normaliseNodes(flow.draft_nodes as NodeInput[]);
-  const issues = validateGraph(nodes, flow.draft_root_node_id);
-  if (issues.length) throw new ValidationError(issues);
-  if (flow.latest_version_id) {
+  const tree = publishableTree(flow.draft_nodes as NodeInput[], flow.draft_root_node_id);
+  const updated = await publishVersion(
+    ctx,
+    { id: flowId, latestVersionNo: flow.latest_version_no, latestVersionId: flow.latest_version_id },
+    tree,
+    ctx.deps.clock.now(),
+  );
+  await audit(ctx, {
+    action: 'flow.publish',
+    entityType: 'flow',
+    entityId: flowId,
+    payload: { version: updated.latestVersionNo, nodes: tree.nodes.length },
+  });
+  return updated;
+}
+
+/**
+ * A checked tree (publishableTree) becomes the flow's next immutable version, the one new walks
+ * pin. The one way a version is published: the editor's Publish and an approved proposal both
+ * come here, with the flow row locked or just created.
+ */
+export async function publishVersion(
+  ctx: Caller,
+  flow: { id: string; latestVersionNo: number; latestVersionId: string | null },
+  tree: { nodes: FlowNode[]; rootNodeId: string },
+  at: Date,
+) {
+  const p = requireUser(ctx);
+  const { prisma } = ctx.deps;
+  if (flow.latestVersionId) {
     // A second identical version would only add a row to the history and a walk pinned to it
     // would look different from one pinned to its twin: refuse, naming the version it matches.
     const { rows } = await sql<{ nodes: unknown; root_node_id: string }>('SELECT nodes, root_node_id FROM flow_versions WHERE id = $1', [
-      flow.latest_version_id,
+      flow.latestVersionId,
     ]);
     const latest = rows[0];
     // As stored (jsonb drops undefined keys and orders keys its own way; the comparison ignores order).
-    if (latest && latest.root_node_id === flow.draft_root_node_id && isDeepStrictEqual(latest.nodes, JSON.parse(JSON.stringify(nodes)))) {
+    if (latest && latest.root_node_id === tree.rootNodeId && isDeepStrictEqual(latest.nodes, JSON.parse(JSON.stringify(tree.nodes)))) {
       throw new ConflictError(
         'nothing_changed',
-        `Nothing changed since version ${flow.latest_version_no}: edit the draft before publishing it again.`,
-        flow.latest_version_no,
+        `Nothing changed since version ${flow.latestVersionNo}: edit the draft before publishing it again.`,
+        flow.latestVersionNo,
       );
     }
   }
-  const version = flow.latest_version_no + 1;
-  const v = await ctx.deps.prisma.flowVersion.create({
+  const version = flow.latestVersionNo + 1;
+  const v = await prisma.flowVersion.create({
     data: {
       accountId: p.accountId,
-      flowId,
+      flowId: flow.id,
       version,
-      nodes,
-      rootNodeId: flow.draft_root_node_id!,
+      nodes: tree.nodes,
+      rootNodeId: tree.rootNodeId,
       publishedById: p.userId,
-      publishedAt: ctx.deps.clock.now(),
+      publishedAt: at,
     },
   });
-  const updated = await ctx.deps.prisma.flow.update({
-    where: { id: flowId },
+  return prisma.flow.update({
+    where: { id: flow.id },
     data: { status: 'published', latestVersionId: v.id, latestVersionNo: version },
   });
-  await audit(ctx, { action: 'flow.publish', entityType: 'flow', entityId: flowId, payload: { version, nodes: nodes.length } });
-  return updated;
 }
 
 export async function archive(ctx: Caller, input: { flowId: string }) {
@@ -184,5 +195,5 @@ export async function get(ctx: Caller, query: Query, input: { flowId: string }) 
 }
 
 export function draftIssues(flow: { draftNodes: unknown; draftRootNodeId: string | null }) {
-  return validateGraph(normaliseNodes((flow.draftNodes ?? []) as NodeInput[]), flow.draftRootNodeId);
+  return treeIssues(flow.draftNodes, flow.draftRootNodeId);
 }

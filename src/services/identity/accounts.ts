@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { Caller } from '../caller.ts';
 import { sql, switchTenant } from '../../db/tenant.ts';
-import { audit } from '../audit/audit.ts';
+import { audit, auditRow } from '../audit/audit.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { INVITE_PREFIX, INVITE_TTL_DAYS } from '../seats/invites.ts';
@@ -105,8 +105,17 @@ export async function createAccount(
       [accountId, v.ownerEmail, sha256Hex(token), expiresAt, opts.now],
     );
     await system.query(
-      `INSERT INTO audit_logs (account_id, actor_kind, action, entity_type, entity_id, payload, created_at)
-       VALUES ($1, 'system', 'account.create', 'account', $1, jsonb_build_object('ownerEmail', $2::text), $3)`,
+      auditRow({
+        action: 'account.create',
+        entityType: 'account',
+        actorKind: 'system',
+        account: '$1::uuid',
+        actor: 'NULL::uuid',
+        entityId: '$1::uuid',
+        actingAs: 'NULL',
+        payload: "jsonb_build_object('ownerEmail', $2::text)",
+        at: '$3::timestamptz',
+      }),
       [accountId, v.ownerEmail, opts.now],
     );
     await system.query('COMMIT');

@@ -1,3 +1,4 @@
+import type { User } from '../../generated/prisma/client.ts';
 import { sha256Hex } from '../../lib/crypto.ts';
 import type { AccessClaims } from '../../lib/jwt.ts';
 import { isUuid } from '../../db/tenant.ts';
@@ -26,6 +27,25 @@ export interface UserPrincipal {
   canCoverL1: boolean;
   /** Token expiry (seconds since epoch): sockets close when it passes. */
   expiresAt: number;
+}
+
+/** The user columns a principal is made of, named as Prisma names them. */
+export type PrincipalUser = Pick<User, 'id' | 'accountId' | 'email' | 'name' | 'role' | 'isSuperAdmin' | 'canCoverL1'>;
+
+/** The principal of a user signed in through `sessionId`, until its access token expires. */
+export function userPrincipal(u: PrincipalUser, session: { sessionId: string; expiresAt: Date }): UserPrincipal {
+  return {
+    kind: 'user',
+    userId: u.id,
+    accountId: u.accountId,
+    sessionId: session.sessionId,
+    email: u.email,
+    name: u.name,
+    role: u.role as Role,
+    isSuperAdmin: u.isSuperAdmin,
+    canCoverL1: u.canCoverL1,
+    expiresAt: Math.floor(session.expiresAt.getTime() / 1000),
+  };
 }
 
 export interface ApiTokenPrincipal {
@@ -64,8 +84,10 @@ export function principalPrelude(c: Credentials): { accountId: string | null; pr
     // Literals are safe: all three were checked as UUIDs above, inside a verified token.
     return {
       accountId: c.claims.acc,
-      prelude: `SELECT u.id, u.account_id, u.email, u.name, u.role, u.is_super_admin, u.can_cover_l1,
-        u.is_active, u.deleted_at, s.revoked_at AS session_revoked_at, s.id AS session_id
+      // Columns named as Prisma names them, so the row is a PrincipalUser like any other user row.
+      prelude: `SELECT u.id, u.account_id AS "accountId", u.email, u.name, u.role, u.is_super_admin AS "isSuperAdmin",
+        u.can_cover_l1 AS "canCoverL1", u.is_active AS "isActive", u.deleted_at AS "deletedAt",
+        s.revoked_at AS "sessionRevokedAt", s.id AS "sessionId"
         FROM users u LEFT JOIN auth_sessions s ON s.id = '${c.claims.sid}' AND s.user_id = u.id
         WHERE u.id = '${c.claims.sub}'`,
     };
@@ -81,25 +103,16 @@ export function principalPrelude(c: Credentials): { accountId: string | null; pr
   return { accountId: null };
 }
 
+type PreludeUser = PrincipalUser & { isActive: boolean; deletedAt: Date | null; sessionId: string | null; sessionRevokedAt: Date | null };
+
 export function principalFromPrelude(c: Credentials, rows: Record<string, unknown>[]): Principal {
   if (c.kind === 'invalid') return { kind: 'anonymous', reason: c.reason };
   if (c.kind === 'jwt') {
-    const r = rows[0];
-    if (!r || !r.is_active || r.deleted_at || !r.session_id || r.session_revoked_at) {
+    const r = rows[0] as PreludeUser | undefined;
+    if (!r || !r.isActive || r.deletedAt || !r.sessionId || r.sessionRevokedAt) {
       return { kind: 'anonymous', reason: 'revoked' };
     }
-    return {
-      kind: 'user',
-      userId: r.id as string,
-      accountId: r.account_id as string,
-      sessionId: r.session_id as string,
-      email: r.email as string,
-      name: r.name as string,
-      role: r.role as Role,
-      isSuperAdmin: r.is_super_admin as boolean,
-      canCoverL1: r.can_cover_l1 as boolean,
-      expiresAt: c.claims.exp,
-    };
+    return userPrincipal(r, { sessionId: r.sessionId, expiresAt: new Date(c.claims.exp * 1000) });
   }
   if (c.kind === 'apiToken') {
     const r = rows[0];

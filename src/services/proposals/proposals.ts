@@ -3,7 +3,9 @@ import type { Caller } from '../caller.ts';
 import { sql } from '../../db/tenant.ts';
 import { audit } from '../audit/audit.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { type FlowNode, LIMITS, type NodeInput, nodeInputSchema, normaliseNodes, validateGraph } from '../flows/graph.ts';
+import { publishVersion } from '../flows/flows.ts';
+import { type FlowNode, LIMITS, type NodeInput, normaliseNodes } from '../flows/graph.ts';
+import { publishableTree, submittedNodes, treeIssues } from '../flows/tree.ts';
 import { shortTitle } from '../../lib/short-title.ts';
 import { requireUser } from '../identity/principal.ts';
 import { blankToNull, parse, text, uuid } from '../validation.ts';
@@ -16,11 +18,9 @@ const rejectInput = z.object({ proposalId: uuid, note: text(2000).nullable().opt
 
 type Query = { include?: object; select?: object };
 
-const nodesShape = z.array(nodeInputSchema.extend({ id: text(LIMITS.idLength), text: text(LIMITS.textLength) })).max(LIMITS.maxNodes);
-
 const createInput = z.object({
   title: text(200, 1),
-  nodes: nodesShape,
+  nodes: submittedNodes,
   rootNodeId: text(LIMITS.idLength).nullable().optional(),
   ticketId: uuid.nullable().optional(),
 });
@@ -179,9 +179,7 @@ export async function approve(ctx: Caller, input: { proposalId: string; title?: 
   const p = requireUser(ctx);
   const v = parse(approveInput, input);
   const draft = await lockDraft(v.proposalId);
-  const nodes = normaliseNodes(draft.nodes);
-  const issues = validateGraph(nodes, draft.root_node_id);
-  if (issues.length) throw new ValidationError(issues);
+  const tree = publishableTree(draft.nodes, draft.root_node_id);
   const now = ctx.deps.clock.now();
   const { prisma } = ctx.deps;
   const flow = await prisma.flow.create({
@@ -191,23 +189,12 @@ export async function approve(ctx: Caller, input: { proposalId: string; title?: 
       // is titled with its problem statement, which may run to thousands of characters.
       title: blankToNull(v.title) ?? (shortTitle(draft.title) || 'Untitled flow'),
       description: 'Published from an approved proposal.',
-      draftNodes: nodes,
-      draftRootNodeId: draft.root_node_id,
+      draftNodes: tree.nodes,
+      draftRootNodeId: tree.rootNodeId,
       createdById: p.userId,
     },
   });
-  const version = await prisma.flowVersion.create({
-    data: {
-      accountId: p.accountId,
-      flowId: flow.id,
-      version: 1,
-      nodes,
-      rootNodeId: draft.root_node_id!,
-      publishedById: p.userId,
-      publishedAt: now,
-    },
-  });
-  await prisma.flow.update({ where: { id: flow.id }, data: { status: 'published', latestVersionId: version.id, latestVersionNo: 1 } });
+  await publishVersion(ctx, { id: flow.id, latestVersionNo: 0, latestVersionId: null }, tree, now);
   const proposal = await prisma.flowProposal.update({
     where: { id: v.proposalId },
     data: { status: 'approved', approvedFlowId: flow.id, reviewedById: p.userId, reviewedAt: now },
@@ -229,5 +216,5 @@ export async function reject(ctx: Caller, input: { proposalId: string; note?: st
 }
 
 export function proposalIssues(p: { nodes: unknown; rootNodeId: string | null }) {
-  return validateGraph(normaliseNodes((p.nodes ?? []) as NodeInput[]), p.rootNodeId);
+  return treeIssues(p.nodes, p.rootNodeId);
 }

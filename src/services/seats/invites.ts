@@ -5,9 +5,10 @@ import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { hashPassword } from '../../lib/passwords.ts';
 import { audit } from '../audit/audit.ts';
 import { AppError, InviteInvalid, isUniqueViolation, NotFoundError, ValidationError } from '../errors.ts';
-import { requireUser, type Role, ROLES } from '../identity/principal.ts';
+import { requireUser, type Role, ROLES, userPrincipal } from '../identity/principal.ts';
 import { assertSeatAvailable } from './seats.ts';
-import { effectivePolicy, type SessionTokens, startSession } from '../identity/sessions.ts';
+import { effectivePolicy } from '../identity/session-policy.ts';
+import { type SessionTokens, startSession } from '../identity/sign-in.ts';
 import { lockMembership } from '../identity/users.ts';
 import { email, name, parse, password, uuid } from '../validation.ts';
 
@@ -272,18 +273,7 @@ export async function accept(ctx: Caller, input: { token: string; name: string; 
   });
   await sql('UPDATE invites SET accepted_at = $2, accepted_user_id = $3 WHERE id = $1', [invite.id, now, user.id]);
   const tokens = await startSession(ctx, { userId: user.id, accountId, policy: effectivePolicy(user.account), now });
-  ctx.principal = {
-    kind: 'user',
-    userId: user.id,
-    accountId,
-    sessionId: tokens.sessionId,
-    email: user.email,
-    name: user.name,
-    role: user.role as Role,
-    isSuperAdmin: false,
-    canCoverL1: false,
-    expiresAt: Math.floor(tokens.accessTokenExpiresAt.getTime() / 1000),
-  };
+  ctx.principal = userPrincipal(user, { sessionId: tokens.sessionId, expiresAt: tokens.accessTokenExpiresAt });
   await audit(ctx, { action: 'invite.accept', entityType: 'invite', entityId: invite.id, payload: { userId: user.id, role: invite.role } });
   return tokens;
 }
