@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { connection } from './tenant-connection.ts';
+import { connection, shieldPayload } from './tenant-connection.ts';
 import { maybeTx, NoTransactionError, type Scope } from './tenant-scope.ts';
 
 /** What Prisma sees as a pooled connection: the scope's own, with BEGIN/COMMIT as savepoints. */
@@ -50,6 +50,7 @@ export class RoutedPool extends pg.Pool {
       const s = maybeTx();
       if (!s) return Promise.reject(new NoTransactionError());
       return connection(s).then((client) => {
+        shieldPayload(s, client);
         s.queryCount++;
         return (client.query as (...a: unknown[]) => unknown)(...args);
       });
@@ -57,7 +58,10 @@ export class RoutedPool extends pg.Pool {
     this.connect = (() => {
       const s = maybeTx();
       if (!s) return Promise.reject(new NoTransactionError());
-      return connection(s).then((client) => nestedClient(s, client));
+      return connection(s).then((client) => {
+        shieldPayload(s, client);
+        return nestedClient(s, client);
+      });
     }) as pg.Pool['connect'];
   }
 }

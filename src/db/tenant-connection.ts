@@ -3,7 +3,8 @@ import { literal, type Scope } from './tenant-scope.ts';
 
 /**
  * The scope's connection and how statements reach it: BEGIN riding with the first statement, a
- * COMMIT riding with the deciding one.
+ * COMMIT riding with the deciding one, and the savepoint that shields decided writes from their
+ * payload's reads.
  */
 
 /**
@@ -15,10 +16,30 @@ function guard(client: pg.PoolClient): pg.PoolClient {
   return client;
 }
 
+/** Once a root field's writes are decided, its payload reads start behind this savepoint. */
+export const PAYLOAD_SAVEPOINT = 'payload';
+
 function beginSql(scope: Scope, prelude?: string): string {
   // Literal, validated uuid: the simple-query protocol lets BEGIN, the setting and the prelude
-  // share one round trip.
-  return `BEGIN; SELECT set_config('app.current_account_id', '${literal(scope.accountId)}', true)${prelude ? `; ${prelude}` : ''}`;
+  // share one round trip. A transaction opened to read a payload gets its savepoint the same way.
+  const shield = scope.payloadPhase ? `; SAVEPOINT ${PAYLOAD_SAVEPOINT}` : '';
+  if (shield) {
+    scope.payloadSavepoint = true;
+    scope.queryCount++;
+  }
+  return `BEGIN; SELECT set_config('app.current_account_id', '${literal(scope.accountId)}', true)${prelude ? `; ${prelude}` : ''}${shield}`;
+}
+
+/**
+ * Before a payload's first statement in a transaction that holds decided writes: a savepoint, sent
+ * without waiting (it is queued ahead of the statement, so it costs no round trip of its own).
+ */
+export function shieldPayload(scope: Scope, client: pg.PoolClient): void {
+  if (!scope.payloadPhase || scope.payloadSavepoint) return;
+  scope.payloadSavepoint = true;
+  scope.queryCount++;
+  // A failure here aborts the transaction; the statement behind it and COMMIT then report it.
+  client.query(`SAVEPOINT ${PAYLOAD_SAVEPOINT}`).catch(() => undefined);
 }
 
 /** A connection for the scope: the one it kept after an early COMMIT, or one from the pool. */
@@ -109,6 +130,7 @@ function send<R extends pg.QueryResultRow>(
   config: pg.QueryConfig,
   commit: boolean,
 ): Promise<pg.QueryResult<R>> {
+  shieldPayload(scope, client);
   if (!commit) return client.query<R>(config);
   const piped = client as Pipelining;
   const stream = piped.pipeline ? piped.connection?.stream : undefined;

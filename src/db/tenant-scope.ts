@@ -20,11 +20,12 @@ export interface Scope {
   accountId: string | null;
   client: pg.PoolClient | null;
   opening: Promise<pg.PoolClient> | null;
-  /** Set when an expected (typed) error means the operation must leave nothing behind. */
+  /** Set when the operation's only root field failed: its transaction must leave nothing behind. */
   rollbackOnly: boolean;
   /**
    * Set by a service whose refusal must still be recorded (a replayed refresh token revokes its
-   * family, an expired one is consumed): the typed error then does not undo the writes.
+   * family, an expired one is consumed): the typed error then does not undo the field's writes.
+   * Reset at the start of every root mutation field (unit-of-work.ts).
    */
   keepWritesOnError: boolean;
   savepointSeq: number;
@@ -46,6 +47,15 @@ export interface Scope {
   held: pg.PoolClient | null;
   /** Run after COMMIT succeeds (publishing, enqueuing); dropped on rollback. */
   readonly afterCommit: Hook[];
+  /**
+   * A root mutation field's writes are decided and its payload is being read: nothing that happens
+   * now (a failed read included) may undo them (unit-of-work.ts).
+   */
+  payloadPhase: boolean;
+  /** The payload's statements run after `SAVEPOINT payload`, which is rolled back when the phase ends. */
+  payloadSavepoint: boolean;
+  /** Response keys of the root mutation fields whose writes stand. */
+  readonly saved: string[];
   /** Statements sent, for query-count assertions in tests. */
   queryCount: number;
 }
@@ -95,6 +105,9 @@ export function newScope(pool: pg.Pool, accountId: string | null): Scope {
     committed: [],
     held: null,
     afterCommit: [],
+    payloadPhase: false,
+    payloadSavepoint: false,
+    saved: [],
     queryCount: 0,
   };
 }

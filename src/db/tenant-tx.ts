@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { connection, open, run } from './tenant-connection.ts';
+import { connection, open, PAYLOAD_SAVEPOINT, run } from './tenant-connection.ts';
 import { currentScope, type Hook, literal, newScope, type Scope, storage, txObservers } from './tenant-scope.ts';
 
 class RolledBack extends Error {
@@ -59,6 +59,19 @@ async function settleEarlyCommits(scope: Scope): Promise<{ failure?: Error; lost
   return out;
 }
 
+/** COMMIT the scope's open transaction, first discarding whatever its payload reads left (even an abort). */
+async function commit(scope: Scope, client: pg.PoolClient): Promise<void> {
+  if (scope.payloadSavepoint) {
+    scope.payloadSavepoint = false;
+    scope.queryCount++;
+    // Queued ahead of COMMIT, in the same round trip; should it fail, COMMIT answers ROLLBACK.
+    client.query(`ROLLBACK TO SAVEPOINT ${PAYLOAD_SAVEPOINT}`).catch(() => undefined);
+  }
+  const done = await client.query('COMMIT');
+  scope.queryCount++;
+  checkCommitted(done);
+}
+
 export async function withTenantTx<T>(
   pool: pg.Pool,
   accountId: string | null,
@@ -97,9 +110,7 @@ export async function withTenantTx<T>(
         await scope.client.query('ROLLBACK').catch((e: Error) => (broken = e));
         return value;
       }
-      const done = await scope.client.query('COMMIT');
-      scope.queryCount++;
-      checkCommitted(done);
+      await commit(scope, scope.client);
     } else if (scope.rollbackOnly) {
       return value;
     }
@@ -165,10 +176,12 @@ export async function savepoint<T>(fn: () => Promise<T>): Promise<T> {
 
 export interface SqlOptions {
   /**
-   * This statement is the operation's only write and decides it: when the scope allows it (a
-   * mutation with one root field, no savepoint open, nothing flagged for rollback), COMMIT goes
-   * out in the same write, saving the transaction a round trip of its own. Whatever the operation
-   * does after it (reads for the payload, a refusal's lookup) runs in a transaction of its own.
+   * This statement is the field's last write and decides it: when the scope allows it (a mutation
+   * with one root field, no savepoint open, nothing flagged for rollback), COMMIT goes out in the
+   * same write, saving the transaction a round trip of its own. What the operation does after it
+   * (reads for the payload, a refusal's lookup) runs in a transaction of its own. Nothing can undo
+   * it afterwards, so the caller promises: if it wrote anything, the field succeeds; a refusal
+   * (typed error) follows only a run that wrote nothing.
    */
   commit?: boolean;
 }
@@ -186,7 +199,7 @@ export async function sql<R extends pg.QueryResultRow = Record<string, unknown>>
 ): Promise<pg.QueryResult<R>> {
   const s = currentScope();
   s.queryCount++;
-  const commit = opts?.commit === true && s.commitAhead && s.savepointDepth === 0 && !s.rollbackOnly;
+  const commit = opts?.commit === true && s.commitAhead && s.savepointDepth === 0 && !s.rollbackOnly && !s.payloadPhase;
   return run<R>(s, name ? { name, text, values } : { text, values }, commit);
 }
 

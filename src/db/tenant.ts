@@ -10,7 +10,8 @@
  * actually queries, so an event that carries its own state costs no database round trip.
  *
  * A mutation's deciding write can carry the COMMIT too (`sql(…, { commit: true })`): statement and
- * COMMIT leave in one write, and the operation needs no round trip for its COMMIT.
+ * COMMIT leave in one write, and the operation needs no round trip for its COMMIT. How a mutation's
+ * root fields stay atomic on every path is in unit-of-work.ts (and README "Atomicity").
  *
  * Prisma runs inside the same transaction through `RoutedPool`: a pg.Pool look-alike handed to
  * @prisma/adapter-pg whose queries go to the connection of the scope found in AsyncLocalStorage.
@@ -20,8 +21,8 @@
  * need raw SQL in the same transaction anyway.)
  *
  * The pieces: tenant-scope.ts (the scope's state), tenant-connection.ts (how statements reach the
- * connection), tenant-tx.ts (the transaction and its helpers), routed-pool.ts (Prisma's way in).
- * Importers use this file.
+ * connection), tenant-tx.ts (the transaction and its helpers), routed-pool.ts (Prisma's way in),
+ * unit-of-work.ts (one root mutation field). Importers use this file.
  */
 
 export {
@@ -46,3 +47,4 @@ export {
   withTenantTx,
 } from './tenant-tx.ts';
 export { RoutedPool } from './routed-pool.ts';
+export { unitOfWork } from './unit-of-work.ts';
