@@ -1,6 +1,6 @@
 import { type GraphQLFieldResolver, type GraphQLSchema, Kind } from 'graphql';
 import type { Context } from './context.ts';
-import { currentTx, maybeTx, savepoint } from '../db/tenant.ts';
+import { maybeTx, unitOfWork } from '../db/tenant.ts';
 import { isAppError } from '../services/errors.ts';
 import { builder } from './builder.ts';
 import './errors.ts';
@@ -23,41 +23,31 @@ import './ticket-walks.ts';
 import './notification.ts';
 
 /**
- * Every mutation field is atomic: when it ends in an expected error (a result-union member such as
- * ConflictError), whatever it wrote is undone. With a single root field the whole transaction
- * rolls back (no extra round trip); with several, each field runs in a savepoint.
+ * A result-union member. The errors plugin hands a resolved error back inside a Proxy whose
+ * prototype chain is proxied too, so `instanceof AppError` is false for it: it is known by the
+ * plugin's unwrap hook, which only those proxies answer.
+ */
+const UNWRAP = Symbol.for('Pothos.unwrapErrors');
+const isTypedError = (r: unknown): boolean =>
+  isAppError(r) || (typeof r === 'object' && r !== null && typeof (r as Record<symbol, unknown>)[UNWRAP] === 'function');
+
+/**
+ * Every root mutation field is its own unit of work (db/unit-of-work.ts, README "Atomicity"): a
+ * typed error or a thrown one undoes that field's writes and no other's; a success stands, whatever
+ * happens while its payload is read.
  */
 function makeMutationsAtomic(schema: GraphQLSchema): GraphQLSchema {
   const mutation = schema.getMutationType();
   if (!mutation) return schema;
   for (const field of Object.values(mutation.getFields())) {
     const inner = field.resolve as GraphQLFieldResolver<unknown, Context>;
-    field.resolve = async (root, args, ctx: Context, info) => {
+    field.resolve = (root, args, ctx: Context, info) => {
       if (!maybeTx()) return inner(root, args, ctx, info);
-      if (ctx.mutationRootFields <= 1) {
-        const result = await inner(root, args, ctx, info);
-        if (isAppError(result) && !currentTx().keepWritesOnError) currentTx().rollbackOnly = true;
-        return result;
-      }
-      try {
-        return await savepoint(async () => {
-          const result = await inner(root, args, ctx, info);
-          if (isAppError(result) && !currentTx().keepWritesOnError) throw new ExpectedFailure(result);
-          return result;
-        });
-      } catch (err) {
-        if (err instanceof ExpectedFailure) return err.result;
-        throw err;
-      }
+      const run = () => inner(root, args, ctx, info) as unknown;
+      return unitOfWork(String(info.path.key), ctx.mutationRootFields > 1, run, isTypedError);
     };
   }
   return schema;
-}
-
-class ExpectedFailure extends Error {
-  constructor(readonly result: unknown) {
-    super('expected failure');
-  }
 }
 
 export function countRootFields(selections: readonly { kind: Kind }[]): number {

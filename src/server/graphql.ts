@@ -141,8 +141,8 @@ export async function lookUpPrincipal(deps: Deps, credentials: Credentials): Pro
 
 /**
  * Every operation runs in one tenant transaction (db/tenant.ts). The principal is loaded in the
- * transaction's first round trip, then the operation executes; a mutation that fails (typed error
- * or exception) leaves nothing behind. Subscriptions resolve their principal the same way at
+ * transaction's first round trip, then the operation executes; each root mutation field is a unit
+ * of work of its own (db/unit-of-work.ts). Subscriptions resolve their principal the same way at
  * subscribe time and open short transactions of their own per event when they need the database.
  */
 function useTenantTransactions(deps: Deps): Plugin<Context> {
@@ -164,7 +164,9 @@ function useTenantTransactions(deps: Deps): Plugin<Context> {
             };
           }
           const result = (await executeFn(args)) as ExecutionResult;
-          if (isMutation && result.errors?.length) tx.rollbackOnly = true;
+          // With errors, `data` may not show every field that stands (a payload error, or a thrown
+          // one that nulls the non-null root): the response names them (README "Atomicity").
+          if (isMutation && result.errors?.length) return { ...result, extensions: { ...result.extensions, saved: [...tx.saved] } };
           return result;
         };
         try {
@@ -254,7 +256,8 @@ export function createGraphQL(deps: Deps): Yoga {
           return new GraphQLError((original as Error).message, { path: (error as GraphQLError).path, extensions: { code: 'BAD_REQUEST' } });
         }
         logger.error({ err: original ?? error }, 'unexpected error in resolver');
-        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+        // The path only names a field the client asked for; it tells which root field failed.
+        return new GraphQLError(message, { path: (error as GraphQLError).path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
     context: async (initial): Promise<Context> => {
