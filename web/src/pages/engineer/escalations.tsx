@@ -220,12 +220,15 @@ function ResolveEscalationDialog({ ticket, onClose }: { ticket: Ticket | null; o
   const [tried, setTried] = useState(false);
   const [{ fetching }, resolve] = useMutation(ResolveDoc);
   const toast = useToast();
-  useEffect(() => {
+  // A newly chosen ticket starts with an empty form (adjusted while rendering, not in an effect).
+  const [shownFor, setShownFor] = useState(ticket);
+  if (shownFor !== ticket) {
+    setShownFor(ticket);
     if (ticket) {
       setNotes('');
       setTried(false);
     }
-  }, [ticket]);
+  }
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setTried(true);
@@ -275,9 +278,12 @@ export function EscalationsPage() {
   useResync(() => refetch({ requestPolicy: 'network-only' }));
   const scrolled = useRef<string | null>(null);
 
-  useEffect(() => {
+  // A later notification (a new ?ticket=) opens its escalation too.
+  const [seenFocus, setSeenFocus] = useState(focus);
+  if (seenFocus !== focus) {
+    setSeenFocus(focus);
     if (focus) setOpen(focus);
-  }, [focus]);
+  }
 
   const page = res.data?.escalations.__typename === 'TicketPage' ? res.data.escalations : null;
   const focusShown = !!focus && !!page?.nodes.some((n) => n.id === focus);

@@ -337,7 +337,7 @@ function Editor({ flow }: { flow: FlowEditor_FlowFragment }) {
   const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
 
   // Issues shown are the server's: from the last save, or from a refused publish.
-  const issues: Issue[] = publishIssues ?? flow.draftIssues ?? [];
+  const issues: Issue[] = useMemo(() => publishIssues ?? flow.draftIssues ?? [], [publishIssues, flow.draftIssues]);
   const { byNode, general } = useMemo(() => issuesByNode(issues), [issues]);
 
   const edit = (fn: (ns: EditNode[]) => EditNode[]) => {
