@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { idleDeadlinePassed, markActivity, refresh, signOut, useSessionExpiry } from '../lib/auth.ts';
+import { refresh, signOut } from '../lib/auth.ts';
+import { idleDeadlinePassed, markActivity, useSessionExpiry } from '../lib/session-expiry.ts';
 import { expiryNotice } from '../lib/auth-timing.ts';
 import { formatDuration, formatTime } from '../lib/format.ts';
 
