@@ -5,6 +5,7 @@ import { canUseL1Desk, isAccountManager, isEngineer, ROLE_LABELS, usesCoverageBo
 import { Bell } from './bell.tsx';
 import { useMe } from './me.tsx';
 import { Avatar } from './ui.tsx';
+import './layout.css';
 
 function Item({ to, children, end }: { to: string; children: ReactNode; end?: boolean }) {
   return (

@@ -2,6 +2,7 @@ import { ClampedText } from '../../components/clamped-text.tsx';
 import { CustomerLine } from '../../components/customer.tsx';
 import type { Escalations_ListQuery } from '../../gql/graphql.ts';
 import { formatTime, humanize, pluralize } from '../../lib/format.ts';
+import '../l1/walk/walk-notes.css';
 
 /** What the handoff holds: an ad-hoc call has notes, not steps ("0 steps" said nothing true). */
 export function handoffSize(h: { transcript: readonly unknown[]; notes: readonly unknown[] }): string {

@@ -11,6 +11,7 @@ import { useDocumentTitle, useNow } from '../../lib/hooks.ts';
 import { isCoverer, isEngineer } from '../../lib/roles.ts';
 import { IntakeCard } from './intake-card.tsx';
 import { EscalateWithoutWalkDialog } from './escalate-without-walk.tsx';
+import './dashboard.css';
 
 const DataDoc = graphql(`
   query Dashboard_Data {

@@ -9,6 +9,7 @@ import type { WalkPage_SessionFragment } from '../../../gql/graphql.ts';
 import { type ErrorLike, failureFromError, failureFromResult } from '../../../lib/errors.ts';
 import { formatTime } from '../../../lib/format.ts';
 import { type Kept, mergeNotes, readKept, writeKept } from './notes-kept.ts';
+import './walk-notes.css';
 
 const SaveNotesDoc = graphql(`
   mutation WalkNotes_Save($sessionId: ID!, $notes: [WalkNoteInput!]!, $expectedVersion: Int) {

@@ -18,6 +18,7 @@ import { Transcript } from './transcript.tsx';
 import { useFlowSteps, type WalkDialog } from './use-flow-steps.ts';
 import { WalkNotes } from './walk-notes.tsx';
 import { Watchers } from './watchers.tsx';
+import './walk.css';
 
 /**
  * One call: the guided step card (flow, proposal or AI-built walks) or the ad-hoc notes, the
