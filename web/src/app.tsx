@@ -14,7 +14,7 @@ import { CoveragePage } from './pages/coverage.tsx';
 import { DashboardPage } from './pages/l1/dashboard.tsx';
 import { DraftsPage } from './pages/l1/drafts.tsx';
 import { TicketsPage } from './pages/l1/tickets.tsx';
-import { WalkPage } from './pages/l1/walk.tsx';
+import { WalkPage } from './pages/l1/walk/walk-page.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { WelcomePage } from './pages/welcome.tsx';

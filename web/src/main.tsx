@@ -1,12 +1,11 @@
+// Tokens and element defaults first: every component's own sheet builds on them.
+import './styles/tokens.css';
+import './styles/base.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 import { ToastProvider } from './components/toasts.tsx';
 import { bootstrapAuth } from './lib/auth.ts';
-import './styles.css';
-import './styles-cover.css';
-import './styles-spa.css';
-import './styles-words.css';
 
 bootstrapAuth();
 

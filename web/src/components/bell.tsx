@@ -9,6 +9,7 @@ import { useMe } from './me.tsx';
 import { useResync } from './resync.tsx';
 import { useToast } from './toasts.tsx';
 import { EmptyState, SkeletonRows } from './ui.tsx';
+import './bell.css';
 
 const UnreadDoc = graphql(`
   query Bell_Unread {

@@ -1,3 +1,5 @@
+import './char-limit.css';
+
 /**
  * The limits the API enforces on free text, in one place for the SPA. The server refuses longer
  * input with a ValidationError; the SPA says so before sending, instead of cutting a paste short

@@ -1,4 +1,5 @@
 import { useLayoutEffect, useRef, useState } from 'react';
+import './clamped-text.css';
 
 /**
  * Long free text (a 4 000-character problem) shown in a few lines with "Show all": at full length

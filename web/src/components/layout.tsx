@@ -5,6 +5,7 @@ import { canUseL1Desk, isAccountManager, isEngineer, ROLE_LABELS, usesCoverageBo
 import { Bell } from './bell.tsx';
 import { useMe } from './me.tsx';
 import { Avatar } from './ui.tsx';
+import './layout.css';
 
 function Item({ to, children, end }: { to: string; children: ReactNode; end?: boolean }) {
   return (
@@ -20,13 +21,15 @@ export function Layout({ children }: { children: ReactNode }) {
   const [signingOut, setSigningOut] = useState(false);
   // On a phone the sidebar is a menu behind a button: stacked above the page it pushed an owner's
   // content 688 px down. It closes when a page is chosen, and on Escape.
-  const [menuOpen, setMenuOpen] = useState(false);
+  // Remembered with the page it was opened on, so moving to another page closes it.
   const { pathname } = useLocation();
-  useEffect(() => setMenuOpen(false), [pathname]);
+  const [openOn, setOpenOn] = useState<string | null>(null);
+  const menuOpen = openOn === pathname;
+  const setMenuOpen = (open: boolean) => setOpenOn(open ? pathname : null);
   useEffect(() => {
     if (!menuOpen) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setMenuOpen(false);
+      if (e.key === 'Escape') setOpenOn(null);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -102,7 +105,7 @@ export function Layout({ children }: { children: ReactNode }) {
             className="btn btn-ghost btn-sm menu-button"
             aria-expanded={menuOpen}
             aria-controls="main-menu"
-            onClick={() => setMenuOpen((o) => !o)}
+            onClick={() => setMenuOpen(!menuOpen)}
           >
             <span className="menu-icon" aria-hidden="true" />
             Menu

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
-import { idleDeadlinePassed, markActivity, refresh, signOut, useSessionExpiry } from '../lib/auth.ts';
+import { refresh, signOut } from '../lib/auth.ts';
+import { idleDeadlinePassed, markActivity, useSessionExpiry } from '../lib/session-expiry.ts';
 import { expiryNotice } from '../lib/auth-timing.ts';
 import { formatDuration, formatTime } from '../lib/format.ts';
+import './session-notice.css';
 
 /**
  * Five minutes before the session ends, say so. An idle session can be kept ("Stay signed in"

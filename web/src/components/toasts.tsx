@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from 'react';
 import type { Failure } from '../lib/errors.ts';
+import './toasts.css';
 
 type Kind = 'error' | 'success' | 'info';
 

@@ -2,6 +2,14 @@ import { type ReactNode, useEffect, useRef } from 'react';
 import type { CombinedError } from 'urql';
 import { failureFromError } from '../lib/errors.ts';
 import { humanize, initials } from '../lib/format.ts';
+import './forms.css';
+import './buttons.css';
+import './badges.css';
+import './page.css';
+import './cards.css';
+import './states.css';
+import './banners.css';
+import './dialog.css';
 
 const ICONS = {
   check: <polyline points="20 6 9 17 4 12" />,

@@ -2,7 +2,9 @@ import { useSyncExternalStore } from 'react';
 import { Client, fetchExchange } from 'urql';
 import { graphql } from '../gql/index.ts';
 import type { AccountRole, Auth_SessionFragment } from '../gql/graphql.ts';
+import { channel } from './auth-channel.ts';
 import { localExpiry, needsRefresh, refreshDelay, sessionDeadlines } from './auth-timing.ts';
+import { clearDeadlines, markActivity, restartIdleClock, setDeadlines } from './session-expiry.ts';
 
 /*
  * The session: the access token lives in memory only; the refresh token is an HttpOnly cookie the
@@ -142,7 +144,6 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 let inflight: Promise<boolean> | null = null;
 let epoch = 0;
 const listeners = new Set<() => void>();
-const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('l1-auth');
 
 function setState(next: AuthState) {
   state = next;
@@ -162,96 +163,11 @@ export function useAuth(): AuthState {
   return useSyncExternalStore(subscribeAuth, getAuthState);
 }
 
-/*
- * When the session ends, on this machine's clock. The access token is refreshed in the background
- * so live views keep working, and every refresh moves the server's idle deadline; so the idle
- * timeout of an open tab is kept here, from the user's own activity (clicks and keys, shared by the
- * tabs of this browser). A closed tab stops refreshing and the server's deadline applies.
- */
-export interface SessionExpiry {
-  /** The session ends here without activity. */
-  idleAt: number;
-  /** The session ends here whatever happens. */
-  absoluteAt: number;
-  idleMs: number;
-}
-
-let deadlines: { absoluteAt: number; absoluteIso: string; idleMs: number } | null = null;
-let lastActivity = Date.now();
-let expiry: SessionExpiry | null = null;
-const expiryListeners = new Set<() => void>();
-
-function publishExpiry() {
-  expiry = deadlines ? { idleAt: lastActivity + deadlines.idleMs, absoluteAt: deadlines.absoluteAt, idleMs: deadlines.idleMs } : null;
-  for (const l of expiryListeners) l();
-}
-
-export function useSessionExpiry(): SessionExpiry | null {
-  return useSyncExternalStore(
-    (l) => {
-      expiryListeners.add(l);
-      return () => expiryListeners.delete(l);
-    },
-    () => expiry,
-  );
-}
-
-let lastShared = 0;
-// The last activity in any tab of this browser, also kept in storage: a tab whose messages were
-// held back (a frozen background tab, no BroadcastChannel) reads it before it signs anyone out.
-const ACTIVITY_KEY = 'l1.last-activity';
-
-function storedActivity(): number {
-  try {
-    const v = Number(localStorage.getItem(ACTIVITY_KEY));
-    return Number.isFinite(v) ? v : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** The user did something: the idle clock starts again (in every tab of this browser). */
-export function markActivity(share = true): void {
-  const now = Date.now();
-  // Clicks and keys come in bursts: one update (and one message to other tabs) per few seconds.
-  if (now - lastActivity < 2000 && expiry) return;
-  lastActivity = now;
-  publishExpiry();
-  if (share) {
-    try {
-      localStorage.setItem(ACTIVITY_KEY, String(now));
-    } catch {
-      // Storage disabled: the message below still tells the other tabs.
-    }
-  }
-  if (share && now - lastShared > 5000) {
-    lastShared = now;
-    channel?.postMessage('active');
-  }
-}
-
-/**
- * Has this browser really been idle past the deadline? Another tab may have been used since this
- * one last heard of it: the stored time wins, and the deadline moves on instead of signing out.
- */
-export function idleDeadlinePassed(now = Date.now()): boolean {
-  const shared = storedActivity();
-  if (shared > lastActivity) {
-    lastActivity = shared;
-    publishExpiry();
-  }
-  return !!expiry && expiry.idleAt < expiry.absoluteAt && now >= expiry.idleAt;
-}
-
 function applySession(s: Auth_SessionFragment) {
   const now = Date.now();
   const expiresAt = localExpiry(s.accessToken, s.accessTokenExpiresAt, now);
   token = { value: s.accessToken, expiresAt };
-  const next = sessionDeadlines(s, expiresAt);
-  // The same session keeps the deadline it was first given on this clock: the skew between the
-  // two clocks does not change, and re-deriving it on every refresh would only add jitter.
-  deadlines = deadlines && deadlines.absoluteIso === s.absoluteExpiresAt ? { ...next, absoluteAt: deadlines.absoluteAt } : next;
-  publishExpiry();
+  setDeadlines(sessionDeadlines(s, expiresAt), s.absoluteExpiresAt);
   clearTimeout(timer);
   timer = setTimeout(() => void refresh(), refreshDelay(expiresAt, Date.now()));
   if (state.status !== 'signed-in' || state.userId !== s.user.id) {
@@ -266,8 +182,7 @@ function endSession(reason: SignedOutReason, broadcast = false) {
   endings += 1;
   clearTimeout(timer);
   token = null;
-  deadlines = null;
-  publishExpiry();
+  clearDeadlines();
   setState({ status: 'signed-out', reason });
   if (broadcast) channel?.postMessage('signed-out');
 }
@@ -330,7 +245,7 @@ export async function signIn(email: string, password: string): Promise<SignInRes
   const v = r.data?.login;
   if (!v) return { ok: false, code: 'network', message: 'Could not reach the server. Check your connection and try again.' };
   if (v.__typename === 'SessionPayload') {
-    lastActivity = Date.now();
+    restartIdleClock();
     applySession(v);
     channel?.postMessage('signed-in');
     return { ok: true };

@@ -5,6 +5,7 @@ import { acceptInvite, type InvitePreviewResult, previewInvite, useAuth } from '
 import { formatDate } from '../lib/format.ts';
 import { useDocumentTitle } from '../lib/hooks.ts';
 import { ROLE_LABELS } from '../lib/roles.ts';
+import './auth.css';
 
 /** What each role does, in a sentence the invitee understands. */
 const ROLE_WORDS: Record<string, string> = {

@@ -11,6 +11,7 @@ import type { CoverageBoard_LiveSubscription } from '../gql/graphql.ts';
 import { unwrap } from '../lib/errors.ts';
 import { customerLabel, formatIdle, formatTime, humanize, pluralize } from '../lib/format.ts';
 import { useDocumentTitle, useNow } from '../lib/hooks.ts';
+import './coverage.css';
 
 graphql(`
   fragment CoverageBoard_Walk on WalkSession {

@@ -3,6 +3,7 @@ import { Navigate, useLocation } from 'react-router-dom';
 import { Spinner } from '../components/ui.tsx';
 import { type AuthState, signIn } from '../lib/auth.ts';
 import { useDocumentTitle } from '../lib/hooks.ts';
+import './auth.css';
 
 const BANNERS: Record<string, { tone: string; text: string }> = {
   expired: { tone: 'warning', text: 'Your session expired, please sign in again' },

@@ -4,6 +4,7 @@ import { Card, PageHeader } from '../components/ui.tsx';
 import { firstName, greeting, longDate } from '../lib/format.ts';
 import { useDocumentTitle } from '../lib/hooks.ts';
 import { homePath, ROLE_LABELS } from '../lib/roles.ts';
+import './welcome.css';
 
 const AREAS: Record<string, string> = {
   l1: 'the L1 desk',

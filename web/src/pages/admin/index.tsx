@@ -5,6 +5,7 @@ import { InvitesPage } from './invites.tsx';
 import { SecurityPage } from './security.tsx';
 import { TokensPage } from './tokens.tsx';
 import { UsersPage } from './users.tsx';
+import './admin.css';
 
 /** The admin screens: one lazily loaded chunk. */
 export default function AdminRoutes() {

@@ -1,18 +1,18 @@
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useMutation, useQuery, useSubscription } from 'urql';
-import { ClampedText } from '../../components/clamped-text.tsx';
 import { useMe } from '../../components/me.tsx';
 import { useToast } from '../../components/toasts.tsx';
 import { useResync } from '../../components/resync.tsx';
-import { Avatar, Badge, Dialog, EmptyState, ErrorState, Field, PageHeader, SkeletonRows, StatusBadge } from '../../components/ui.tsx';
-import { CustomerLine, CustomerName } from '../../components/customer.tsx';
+import { Avatar, Badge, EmptyState, ErrorState, PageHeader, SkeletonRows, StatusBadge } from '../../components/ui.tsx';
+import { CustomerName } from '../../components/customer.tsx';
 import { graphql } from '../../gql/index.ts';
-import type { Escalations_ListQuery } from '../../gql/graphql.ts';
 import { unwrap } from '../../lib/errors.ts';
-import { formatDateTime, formatTime, humanize, pluralize, relativeTime } from '../../lib/format.ts';
+import { formatDateTime, humanize, relativeTime } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
 import { isAccountManager } from '../../lib/roles.ts';
+import { handoffSize, type Ticket, Handoff } from './escalation-handoff.tsx';
+import { ResolveEscalationDialog } from './resolve-escalation-dialog.tsx';
 
 const ListDoc = graphql(`
   query Escalations_List($unclaimedOnly: Boolean) {
@@ -93,26 +93,6 @@ const ClaimDoc = graphql(`
   }
 `);
 
-const ResolveDoc = graphql(`
-  mutation Escalations_Resolve($ticketId: ID!, $resolutionNotes: String!) {
-    resolveEscalation(ticketId: $ticketId, resolutionNotes: $resolutionNotes) {
-      __typename
-      ... on InternalTicket {
-        id
-        status
-        resolutionNotes
-      }
-      ... on Error {
-        code
-        message
-      }
-      ... on ConflictError {
-        reason
-      }
-    }
-  }
-`);
-
 const ReleaseDoc = graphql(`
   mutation Escalations_Release($ticketId: ID!) {
     releaseEscalation(ticketId: $ticketId) {
@@ -147,115 +127,6 @@ const LiveDoc = graphql(`
   }
 `);
 
-/** What the handoff holds: an ad-hoc call has notes, not steps ("0 steps" said nothing true). */
-function handoffSize(h: { transcript: readonly unknown[]; notes: readonly unknown[] }): string {
-  if (h.transcript.length === 0 && h.notes.length > 0) return pluralize(h.notes.length, 'note');
-  if (h.transcript.length === 0) return 'escalated before any step';
-  return pluralize(h.transcript.length, 'step');
-}
-
-type Ticket = Extract<Escalations_ListQuery['escalations'], { __typename: 'TicketPage' }>['nodes'][number];
-
-function Handoff({ t }: { t: Ticket }) {
-  const h = t.handoff;
-  if (!h) return <p className="muted">No handoff package was recorded for this ticket.</p>;
-  return (
-    <div className="handoff">
-      <dl className="details">
-        <dt>Problem</dt>
-        <dd>
-          <ClampedText text={h.problemStatement} lines={6} />
-        </dd>
-        <dt>Contact</dt>
-        <dd>
-          <CustomerLine name={h.customerName} contact={h.customerContact} />
-        </dd>
-        <dt>Flow</dt>
-        <dd>{h.flowTitle ?? 'No flow (ad hoc or escalated before a walk)'}</dd>
-        <dt>Reason</dt>
-        <dd>
-          {humanize(h.reasonCategory)}
-          {h.reason ? ` — ${h.reason}` : ''}
-        </dd>
-      </dl>
-      {h.transcript.length > 0 && (
-        <>
-          <h3 className="subhead">Transcript</h3>
-          <ol className="transcript transcript-compact">
-            {h.transcript.map((s) => (
-              <li key={s.seq} className="transcript-step">
-                <span className="transcript-seq">{s.seq}</span>
-                <div className="transcript-body">
-                  <div className="transcript-question">{s.question}</div>
-                  <div className="transcript-answer">
-                    <span className="answer-pill">{s.answerLabel}</span>
-                    <span className="muted">{formatTime(s.at)}</span>
-                  </div>
-                  {s.note && <div className="transcript-note">{s.note}</div>}
-                </div>
-              </li>
-            ))}
-          </ol>
-        </>
-      )}
-      {h.notes.length > 0 && (
-        <>
-          <h3 className="subhead">Notes</h3>
-          <ol className="notes notes-readonly">
-            {h.notes.map((n, i) => (
-              <li key={i} className="note">
-                <time className="note-time">{formatTime(n.at)}</time>
-                <div className="note-text pre-wrap">{n.content}</div>
-              </li>
-            ))}
-          </ol>
-        </>
-      )}
-    </div>
-  );
-}
-
-function ResolveEscalationDialog({ ticket, onClose }: { ticket: Ticket | null; onClose: () => void }) {
-  const [notes, setNotes] = useState('');
-  const [tried, setTried] = useState(false);
-  const [{ fetching }, resolve] = useMutation(ResolveDoc);
-  const toast = useToast();
-  useEffect(() => {
-    if (ticket) {
-      setNotes('');
-      setTried(false);
-    }
-  }, [ticket]);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTried(true);
-    if (!ticket || !notes.trim()) return;
-    const r = await resolve({ ticketId: ticket.id, resolutionNotes: notes.trim() });
-    if (unwrap(r.data?.resolveEscalation, r.error, 'InternalTicket', toast.failure)) {
-      toast.success('Escalation resolved', 'The ticket is resolved with your notes.');
-      onClose();
-    }
-  };
-  return (
-    <Dialog open={!!ticket} title="Resolve this escalation" onClose={onClose}>
-      <form className="stack" onSubmit={submit}>
-        <p className="muted small clamp-2">{ticket?.problemStatement}</p>
-        <Field label="Resolution notes" htmlFor="escalation-notes" error={tried && !notes.trim() ? 'Say briefly what fixed it.' : null}>
-          <textarea id="escalation-notes" rows={4} value={notes} onChange={(e) => setNotes(e.target.value)} placeholder="What fixed it?" />
-        </Field>
-        <div className="dialog-actions">
-          <button type="button" className="btn btn-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={fetching}>
-            {fetching ? 'Resolving…' : 'Resolve ticket'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
-  );
-}
-
 export function EscalationsPage() {
   useDocumentTitle('Escalations');
   const me = useMe();
@@ -275,9 +146,12 @@ export function EscalationsPage() {
   useResync(() => refetch({ requestPolicy: 'network-only' }));
   const scrolled = useRef<string | null>(null);
 
-  useEffect(() => {
+  // A later notification (a new ?ticket=) opens its escalation too.
+  const [seenFocus, setSeenFocus] = useState(focus);
+  if (seenFocus !== focus) {
+    setSeenFocus(focus);
     if (focus) setOpen(focus);
-  }, [focus]);
+  }
 
   const page = res.data?.escalations.__typename === 'TicketPage' ? res.data.escalations : null;
   const focusShown = !!focus && !!page?.nodes.some((n) => n.id === focus);

@@ -4,6 +4,7 @@ import { EscalationsPage } from './escalations.tsx';
 import { FlowEditorPage } from './flow-editor.tsx';
 import { FlowLibraryPage } from './flows.tsx';
 import { ProposalReviewPage } from './proposals.tsx';
+import './engineer.css';
 
 /** The engineer screens: one lazily loaded chunk. */
 export default function EngineerRoutes() {

@@ -8,6 +8,7 @@ import type { ProposalReview_QueueQuery } from '../../gql/graphql.ts';
 import { unwrap } from '../../lib/errors.ts';
 import { humanize, pluralize, relativeTime } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
+import '../l1/drafts.css';
 
 const QueueDoc = graphql(`
   query ProposalReview_Queue {

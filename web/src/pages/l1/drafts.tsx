@@ -4,6 +4,7 @@ import { Badge, EmptyState, ErrorState, PageHeader, SkeletonRows, StatusBadge } 
 import { graphql } from '../../gql/index.ts';
 import { humanize, pluralize, relativeTime } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
+import './drafts.css';
 
 const DraftsDoc = graphql(`
   query DraftsPage_Drafts {

@@ -1,13 +1,15 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useLayoutEffect, useRef, useState } from 'react';
 import { useMutation } from 'urql';
-import { CharLimit, LIMITS, overBy } from '../../components/char-limit.tsx';
-import { useMe } from '../../components/me.tsx';
-import { useToast } from '../../components/toasts.tsx';
-import { Card, EmptyState } from '../../components/ui.tsx';
-import { graphql } from '../../gql/index.ts';
-import type { WalkPage_SessionFragment } from '../../gql/graphql.ts';
-import { type ErrorLike, failureFromError, failureFromResult } from '../../lib/errors.ts';
-import { formatTime } from '../../lib/format.ts';
+import { CharLimit, LIMITS, overBy } from '../../../components/char-limit.tsx';
+import { useMe } from '../../../components/me.tsx';
+import { useToast } from '../../../components/toasts.tsx';
+import { Card, EmptyState } from '../../../components/ui.tsx';
+import { graphql } from '../../../gql/index.ts';
+import type { WalkPage_SessionFragment } from '../../../gql/graphql.ts';
+import { type ErrorLike, failureFromError, failureFromResult } from '../../../lib/errors.ts';
+import { formatTime } from '../../../lib/format.ts';
+import { type Kept, mergeNotes, readKept, writeKept } from './notes-kept.ts';
+import './walk-notes.css';
 
 const SaveNotesDoc = graphql(`
   mutation WalkNotes_Save($sessionId: ID!, $notes: [WalkNoteInput!]!, $expectedVersion: Int) {
@@ -40,58 +42,6 @@ let seq = 0;
 const toLocal = (notes: ReadonlyArray<{ at: string; content: string }> | null): LocalNote[] =>
   (notes ?? []).map((n) => ({ key: `n${seq++}`, at: n.at, content: n.content }));
 
-/**
- * What is typed but not yet on the server, kept in this browser per user and walk: a reload, a
- * crash or a lost connection gives it back instead of losing it. Cleared once the server has it
- * all, and at sign-out (a shared desk PC must not hand one technician's notes to the next).
- * `baseVersion` is the walk version the kept notes were edited from.
- */
-interface Kept {
-  notes: Array<{ at: string; content: string }> | null;
-  draft: string;
-  baseVersion: number | null;
-}
-export const KEPT_NOTES_PREFIX = 'l1.walk-notes.';
-const keptKey = (userId: string, walkId: string) => `${KEPT_NOTES_PREFIX}${userId}.${walkId}`;
-
-function readKept(userId: string, walkId: string): Kept | null {
-  try {
-    const raw = localStorage.getItem(keptKey(userId, walkId));
-    const v = raw ? (JSON.parse(raw) as Kept) : null;
-    return v && (typeof v.draft === 'string' || Array.isArray(v.notes))
-      ? {
-          notes: Array.isArray(v.notes) ? v.notes : null,
-          draft: v.draft ?? '',
-          baseVersion: typeof v.baseVersion === 'number' ? v.baseVersion : null,
-        }
-      : null;
-  } catch {
-    return null;
-  }
-}
-
-function writeKept(userId: string, walkId: string, kept: Kept | null) {
-  try {
-    if (!kept || (!kept.notes && !kept.draft)) localStorage.removeItem(keptKey(userId, walkId));
-    else localStorage.setItem(keptKey(userId, walkId), JSON.stringify(kept));
-  } catch {
-    // Storage full or disabled: the beforeunload warning still stands.
-  }
-}
-
-/**
- * Notes saved by someone else since ours were kept, plus ours that the server does not have, in
- * time order: neither side's notes are lost (a note one side deleted may come back, never vanish).
- */
-export function mergeNotes(server: ReadonlyArray<{ at: string; content: string }>, mine: ReadonlyArray<{ at: string; content: string }>) {
-  const key = (n: { at: string; content: string }) => `${n.at}\u0000${n.content}`;
-  const have = new Set(server.map(key));
-  const byTime = new Map<string, { at: string; content: string }[]>();
-  // A note edited on both sides keeps both texts: ours is added next to theirs.
-  for (const n of [...server, ...mine.filter((n) => !have.has(key(n)))]) byTime.set(n.at, [...(byTime.get(n.at) ?? []), n]);
-  return [...byTime.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([, ns]) => ns);
-}
-
 const tooLong = (notes: ReadonlyArray<{ content: string }>) => notes.some((n) => overBy(n.content, LIMITS.note) > 0);
 
 /** Ad-hoc walks: timestamped notes, autosaved ~800 ms after the last keystroke. */
@@ -120,8 +70,11 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
   // The version our unsaved edits started from; null while nothing is unsaved.
   const baseVersion = useRef<number | null>(restored?.notes ? walk.version : null);
   const conflicts = useRef(0);
-  version.current = walk.version;
-  latest.current = notes;
+  // Kept in step with every render for the timers and the save in flight, which outlive it.
+  useLayoutEffect(() => {
+    version.current = walk.version;
+    latest.current = notes;
+  });
 
   // Live state wins whenever we hold no unsaved edits of our own.
   const serverNotes = JSON.stringify((walk.notes ?? []).map((n) => [n.at, n.content]));
@@ -129,71 +82,75 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
     if (!dirty.current) setNotes(toLocal(JSON.parse(serverNotes).map(([at, content]: [string, string]) => ({ at, content }))));
   }, [serverNotes]);
 
-  const flush = useCallback(async () => {
-    clearTimeout(timer.current);
-    if (tooLong(latest.current)) {
-      setStatus('too-long');
-      return;
-    }
-    const sentAt = changes.current;
-    setStatus('saving');
-    const r = await save({
-      sessionId: walk.id,
-      notes: latest.current.map((n) => ({ at: n.at, content: n.content })),
-      expectedVersion: version.current,
-    });
-    const v = r.data?.updateWalkNotes;
-    if (!v && r.error) {
-      setStatus('failed');
-      toast.failure(failureFromError(r.error));
-      return;
-    }
-    if (v?.__typename === 'WalkSession') {
-      version.current = v.version;
-      if (changes.current === sentAt) {
-        dirty.current = false;
-        setStatus('saved');
-        keptNotes.current = null;
-        baseVersion.current = null;
-        conflicts.current = 0;
-        writeKept(me.id, walk.id, { notes: null, draft: draftRef.current, baseVersion: null });
-      } else {
-        // Typed on while saving: save again.
-        timer.current = setTimeout(() => void flush(), AUTOSAVE_MS);
-        setStatus('unsaved');
+  const flush = useCallback(() => {
+    // Named so a save can schedule the next one from the same render's closure.
+    const run = async (): Promise<void> => {
+      clearTimeout(timer.current);
+      if (tooLong(latest.current)) {
+        setStatus('too-long');
+        return;
       }
-      return;
-    }
-    if (v) toast.failure(failureFromResult(v as ErrorLike));
-    if (v?.__typename === 'ValidationError') {
-      // Refused as it stands (too long, say): keep the text here so nothing typed is lost.
-      setStatus('failed');
-      return;
-    }
-    if (v?.__typename === 'ConflictError' && v.reason === 'STALE_VERSION' && conflicts.current < 3) {
-      // Someone else saved notes in between: keep theirs and ours, and save the union on top of
-      // their version (the live feed brings it; retried a few times while it arrives).
-      conflicts.current += 1;
-      const merged = toLocal(mergeNotes(walk.notes ?? [], latest.current));
-      setNotes(merged);
-      latest.current = merged;
-      if (typeof v.currentVersion === 'number') version.current = v.currentVersion;
-      setStatus('unsaved');
-      timer.current = setTimeout(() => void flush(), AUTOSAVE_MS);
-      return;
-    }
-    if (v?.__typename === 'ConflictError' && v.reason === 'STALE_VERSION') {
-      // Still changing under us: stop, keep what was typed (here and in this browser).
-      setStatus('failed');
-      return;
-    }
-    // Someone else took the walk: drop our copy and show theirs.
-    dirty.current = false;
-    keptNotes.current = null;
-    baseVersion.current = null;
-    writeKept(me.id, walk.id, { notes: null, draft: draftRef.current, baseVersion: null });
-    setStatus('saved');
-    setNotes(toLocal(walk.notes));
+      const sentAt = changes.current;
+      setStatus('saving');
+      const r = await save({
+        sessionId: walk.id,
+        notes: latest.current.map((n) => ({ at: n.at, content: n.content })),
+        expectedVersion: version.current,
+      });
+      const v = r.data?.updateWalkNotes;
+      if (!v && r.error) {
+        setStatus('failed');
+        toast.failure(failureFromError(r.error));
+        return;
+      }
+      if (v?.__typename === 'WalkSession') {
+        version.current = v.version;
+        if (changes.current === sentAt) {
+          dirty.current = false;
+          setStatus('saved');
+          keptNotes.current = null;
+          baseVersion.current = null;
+          conflicts.current = 0;
+          writeKept(me.id, walk.id, { notes: null, draft: draftRef.current, baseVersion: null });
+        } else {
+          // Typed on while saving: save again.
+          timer.current = setTimeout(() => void run(), AUTOSAVE_MS);
+          setStatus('unsaved');
+        }
+        return;
+      }
+      if (v) toast.failure(failureFromResult(v as ErrorLike));
+      if (v?.__typename === 'ValidationError') {
+        // Refused as it stands (too long, say): keep the text here so nothing typed is lost.
+        setStatus('failed');
+        return;
+      }
+      if (v?.__typename === 'ConflictError' && v.reason === 'STALE_VERSION' && conflicts.current < 3) {
+        // Someone else saved notes in between: keep theirs and ours, and save the union on top of
+        // their version (the live feed brings it; retried a few times while it arrives).
+        conflicts.current += 1;
+        const merged = toLocal(mergeNotes(walk.notes ?? [], latest.current));
+        setNotes(merged);
+        latest.current = merged;
+        if (typeof v.currentVersion === 'number') version.current = v.currentVersion;
+        setStatus('unsaved');
+        timer.current = setTimeout(() => void run(), AUTOSAVE_MS);
+        return;
+      }
+      if (v?.__typename === 'ConflictError' && v.reason === 'STALE_VERSION') {
+        // Still changing under us: stop, keep what was typed (here and in this browser).
+        setStatus('failed');
+        return;
+      }
+      // Someone else took the walk: drop our copy and show theirs.
+      dirty.current = false;
+      keptNotes.current = null;
+      baseVersion.current = null;
+      writeKept(me.id, walk.id, { notes: null, draft: draftRef.current, baseVersion: null });
+      setStatus('saved');
+      setNotes(toLocal(walk.notes));
+    };
+    return run();
   }, [save, toast, walk.id, walk.notes, me.id]);
 
   const keep = (next: { notes?: LocalNote[] | null; draft?: string }) => {
@@ -224,8 +181,9 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
 
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  // Restored edits go to the server as soon as the page is back.
-  useEffect(() => {
+  // Restored edits go to the server as soon as the page is back. Once, on mount: `restored` is
+  // read once, and the toast and the walk are read as they are then.
+  const onMount = useEffectEvent(() => {
     if (restored?.notes) timer.current = setTimeout(() => void flush(), AUTOSAVE_MS);
     if (restored?.notes || restored?.draft) {
       toast.info(
@@ -237,8 +195,8 @@ export function WalkNotes({ walk, readOnly }: { walk: WalkPage_SessionFragment; 
     }
     // An ended call takes no more notes: what was kept for it is of no use now.
     if (walk.status !== 'ACTIVE') writeKept(me.id, walk.id, null);
-    // Once, on mount: `restored` is read once.
-  }, []);
+  });
+  useEffect(() => onMount(), []);
 
   const draftUnsent = !readOnly && draft.trim().length > 0;
   useEffect(() => {
