@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Caller } from '../caller.ts';
 import { currentTx, sql } from '../../db/tenant.ts';
-import { actingAs as actingAsOf } from '../identity/principal.ts';
 import { filterText } from '../validation.ts';
 
 export interface AuditEntry {
@@ -68,11 +67,6 @@ export function auditRow(r: AuditRowSql): string {
   const kind = r.actorKind ? { column: ', actor_kind', value: `, '${r.actorKind}'` } : { column: '', value: '' };
   return `INSERT INTO audit_logs (account_id, actor_id, action, entity_type, entity_id, acting_as, payload, created_at${kind.column})
        SELECT ${r.account}, ${r.actor}, '${r.action}', '${r.entityType}', ${r.entityId}, ${r.actingAs}, ${r.payload}, ${r.at}${kind.value}${r.from ? ` FROM ${r.from}` : ''}`;
-}
-
-/** For L1-surface actions: tagged with the principal's coverage role. */
-export function l1Audit(ctx: Caller, e: Omit<AuditEntry, 'actingAs'>): Promise<void> {
-  return audit(ctx, { ...e, actingAs: actingAsOf(ctx.principal) });
 }
 
 export interface AuditFilter {

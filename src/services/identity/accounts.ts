@@ -10,12 +10,6 @@ import { INVITE_PREFIX, INVITE_TTL_DAYS } from '../seats/invites.ts';
 import { requireUser } from './principal.ts';
 import { email, name, parse, uuid } from '../validation.ts';
 
-export async function current(ctx: Caller, query: { include?: object; select?: object }) {
-  const p = ctx.principal;
-  if (p.kind === 'anonymous') throw new NotFoundError('Account');
-  return ctx.deps.prisma.account.findUniqueOrThrow({ ...query, where: { id: p.accountId } });
-}
-
 const limit = z.number().int().min(0, 'must be 0 or more').max(100_000).nullable();
 const limitsInput = z.object({ accountId: uuid, engineerSeatLimit: limit, l1SeatLimit: limit });
 

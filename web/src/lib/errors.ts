@@ -87,12 +87,6 @@ export function failureFromError(err: CombinedError): Failure {
   return { code, title: titleFor(code), message: messages[code] ?? first?.message ?? 'Unexpected error' };
 }
 
-export function errorCode(err: CombinedError | undefined): string | null {
-  if (!err) return null;
-  if (err.networkError) return 'network';
-  return (err.graphQLErrors[0]?.extensions?.code as string | undefined) ?? 'unexpected';
-}
-
 /**
  * The successful member of a mutation's result union, or null after reporting the failure.
  * `value` is the root field (`data.intake`), `ok` the success typename.

@@ -109,7 +109,6 @@ export function pluralize(n: number, one: string, many = `${one}s`): string {
 
 // Intake needs only the problem (DESIGN §14): who called, and how to reach them, may be unknown.
 export const NO_CUSTOMER = 'No customer given';
-export const NO_CONTACT = 'No contact given';
 
 /** The caller's name, or a placeholder when the L1 did not get one. */
 export function customerLabel(name: string | null | undefined): string {
