@@ -194,7 +194,9 @@ describe('acceptInvite', () => {
   });
 
   it(`${N} concurrent accepts of distinct invites for the one free L1 seat: one user, the rest SeatLimitExceeded`, async () => {
-    const account = await t.factory.account({ l1Seats: 3 });
+    // A pending invite holds its seat, so the invites go out while the plan has room for them all;
+    // then billing lowers it to one free seat, and every invitee accepts at once.
+    const account = await t.factory.account({ l1Seats: N + 2 });
     const owner = await t.factory.user(account.id, 'owner');
     const ownerToken = await t.factory.token(owner);
     await t.factory.user(account.id, 'l1_tech');
@@ -202,7 +204,8 @@ describe('acceptInvite', () => {
     const emails = Array.from({ length: N }, (_, i) => `seat-${i}-${uniq()}@example.test`);
     const tokens: string[] = [];
     for (const email of emails) tokens.push(await invite(ownerToken, email));
-    expect(rootOf(await httpGql(t.url, Usage, {}, ownerToken)).l1Tech).toEqual({ current: 2, limit: 3, available: 1 });
+    await t.system.query('UPDATE billing_plans SET l1_seat_limit = 3 WHERE account_id = $1', [account.id]);
+    expect(rootOf(await httpGql(t.url, Usage, {}, ownerToken)).l1Tech).toEqual({ current: 2, limit: 3, available: 0 });
 
     const results = await Promise.all(
       tokens.map((token, i) => httpGql(t.url, Accept, { token, name: `Seat ${i}`, password: PASSWORD }).then(rootOf)),
