@@ -320,7 +320,7 @@ describe('one round trip per step', () => {
     b: recordStep(sessionId: $s, nodeId: "nowhere", answer: YES, clientStepId: "two-b") { __typename }
   }`;
 
-  it('intake and a step send COMMIT with their last statement; resolve, which also writes the ticket, commits at the end', async () => {
+  it('intake, a step and resolve each send COMMIT with their statement; the payload still reads the walk', async () => {
     const one = [{ committed: [expect.anything()] }];
     const [intakeScopes, w] = await scopes(() => startFlowWalk());
     expect(intakeScopes).toEqual(one);
@@ -333,9 +333,7 @@ describe('one round trip per step', () => {
     const [resolveScopes] = await scopes(() =>
       t.gql.runOk(Resolve, { sessionId: w.session.id, helpful: true, notes: 'Fixed' }, { token: l1Token }),
     );
-    // The ticket system writes the ticket after the walk statement decided, so COMMIT cannot ride
-    // with that statement: a refused resolve must not commit anything either.
-    expect(resolveScopes).toEqual([{ committed: [] }]);
+    expect(resolveScopes).toEqual(one);
     const ticket = await t.system.query(
       'SELECT status FROM internal_tickets WHERE id = (SELECT internal_ticket_id FROM walk_sessions WHERE id = $1)',
       [w.session.id],

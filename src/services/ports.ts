@@ -37,36 +37,44 @@ export interface JobQueue {
   deadLetters(limit?: number): Promise<DeadLetter[]>;
 }
 
-export interface NewTicket {
+/**
+ * SQL expressions over the caller's statement (its parameters and CTEs), one per value: a ticket
+ * change is written by the same statement as the walk change it belongs to, so the two land
+ * together in one round trip.
+ */
+export interface NewTicketSql {
+  /** The CTE whose one row lets the ticket be opened (none there, no ticket). */
+  from: string;
   accountId: string;
   createdBy: string;
   problemStatement: string;
-  customerName: string | null;
-  customerContact: string | null;
-  at: Date;
+  customerName: string;
+  customerContact: string;
+  at: string;
 }
 
-export interface TicketEscalation {
+export interface TicketEscalationSql {
   reasonCategory: string;
-  reason: string | null;
-  /** The handoff as JSON, as the walk stores it. */
+  reason: string;
+  /** The handoff as jsonb. */
   handoff: string;
-  at: Date;
+  at: string;
 }
 
 /**
- * Where a call's ticket lives. Every method runs inside the caller's tenant transaction, so the
- * ticket changes with the walk or not at all; an adapter for an external system (a PSA) records the
- * change here and leaves the external effect to the outbox. Today: internal tickets
- * (services/tickets/internal.ts).
+ * Where a call's ticket lives. Each method returns CTE definitions (`name AS (…)`, comma-separated)
+ * for the walk statement to embed; the first is called `name` and returns the ticket's `id`. An
+ * adapter for an external system (a PSA) writes its row here and adds a CTE for the outbox message
+ * that carries the effect out. Today: internal tickets (services/tickets/internal.ts).
  */
 export interface TicketSystem {
-  /** Opens a ticket for a new call; its id is what the walk points at. */
-  open(t: NewTicket): Promise<{ id: string }>;
-  /** Opens a ticket that is escalated from the start (a call escalated before any walk). */
-  openEscalated(t: NewTicket, e: TicketEscalation): Promise<{ id: string }>;
-  resolve(ticketId: string, r: { resolutionNotes: string; at: Date }): Promise<void>;
-  escalate(ticketId: string, e: TicketEscalation): Promise<void>;
+  /** Opens a ticket for a new call; the walk points at its id. */
+  open(name: string, t: NewTicketSql): string;
+  /** Opens a ticket escalated from the start (a call escalated before any walk). */
+  openEscalated(name: string, t: NewTicketSql, e: TicketEscalationSql): string;
+  /** `ticketId`: an expression naming the ticket, e.g. `(SELECT internal_ticket_id FROM w)`. */
+  resolve(name: string, ticketId: string, r: { resolutionNotes: string; at: string }): string;
+  escalate(name: string, ticketId: string, e: TicketEscalationSql): string;
 }
 
 /** The account's troubleshooting knowledge (DESIGN §12). */

@@ -16,8 +16,8 @@ const resolveInput = z.object({
 
 /**
  * Resolved: the ticket is resolved with the notes, and a helpful walk of a proposal marks the
- * proposal validated by outcome (it rises in the review queue). Walk, proposal and audit row change
- * in one statement, then the ticket (through the ticket system), in the same transaction.
+ * proposal validated by outcome (it rises in the review queue). Walk, ticket (through the ticket
+ * system's SQL), proposal and audit row change in one statement.
  */
 export async function resolve(
   ctx: Caller,
@@ -27,9 +27,7 @@ export async function resolve(
   const v = parse(resolveInput, input);
   const now = ctx.deps.clock.now();
   const acting = actingAs(ctx.principal);
-  // Every row is reached by primary key. Joined through `w`, the ticket update went through the RLS
-  // account index, and the plan cached while the table was small scanned the account's tickets on
-  // every resolve as it grew (bench: 5.5 ms of Postgres time per resolve, now ~0.5 ms).
+  // Every row is reached by primary key (see InternalTickets on why the ticket's is).
   const { rows } = await sql<WalkRow>(
     `WITH cur AS (
        SELECT id, status, handler_user_id, version FROM walk_sessions WHERE id = $1 FOR UPDATE
@@ -38,7 +36,7 @@ export async function resolve(
        FROM cur
        WHERE ws.id = $1 AND cur.status = 'active' AND cur.handler_user_id = $5 AND ($6::int IS NULL OR cur.version = $6)
        RETURNING ws.*
-     ), pr AS (
+     ), ${ctx.deps.tickets.resolve('t', '(SELECT internal_ticket_id FROM w)', { resolutionNotes: '$3', at: '$4' })}, pr AS (
        UPDATE flow_proposals SET validated_by_outcome = true, validated_at = $4, updated_at = $4
        WHERE flow_proposals.id = (SELECT proposal_id FROM w) AND $2 RETURNING flow_proposals.id
      ), a AS (
@@ -47,10 +45,10 @@ export async function resolve(
      SELECT ${walkColumns('w')} FROM w`,
     [v.sessionId, v.helpful, v.resolutionNotes, now, p.userId, v.expectedVersion ?? null, acting],
     'walk_resolve',
+    { commit: true },
   );
   if (!rows[0]) throw await refusal(ctx, v.sessionId, p, v.expectedVersion);
   const walk = rows[0];
-  if (walk.internalTicketId) await ctx.deps.tickets.resolve(walk.internalTicketId, { resolutionNotes: v.resolutionNotes, at: now });
   afterCommit(() => {
     forgetPin(walk.id);
     publishWalk(ctx.deps.events, walk, 'resolved');

@@ -135,21 +135,13 @@ export async function escalate(
        UPDATE walk_sessions SET status = 'escalated', escalation_reason_category = $2, escalation_reason = $3, handoff = $4,
          ended_at = $5, version = version + 1
        WHERE id = $1 RETURNING *
-     ), a AS (
+     ), ${ctx.deps.tickets.escalate('t', '(SELECT internal_ticket_id FROM w)', { reasonCategory: '$2', reason: '$3', handoff: '$4', at: '$5' })}, a AS (
        ${walkAuditRow('l1.session.escalate', { actor: '$6', actingAs: '$7', at: '$5', payload: "jsonb_build_object('reasonCategory', $2::text, 'ticketId', w.internal_ticket_id)" })}
      )
      SELECT ${walkColumns('w')} FROM w`,
     [w.id, v.reasonCategory, reason, JSON.stringify(handoff), now, p.userId, acting],
   );
   const walk = rows[0]!;
-  if (w.internalTicketId) {
-    await ctx.deps.tickets.escalate(w.internalTicketId, {
-      reasonCategory: v.reasonCategory,
-      reason,
-      handoff: JSON.stringify(handoff),
-      at: now,
-    });
-  }
   const who = await recipients(ctx, v.notifyUserIds);
   await enqueueNotifications({
     accountId: p.accountId,
@@ -191,7 +183,8 @@ const noWalkInput = z
  * A call escalated before any walk (for instance when there is no knowledge base yet). It leaves
  * what the seed leaves: the escalated ticket, and an ad-hoc walk on it that starts and ends
  * escalated at once (the L1 its creator and handler, the handoff stored), so the ticket's walks,
- * the escalation's transcript view and the audit trail read like any other escalation.
+ * the escalation's transcript view and the audit trail read like any other escalation. Ticket,
+ * walk and audit row are written by one statement.
  */
 export async function escalateWithoutWalk(
   ctx: Caller,
@@ -213,15 +206,24 @@ export async function escalateWithoutWalk(
   const handoff = JSON.stringify(
     handoffOf(ctx, { ...v, customerName, customerContact, reason, flowTitle: null, transcript: [], notes: [], at: now }),
   );
-  const ticket = await ctx.deps.tickets.openEscalated(
-    { accountId: p.accountId, createdBy: p.userId, problemStatement: v.problemStatement, customerName, customerContact, at: now },
-    { reasonCategory: v.reasonCategory, reason, handoff, at: now },
-  );
+  // Ticket, walk and audit row in one statement.
   const { rows } = await sql<WalkRow>(
-    `WITH w AS (
+    `WITH ${ctx.deps.tickets.openEscalated(
+      't',
+      {
+        from: '(SELECT 1) one',
+        accountId: '$1',
+        customerName: '$2',
+        customerContact: '$3',
+        problemStatement: '$4',
+        createdBy: '$5',
+        at: '$9::timestamptz',
+      },
+      { reasonCategory: '$6', reason: '$7', handoff: '$8::jsonb', at: '$9::timestamptz' },
+    )}, w AS (
        INSERT INTO walk_sessions (account_id, kind, status, internal_ticket_id, created_by, handler_user_id, acting_as,
          escalation_reason_category, escalation_reason, handoff, started_at, last_step_at, ended_at)
-       VALUES ($1, 'adhoc', 'escalated', $2, $3, $3, $4, $5, $6, $7, $8, $8, $8)
+       SELECT $1, 'adhoc', 'escalated', t.id, $5, $5, $10, $6, $7, $8, $9, $9, $9 FROM t
        RETURNING *
      ), a AS (
        ${auditRow({
@@ -229,15 +231,26 @@ export async function escalateWithoutWalk(
          entityType: 'ticket',
          from: 'w',
          account: '$1',
-         actor: '$3',
+         actor: '$5',
          entityId: 'w.internal_ticket_id',
-         actingAs: '$4',
-         at: '$8',
-         payload: "jsonb_build_object('reasonCategory', $5::text, 'walkId', w.id)",
+         actingAs: '$10',
+         at: '$9',
+         payload: "jsonb_build_object('reasonCategory', $6::text, 'walkId', w.id)",
        })}
      )
      SELECT ${walkColumns('w')} FROM w`,
-    [p.accountId, ticket.id, p.userId, actingAs(ctx.principal), v.reasonCategory, reason, handoff, now],
+    [
+      p.accountId,
+      customerName,
+      customerContact,
+      v.problemStatement,
+      p.userId,
+      v.reasonCategory,
+      reason,
+      handoff,
+      now,
+      actingAs(ctx.principal),
+    ],
   );
   const walk = rows[0]!;
   const ticketId = walk.internalTicketId!;

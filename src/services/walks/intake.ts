@@ -55,61 +55,60 @@ export async function intake(
     kind = 'proposal';
     rootNodeId = proposal.rootNodeId;
   }
-  let version: { id: string; rootNodeId: string } | null = null;
-  if (v.flowId) version = await publishedVersion(v.flowId);
   const now = ctx.deps.clock.now();
   const acting = actingAs(ctx.principal);
-  const ticket = await ctx.deps.tickets.open({
-    accountId: p.accountId,
-    createdBy: p.userId,
-    problemStatement: v.problemStatement,
-    customerName: blankToNull(v.customerName),
-    customerContact: blankToNull(v.customerContact),
-    at: now,
-  });
-  // The walk and its audit row are the operation's last write, so COMMIT rides with them.
-  const { rows } = await sql<WalkRow>(
-    `WITH w AS (
+  // Ticket, walk and audit row in one statement, which also checks the flow (when one is asked
+  // for) and pins its latest version: nothing is written unless that flow is published. It is the
+  // operation's only write, so COMMIT rides with it: an intake costs one round trip.
+  const { rows } = await sql<WalkRow & { flowVersion: string | null }>(
+    `WITH f AS (
+       SELECT f.status, f.latest_version_id, fv.root_node_id
+       FROM flows f LEFT JOIN flow_versions fv ON fv.id = f.latest_version_id
+       WHERE f.id = $8
+     ), go AS (
+       SELECT 1 WHERE $8::uuid IS NULL OR EXISTS (SELECT 1 FROM f WHERE f.status = 'published' AND f.latest_version_id IS NOT NULL)
+     ), ${ctx.deps.tickets.open('t', {
+       from: 'go',
+       accountId: '$1',
+       customerName: '$2',
+       customerContact: '$3',
+       problemStatement: '$4',
+       createdBy: '$5',
+       at: '$6::timestamptz',
+     })}, w AS (
        INSERT INTO walk_sessions (account_id, kind, flow_id, flow_version_id, proposal_id, internal_ticket_id, current_node_id,
          created_by, handler_user_id, acting_as, started_at, last_step_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $10)
+       SELECT $1, $7, $8, (SELECT latest_version_id FROM f), $9, t.id, COALESCE((SELECT root_node_id FROM f), $10), $5, $5, $11, $6, $6 FROM t
        RETURNING *
      ), a AS (
-       ${walkAuditRow('l1.session.start', { actor: '$8', actingAs: '$9', at: '$10', payload: "jsonb_build_object('kind', $2::text, 'ticketId', w.internal_ticket_id)" })}
+       ${walkAuditRow('l1.session.start', { actor: '$5', actingAs: '$11', at: '$6', payload: "jsonb_build_object('kind', $7::text, 'ticketId', w.internal_ticket_id)" })}
      )
-     SELECT ${walkColumns('w')} FROM w`,
+     SELECT ${walkColumns('w')}, (SELECT latest_version_id FROM f) AS "flowVersion"
+     FROM (SELECT 1) one LEFT JOIN w ON true`,
     [
       p.accountId,
+      blankToNull(v.customerName),
+      blankToNull(v.customerContact),
+      v.problemStatement,
+      p.userId,
+      now,
       kind,
       v.flowId ?? null,
-      version?.id ?? null,
       v.proposalId ?? null,
-      ticket.id,
-      version?.rootNodeId ?? rootNodeId,
-      p.userId,
+      rootNodeId,
       acting,
-      now,
     ],
     'walk_intake',
     { commit: true },
   );
-  const row = rows[0]!;
-  const walk = row;
+  const { flowVersion, ...row } = rows[0]!;
+  if (!row.id) {
+    // Nothing written: the flow is not this account's (or has no version), or it is archived.
+    if (!flowVersion) throw new NotFoundError('Flow');
+    throw ValidationError.of('flowId', 'This flow was archived; choose a published flow.');
+  }
+  const walk = row as WalkRow;
   remember(walk.id, { accountId: walk.accountId, kind: walk.kind, flowVersionId: walk.flowVersionId, proposalId: walk.proposalId });
   afterCommit(() => publishWalk(ctx.deps.events, walk, 'started'));
   return { outcome: kind, walk };
-}
-
-/** The version a new walk of this flow pins: its latest, if the flow is published. */
-async function publishedVersion(flowId: string): Promise<{ id: string; rootNodeId: string }> {
-  const { rows } = await sql<{ status: string; id: string | null; rootNodeId: string | null }>(
-    `SELECT f.status, fv.id, fv.root_node_id AS "rootNodeId"
-     FROM flows f LEFT JOIN flow_versions fv ON fv.id = f.latest_version_id WHERE f.id = $1`,
-    [flowId],
-  );
-  const f = rows[0];
-  // Another account's flow is invisible here (RLS), like one that does not exist.
-  if (!f?.id || !f.rootNodeId) throw new NotFoundError('Flow');
-  if (f.status !== 'published') throw ValidationError.of('flowId', 'This flow was archived; choose a published flow.');
-  return { id: f.id, rootNodeId: f.rootNodeId };
 }
