@@ -55,7 +55,7 @@ function nested(depth: number): unknown {
   return v;
 }
 
-type Kind = 'string' | 'id' | 'int' | 'enum' | 'bool' | 'ids' | 'notes' | 'nodes';
+type Kind = 'string' | 'id' | 'int' | 'enum' | 'bool' | 'ids' | 'keys' | 'notes' | 'nodes';
 interface Fixture {
   vars: Record<string, unknown>;
 }
@@ -480,6 +480,13 @@ const CASES: Case[] = [
     token: () => tokens.owner,
   },
   {
+    mutation: 'setL1Categories',
+    op: `mutation($k: [String!]!) { setL1Categories(keys: $k) { __typename ... on SetL1CategoriesPayload { dropped { key } } } }`,
+    args: { k: 'keys' },
+    setup: async () => ({ vars: { k: ['email', 'printing'] } }),
+    token: () => tokens.owner,
+  },
+  {
     mutation: 'updateSessionPolicy',
     op: `mutation($i: Int, $a: Int) { updateSessionPolicy(idleSeconds: $i, absoluteSeconds: $a) { __typename } }`,
     args: { i: 'int', a: 'int' },
@@ -522,6 +529,15 @@ function hostileValues(kind: Kind): Array<[string, unknown]> {
         ['ids of junk', ['x', '']],
         ['huge list', Array.from({ length: 1000 }, () => '00000000-0000-4000-8000-000000000000')],
         ['not a list', 'x'],
+      ];
+    case 'keys':
+      return [
+        ...STRINGS.filter(([n]) => ['SQL', 'HTML', 'NUL byte', 'lone surrogate', 'over 20k', 'RTL override'].includes(n)).map(
+          ([n, v]): [string, unknown] => [`key ${n}`, ['email', v]],
+        ),
+        ['huge list', Array.from({ length: 1000 }, () => 'email')],
+        ['not a list', 'email'],
+        ['null key', ['email', null]],
       ];
     case 'notes':
       return [

@@ -30,6 +30,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'query.me': { op: '{ me { id } }', allow: USERS },
   'query.users': { op: '{ users { id } }', allow: MANAGERS },
   'query.invites': { op: '{ invites { id } }', allow: MANAGERS },
+  'query.l1Categories': { op: '{ l1Categories { enabled { key } } }', allow: MANAGERS },
   'query.apiTokens': { op: '{ apiTokens { id } }', allow: MANAGERS },
   'query.auditLog': { op: '{ auditLog { id } }', allow: MANAGERS },
   'query.seatUsage': { op: '{ seatUsage { engineer { current } } }', allow: ['owner', 'admin', 'engineer', 'coverer', 'apiToken'] },
@@ -63,6 +64,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
     allow: MANAGERS,
   },
   'mutation.createInvite': { op: 'mutation { createInvite(email: "not-an-email", role: VIEWER) { __typename } }', allow: MANAGERS },
+  'mutation.setL1Categories': { op: 'mutation { setL1Categories(keys: ["email"]) { __typename } }', allow: MANAGERS },
   'mutation.createInvites': { op: 'mutation { createInvites(invites: []) { __typename } }', allow: MANAGERS },
   'mutation.resendInvite': {
     op: 'mutation($id: ID!) { resendInvite(inviteId: $id) { __typename } }',

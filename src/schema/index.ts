@@ -21,6 +21,7 @@ import './escalation.ts';
 import './active-walks.ts';
 import './ticket-walks.ts';
 import './notification.ts';
+import './l1-category.ts';
 
 /**
  * A result-union member. The errors plugin hands a resolved error back inside a Proxy whose

@@ -33,6 +33,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'account.create': 'Created the team',
   'account.session_policy': 'Changed the session policy',
   'account.seat_limits': 'Changed seat limits',
+  'account.l1_categories': 'Changed what the L1 desk takes',
   'auth.sessions.revoke': 'Signed people out',
   'api_token.create': 'Created an API token',
   'api_token.revoke': 'Revoked an API token',
@@ -76,6 +77,10 @@ export function describe(e: Entry): string {
       const was = p.effectiveBefore ?? {};
       const now = p.effective ?? {};
       return `Idle timeout ${secs(was.idleSeconds)} → ${secs(now.idleSeconds)}; maximum session ${secs(was.absoluteSeconds)} → ${secs(now.absoluteSeconds)}`;
+    }
+    case 'account.l1_categories': {
+      const list = (v: unknown) => (Array.isArray(v) && v.length ? v.map((k) => humanize(String(k))).join(', ') : 'none');
+      return `Enabled: ${list(p.to)} (was: ${list(p.from)})`;
     }
     case 'account.seat_limits':
       return `Engineers: ${p.engineerSeatLimit ?? 'unlimited'}; L1 techs: ${p.l1SeatLimit ?? 'unlimited'}`;
