@@ -85,6 +85,10 @@ describe.runIf(run)('L1 categories page in Chromium', () => {
         expect(after.Meetings).toBe(false);
         expect(Object.values(after).filter((v) => !v)).toHaveLength(2);
         expect(await enabledKeys()).toEqual(before.filter((k) => k !== 'printing' && k !== 'meetings'));
+        await page.goto('/admin/audit');
+        await expect.poll(() => page.getByText('Changed what the L1 desk takes').count(), SLOW).toBeGreaterThan(0);
+        await page.goto('/admin/categories');
+        await page.getByLabel('Printing and scanning').waitFor();
 
         // Clear all, then Select all, ends where it started: nothing to save.
         await page.getByRole('button', { name: 'Clear all' }).click();
@@ -119,19 +123,26 @@ describe.runIf(run)('L1 categories page in Chromium', () => {
     120_000,
   );
 
-  test(
-    'an L1 tech has no menu entry and is turned away from the page',
-    () =>
-      capture('categories-l1', async () => {
-        const l1 = await signIn('l1@demo.local', { viewport: VIEWPORTS.desktop });
-        const { page } = l1;
-        await page.goto('/admin/categories');
-        await page.waitForURL(/\/welcome\?denied=admin$/);
-        await expect.poll(() => page.getByTestId('no-access').textContent(), SLOW).toContain('You don’t have access to the admin screens');
-        expect(await page.getByRole('link', { name: 'What the L1 desk takes' }).count()).toBe(0);
-        expect(await page.getByText('Printing and scanning').count()).toBe(0);
-        await closeSessions();
-      }),
-    120_000,
-  );
+  for (const [who, email] of [
+    ['an L1 tech', 'l1@demo.local'],
+    ['an engineer', 'engineer2@demo.local'],
+  ] as const) {
+    test(
+      `${who} has no menu entry and is turned away from the page`,
+      () =>
+        capture(`categories-denied-${email}`, async () => {
+          const s = await signIn(email, { viewport: VIEWPORTS.desktop });
+          const { page } = s;
+          await page.goto('/admin/categories');
+          await page.waitForURL(/\/welcome\?denied=admin$/);
+          await expect
+            .poll(() => page.getByTestId('no-access').textContent(), SLOW)
+            .toContain('You don’t have access to the admin screens');
+          expect(await page.getByRole('link', { name: 'What the L1 desk takes' }).count()).toBe(0);
+          expect(await page.getByText('Printing and scanning').count()).toBe(0);
+          await closeSessions();
+        }),
+      120_000,
+    );
+  }
 });
