@@ -83,6 +83,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 <Item to="/admin/invites">Invites</Item>
                 <Item to="/admin/tokens">API tokens</Item>
                 <Item to="/admin/security">Sessions</Item>
+                <Item to="/admin/categories">What the L1 desk takes</Item>
                 <Item to="/admin/audit">Audit log</Item>
                 <a className="nav-item" href="/graphql" target="_blank" rel="noopener">
                   GraphiQL <span aria-hidden="true">↗</span>

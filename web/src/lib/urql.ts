@@ -24,6 +24,7 @@ const EMBEDDED = [
   'CreateInvitesPayload',
   'CreatedApiToken',
   'CreatedInvite',
+  'DroppedL1Category',
   'EscalationEvent',
   'EscalationPayload',
   // A node id is unique only inside its own tree.
@@ -31,6 +32,8 @@ const EMBEDDED = [
   'Handoff',
   'HandoffStep',
   'IntakePayload',
+  'L1Categories',
+  'L1Category',
   'InvitePreview',
   'InvalidCredentials',
   'InviteInvalid',
@@ -47,6 +50,7 @@ const EMBEDDED = [
   'SessionPayload',
   'SessionPolicy',
   'SessionRefused',
+  'SetL1CategoriesPayload',
   'SignedInUser',
   'TicketPage',
   'ValidationError',
@@ -106,6 +110,7 @@ const updates: UpdatesConfig = {
     createApiToken: onSuccess('createApiToken', ['CreatedApiToken'], 'apiTokens', 'auditLog'),
     revokeApiToken: onSuccess('revokeApiToken', ['ApiToken'], 'apiTokens', 'auditLog'),
     updateSessionPolicy: onSuccess('updateSessionPolicy', ['Account'], 'auditLog'),
+    setL1Categories: onSuccess('setL1Categories', ['SetL1CategoriesPayload'], 'l1Categories', 'auditLog'),
     markNotificationsRead(result, _args, cache) {
       const v = result.markNotificationsRead as { __typename?: string; unreadCount?: number } | null;
       if (v?.__typename !== 'MarkNotificationsReadPayload' || typeof v.unreadCount !== 'number') return;

@@ -1,6 +1,7 @@
 import { Route, Routes } from 'react-router-dom';
 import { NotFoundPage } from '../not-found.tsx';
 import { AuditPage } from './audit.tsx';
+import { CategoriesPage } from './categories.tsx';
 import { InvitesPage } from './invites.tsx';
 import { SecurityPage } from './security.tsx';
 import { TokensPage } from './tokens.tsx';
@@ -15,6 +16,7 @@ export default function AdminRoutes() {
       <Route path="invites" element={<InvitesPage />} />
       <Route path="tokens" element={<TokensPage />} />
       <Route path="security" element={<SecurityPage />} />
+      <Route path="categories" element={<CategoriesPage />} />
       <Route path="audit" element={<AuditPage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
