@@ -142,6 +142,13 @@ export const CATEGORY_CORPUS: ReadonlyArray<readonly [statement: string, expecte
   ['a stranger is using my email account', 'security_incident'],
   ['phising email clicked', 'security_incident'],
   ['my computer is compromised I think', 'security_incident'],
+  ['entered my password on a page that was not really microsoft', 'security_incident'],
+  ['I gave my password to someone who phoned claiming to be IT', 'security_incident'],
+  ['I got an unusual sign in activity alert from another country', 'security_incident'],
+  ['a message on screen says to call a support number to unlock my computer', 'security_incident'],
+  ['files on the shared drive all have .locked on the end', 'security_incident'],
+  ['my mouse moves on its own and programs open', 'security_incident'],
+  ['my contacts are getting emails from me that I never sent', 'security_incident'],
   // data_destruction
   ['delete the mailbox of a leaver', 'data_destruction'],
   ['wipe my old laptop please', 'data_destruction'],
@@ -151,6 +158,9 @@ export const CATEGORY_CORPUS: ReadonlyArray<readonly [statement: string, expecte
   ['can you delete all the data on this computer', 'data_destruction'],
   ['reformat the pc before we sell it', 'data_destruction'],
   ['purge the sharepoint site of the old project', 'data_destruction'],
+  ['please delete all emails of the old sales manager', 'data_destruction'],
+  ['erase the ipad before we return it', 'data_destruction'],
+  ['erase the old laptop completely', 'data_destruction'],
   // financial
   ['change the bank details for payroll', 'financial'],
   ['update where salaries are paid', 'financial'],
@@ -161,6 +171,8 @@ export const CATEGORY_CORPUS: ReadonlyArray<readonly [statement: string, expecte
   ['change my salary account to a different bank', 'financial'],
   ['redirect my wages to my new account', 'financial'],
   ['invoice says the bank account has changed, can you update it', 'financial'],
+  ['our supplier asked us to pay into a different account', 'financial'],
+  ['ceo email asks me to buy amazon vouchers urgently', 'financial'],
   // infrastructure
   ['the server is down', 'infrastructure'],
   ['we need a firewall change to open a port', 'infrastructure'],
@@ -178,7 +190,10 @@ export const CATEGORY_CORPUS: ReadonlyArray<readonly [statement: string, expecte
   ['our lawyer needs copies of all messages from last year', 'legal_hr'],
   ['my manager wants to read a colleague’s emails', 'legal_hr'],
   ['the court asked for email records', 'legal_hr'],
+  ['an employment tribunal needs records of messages', 'legal_hr'],
   // near misses: they sound like the floor but are ordinary L1 calls
+  ['unknown error when I sign in to Teams', 'meetings', 'near_miss'],
+  ['clear the browser cache on my laptop', 'browser', 'near_miss'],
   ['my payslip pdf will not open', 'software', 'near_miss'],
   ['I deleted a file by accident, can you restore it from the recycle bin', 'file_access', 'near_miss'],
   ['printer on the server room floor is offline', 'printing', 'near_miss'],
@@ -241,4 +256,31 @@ export const HELD_OUT: ReadonlyArray<readonly [statement: string, expected: stri
   ['the police asked for our email logs', 'legal_hr'],
   ['a pop-up says call this number to unlock your pc', 'security_incident'],
   ['my colleague is sending me weird links in teams that he says he never sent', 'security_incident'],
+];
+
+/**
+ * A second held-out set, written after the lexicon was widened from HELD_OUT's misses (so HELD_OUT
+ * no longer measures unseen phrasings) and before that widening was measured on it.
+ */
+export const HELD_OUT_2: ReadonlyArray<readonly [statement: string, expected: string | null]> = [
+  ['a website told me my pc is infected and to ring them', 'security_incident'],
+  ['I think someone has got into my email, there are rules I did not make', 'security_incident'],
+  ['an attachment I opened asked me to enable macros and now things are odd', 'security_incident'],
+  ['someone called pretending to be the bank and I gave them a code', 'security_incident'],
+  ['all our documents now end in .crypt', 'security_incident'],
+  ['wipe the old phone of the leaver', 'data_destruction'],
+  ['delete the whole projects folder permanently', 'data_destruction'],
+  ['please update the direct debit bank account for our rent', 'financial'],
+  ['the firewall is blocking our new supplier portal, can you open it', 'infrastructure'],
+  ['nobody in the building can print or reach the server', 'infrastructure'],
+  ['the solicitor wants a copy of the directors mailbox', 'legal_hr'],
+  ['my teams camera is upside down', 'meetings'],
+  ['outlook keeps asking for my password', 'password_reset'],
+  ['the toner light is flashing', 'printing'],
+  ['i can not get onto the wifi in the kitchen', 'network'],
+  ['forticlient hangs at 40 percent', 'vpn'],
+  ['need the latest version of chrome installed', 'software'],
+  ['the laptop charger is not working', 'hardware'],
+  ['sharepoint link says access denied', 'file_access'],
+  ['my authenticator got wiped when I reset my phone', 'mfa'],
 ];

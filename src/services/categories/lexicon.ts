@@ -37,13 +37,22 @@ export const FLOOR: Record<string, readonly Signal[]> = {
       ['link', 'email', 'attachment', 'website', 'login page', 'sign in page'],
     ),
     s(1, ['clicked', 'opened'], ['link', 'attachment'], ['password', 'credentials', 'details', 'login']),
-    s(1, ['files'], ['encrypted', 'locked', 'renamed'], ['extension', 'ransom', 'pay', 'bitcoin', 'note', 'all']),
     s(
       1,
-      ['someone', 'somebody', 'stranger', 'unknown'],
-      ['logged', 'signed', 'accessed', 'using', 'sending'],
-      ['account', 'mailbox', 'email', 'in'],
+      ['password', 'credentials', 'login details'],
+      ['page', 'site', 'website', 'form'],
+      ['not real', 'fake', 'looked like', 'pretending', 'was not', 'not really', 'spoof'],
     ),
+    s(1, ['gave', 'told', 'shared'], ['password', 'code', 'credentials'], ['caller', 'phoned', 'called', 'claiming', 'pretending']),
+    s(
+      1,
+      ['unusual', 'suspicious', 'foreign', 'another country', 'abroad'],
+      ['sign in', 'signin', 'login', 'logins', 'activity', 'location'],
+    ),
+    s(1, ['call', 'phone', 'ring'], ['number', 'support'], ['unlock', 'infected', 'virus', 'locked']),
+    s(1, ['mouse', 'cursor'], ['moving', 'moves', 'moved'], ['by itself', 'on its own', 'itself']),
+    s(1, ['files'], ['encrypted', 'locked', 'renamed'], ['extension', 'ransom', 'pay', 'bitcoin', 'note', 'all']),
+    s(1, ['someone', 'somebody', 'stranger'], ['logged', 'signed', 'accessed', 'using', 'sending'], ['account', 'mailbox', 'email']),
     s(1, ['sent', 'sending'], ['emails', 'messages'], ['did not', "didn't", 'never', 'not me', 'without me']),
     s(
       1,
@@ -66,6 +75,8 @@ export const FLOOR: Record<string, readonly Signal[]> = {
         'mailbox',
         'mailboxes',
         'all files',
+        'all emails',
+        'all the emails',
         'all the files',
         'all data',
         'all the data',
@@ -79,8 +90,8 @@ export const FLOOR: Record<string, readonly Signal[]> = {
     ),
     s(
       1,
-      ['wipe', 'wiping', 'factory reset', 'reformat', 'format'],
-      ['laptop', 'computer', 'pc', 'device', 'phone', 'drive', 'disk', 'machine'],
+      ['wipe', 'wiping', 'erase', 'factory reset', 'reformat', 'format'],
+      ['laptop', 'computer', 'pc', 'device', 'phone', 'ipad', 'iphone', 'mobile', 'drive', 'disk', 'machine'],
     ),
   ],
   financial: [
@@ -100,6 +111,7 @@ export const FLOOR: Record<string, readonly Signal[]> = {
       ['approve', 'authorise', 'authorize', 'send', 'make', 'urgent', 'release', 'new bank', 'change'],
     ),
     s(1, ['gift cards', 'gift card', 'vouchers']),
+    s(1, ['pay', 'paid', 'payment'], ['different account', 'new account', 'another account']),
   ],
   infrastructure: [
     unless(
@@ -123,7 +135,19 @@ export const FLOOR: Record<string, readonly Signal[]> = {
     ),
   ],
   legal_hr: [
-    s(1, ['legal hold', 'litigation hold', 'lawyer', 'solicitor', 'court', 'subpoena', 'ediscovery', 'e discovery']),
+    s(1, [
+      'legal hold',
+      'tribunal',
+      'regulator',
+      'court order',
+      'litigation hold',
+      'lawyer',
+      'solicitor',
+      'court',
+      'subpoena',
+      'ediscovery',
+      'e discovery',
+    ]),
     s(
       1,
       ['hr', 'human resources', 'manager', 'boss'],
