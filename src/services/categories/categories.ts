@@ -28,13 +28,6 @@ function view(stored: readonly string[]): L1CategoriesView {
   };
 }
 
-/** The categories the caller's account lets its L1 desk handle. */
-export async function enabledKeys(ctx: Caller): Promise<string[]> {
-  const p = requireUser(ctx);
-  const { rows } = await sql<{ keys: string[] }>('SELECT enabled_l1_categories AS keys FROM accounts WHERE id = $1', [p.accountId]);
-  return view(rows[0]?.keys ?? []).enabled.map((c) => c.key);
-}
-
 export async function current(ctx: Caller): Promise<L1CategoriesView> {
   const p = requireUser(ctx);
   const { rows } = await sql<{ keys: string[] }>('SELECT enabled_l1_categories AS keys FROM accounts WHERE id = $1', [p.accountId]);

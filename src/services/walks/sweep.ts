@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { auditRow } from '../audit/audit.ts';
 import type { EventBus } from '../ports.ts';
 import { publishWireWalk, type WireWalk } from './events.ts';
 import { forgetPin } from './repo.ts';
@@ -39,10 +40,18 @@ const BATCH = `WITH stale AS (
       AND w.status = 'active' AND w.last_step_at < $1
     RETURNING ${WIRE_COLUMNS}
   ), audit AS (
-    INSERT INTO audit_logs (account_id, actor_id, actor_kind, action, entity_type, entity_id, payload, created_at)
-    SELECT "accountId", NULL, 'system', 'l1.session.abandon', 'walk_session', id,
-      jsonb_build_object('lastStepAt', "lastStepAt", 'ticketId', "internalTicketId"), $2
-    FROM stale
+    ${auditRow({
+      action: 'l1.session.abandon',
+      entityType: 'walk_session',
+      from: 'stale',
+      account: '"accountId"',
+      actor: 'NULL',
+      actorKind: 'system',
+      entityId: 'id',
+      actingAs: 'NULL',
+      payload: `jsonb_build_object('lastStepAt', "lastStepAt", 'ticketId', "internalTicketId")`,
+      at: '$2',
+    })}
   )
   SELECT * FROM stale`;
 
