@@ -81,6 +81,22 @@ export interface TicketSystem {
 export interface KnowledgeBase {
   /** True once the account has something to build walks from (the onboarding card asks). */
   hasContent(): Promise<boolean>;
+  /**
+   * The current account's chunks most relevant to a problem statement, best first, at most
+   * `limit`; only those above the KB relevance floor, so [] means "nothing to build from".
+   */
+  relevant(query: string, limit: number): Promise<KbHit[]>;
+}
+
+/** One retrieved chunk (DESIGN §12): what intake lists on a BUILD walk and builder nodes cite. */
+export interface KbHit {
+  chunkId: string;
+  documentId: string;
+  title: string;
+  /** Headings above the chunk, outermost first. */
+  headingPath: string[];
+  /** Relevance in [0, 1]: comparable across queries, so a floor means something. */
+  score: number;
 }
 
 /** One question or instruction of an AI-built walk, with the knowledge it came from (DESIGN §15). */

@@ -1,5 +1,5 @@
 import { sql } from '../../db/tenant.ts';
-import type { KnowledgeBase } from '../ports.ts';
+import type { KbHit, KnowledgeBase } from '../ports.ts';
 
 /**
  * The knowledge base as the account records it today: a flag set when one was connected. The
@@ -9,5 +9,9 @@ export class AccountFlagKnowledgeBase implements KnowledgeBase {
   async hasContent(): Promise<boolean> {
     const { rows } = await sql<{ connected: boolean }>('SELECT knowledge_base_connected_at IS NOT NULL AS connected FROM accounts LIMIT 1');
     return rows[0]?.connected ?? false;
+  }
+
+  async relevant(): Promise<KbHit[]> {
+    return [];
   }
 }
