@@ -20,13 +20,21 @@ const FlowsDoc = graphql(`
 `);
 
 const IntakeDoc = graphql(`
-  mutation Dashboard_Intake($problemStatement: String!, $customerName: String, $customerContact: String, $flowId: ID, $proposalId: ID) {
+  mutation Dashboard_Intake(
+    $problemStatement: String!
+    $customerName: String
+    $customerContact: String
+    $flowId: ID
+    $proposalId: ID
+    $adhoc: Boolean
+  ) {
     intake(
       problemStatement: $problemStatement
       customerName: $customerName
       customerContact: $customerContact
       flowId: $flowId
       proposalId: $proposalId
+      adhoc: $adhoc
     ) {
       __typename
       ... on IntakePayload {
@@ -164,9 +172,11 @@ export function IntakeCard() {
       customerContact: customerContact.trim() || null,
       flowId: target?.kind === 'flow' ? target.id : null,
       proposalId: target?.kind === 'proposal' ? target.id : null,
+      // Without a flow or a draft the L1 takes notes; matching the problem to a flow is the SPA helper's screen.
+      adhoc: !target,
     });
     const p = unwrap(r.data?.intake, r.error, 'IntakePayload', toast.failure);
-    if (p) navigate(`/l1/walk/${p.session.id}`);
+    if (p?.session) navigate(`/l1/walk/${p.session.id}`);
   };
 
   return (
