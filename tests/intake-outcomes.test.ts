@@ -191,7 +191,7 @@ describe('intake matching outcomes', () => {
 
   it('ABORTED_NO_KB: neither a flow nor the knowledge base fits: nothing written but the audit row', async () => {
     const before = await counts();
-    const p = await run('Excel keeps crashing');
+    const p = await run('PowerPoint is not responding');
     expect(p).toMatchObject({ outcome: 'ABORTED_NO_KB', session: null, ticket: null, suggestions: [], knowledge: [] });
     expect(p.reason).toMatch(/the knowledge base has nothing on it: escalate to an engineer or take notes\.$/);
     expect(await counts()).toEqual(before);

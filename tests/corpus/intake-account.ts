@@ -1,11 +1,12 @@
 import { graphql } from '../gql/index.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { CORPUS_FLOWS } from './intake-flows.ts';
+import { DEMO_KB_ARTICLES } from '../../src/services/demo/kb-seed.ts';
 import { CORPUS_KB } from './intake-kb.ts';
 
 const CreateArticle = graphql(`
-  mutation IntakeMatch_CreateArticle($title: String!, $body: String!, $category: String) {
-    createKbDocument(title: $title, body: $body, category: $category) {
+  mutation IntakeMatch_CreateArticle($title: String!, $body: String!, $format: KbFormat, $category: String) {
+    createKbDocument(title: $title, body: $body, format: $format, category: $category) {
       __typename
     }
   }
@@ -19,7 +20,12 @@ export async function corpusAccount(t: TestApp) {
   const flowIds = new Map<string, string>();
   for (const f of CORPUS_FLOWS) flowIds.set(f.key, (await t.factory.publishedFlow(account.id, owner.id, f)).flowId);
   const ownerToken = await t.factory.token(owner);
-  for (const a of CORPUS_KB) {
+  // The demo runbooks (most of them on what the flows cover too) and the corpus's own articles.
+  const articles = [
+    ...DEMO_KB_ARTICLES.map((a) => ({ ...a, format: a.format === 'html' ? ('HTML' as const) : ('MARKDOWN' as const) })),
+    ...CORPUS_KB.map((a) => ({ ...a, format: 'MARKDOWN' as const })),
+  ];
+  for (const a of articles) {
     const r = await t.gql.runOk(CreateArticle, a, { token: ownerToken });
     if (r.createKbDocument.__typename !== 'CreateKbDocumentPayload') throw new Error(`KB fixture: ${r.createKbDocument.__typename}`);
   }

@@ -79,9 +79,14 @@ function flowCategory(f: { id: string; title: string; description: string }): st
 }
 
 let domain: Set<string> | undefined;
-/** The words of the classifier's L1 signals, stemmed: what callers name when they say what is wrong. */
+/**
+ * The things the classifier's L1 signals are about (each signal's first group: "printer", "camera",
+ * "keyboard"; not the verbs that go with them), stemmed: what callers name when they say what is wrong.
+ */
 function domainWords(): Set<string> {
-  return (domain ??= new Set(Object.values(L1).flatMap((signals) => signals.flatMap((sig) => sig.groups.flat().flatMap((t) => stems(t))))));
+  return (domain ??= new Set(
+    Object.values(L1).flatMap((signals) => signals.flatMap((sig) => (sig.groups[0] ?? []).flatMap((t) => stems(t)))),
+  ));
 }
 
 /** Every published flow of the current account scored against the statement, best first. */
