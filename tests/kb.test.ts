@@ -145,6 +145,18 @@ const Search = graphql(`
   }
 `);
 
+const Audit = graphql(`
+  query Kb_Audit {
+    auditLog(first: 10) {
+      action
+      subject {
+        type
+        name
+      }
+    }
+  }
+`);
+
 const Onboarding = graphql(`
   query Kb_Onboarding {
     onboarding {
