@@ -145,6 +145,18 @@ const Search = graphql(`
   }
 `);
 
+const Audit = graphql(`
+  query Kb_Audit {
+    auditLog(first: 10) {
+      action
+      subject {
+        type
+        name
+      }
+    }
+  }
+`);
+
 const Onboarding = graphql(`
   query Kb_Onboarding {
     onboarding {
@@ -338,6 +350,10 @@ describe('articles', () => {
       'kb.document.update',
       'kb.document.archive',
     ]);
+    // The audit log names the article.
+    const owner = await t.factory.token(await t.factory.user(account.id, 'owner'));
+    const log = (await t.gql.runOk(Audit, {}, { token: owner })).auditLog.filter((e) => e.action.startsWith('kb.'));
+    expect(log[0]).toEqual({ action: 'kb.document.archive', subject: { type: 'kb_document', name: 'Excel crashes on open' } });
   });
 
   it('refuses an update that would duplicate another article', async () => {
