@@ -10,7 +10,9 @@
 //                           the speed drifts by tens of percent within minutes
 //   BENCH_WARMUP_SECONDS=15 the fresh server process runs the recordStep loop this long first, so
 //                           the measured runs see steady state rather than the JIT compiling
-//   BENCH_ONLY=recordStep,live,idleSockets,sweep   a subset
+//   BENCH_ONLY=recordStep,live,intake,idleSockets,sweep   a subset
+//   BENCH_INTAKE_DOCS=10000 BENCH_INTAKE_FLOWS=500   the intake leg's KB and flow library (it also
+//                           runs at a tenth of the documents, to show the cost does not grow with them)
 //   BENCH_SWEEP_WALKS=1000000 BENCH_SWEEP_STALE=100000
 //   BENCH_STATEMENTS=1      load pg_stat_statements (embedded Postgres only) and record the
 //                           statements that took the most Postgres time in each throughput run
@@ -22,6 +24,7 @@ import path from 'node:path';
 import { benchDatabase, ROOT, SERVER_POOL_SIZE, seed, startServer } from './setup.ts';
 import { analyze, type StatementStat, statementStats } from './statements.ts';
 import { idleSockets } from './workloads/idle-sockets.ts';
+import { intakeLoad, type IntakeLegResult, seedDocuments, seedFlows } from './workloads/intake.ts';
 import { liveLoad } from './workloads/live.ts';
 import { baselineLoad, mergeLegs, recordStepLoad, type ThroughputResult } from './workloads/record-step.ts';
 import { sweepLoad } from './workloads/sweep.ts';
@@ -29,7 +32,7 @@ import { sweepLoad } from './workloads/sweep.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 15);
 const LEGS = Math.max(1, Number(process.env.BENCH_LEGS ?? 4));
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'recordStep,live,idleSockets,sweep').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'recordStep,live,intake,idleSockets,sweep').split(','));
 const GOALS = {
   throughputRatio: 0.75,
   p99At10: 20,
@@ -38,6 +41,9 @@ const GOALS = {
   deliveryP99Ms: 25,
   idleRssMb: 500,
   sweepSeconds: 3,
+  intakeP99Ms: 30,
+  kbSearchP99Ms: 20,
+  intakeGrowth: 1.5,
 };
 
 function log(msg: string) {
@@ -114,6 +120,22 @@ async function main() {
         log('live: 1000 watchers over 100 walks at 100 steps/s …');
         results.live = await liveLoad(server.url, accounts, { walks: 100, perWalk: 10, seconds: SECONDS });
       }
+      if (ONLY.has('intake')) {
+        const docs = Number(process.env.BENCH_INTAKE_DOCS ?? 10_000);
+        const flows = Number(process.env.BENCH_INTAKE_FLOWS ?? 500);
+        const small = Math.round(docs / 10);
+        const [account] = await seed(db.urls, { accounts: 1, l1PerAccount: 10, coverersPerAccount: 1 });
+        const author = account!.coverers[0]!.id;
+        log(`intake: ${flows} published flows and ${small} KB documents …`);
+        await seedFlows(db.urls, account!, author, 0, flows);
+        await seedDocuments(db.urls, account!, author, 0, small);
+        await intakeLoad(server.url, account!, small, flows, 3); // warm-up: the JIT, the plans, the caches
+        const legs: IntakeLegResult[] = [await intakeLoad(server.url, account!, small, flows, SECONDS / 2)];
+        log(`intake: ${docs} KB documents …`);
+        await seedDocuments(db.urls, account!, author, small, docs);
+        legs.push(await intakeLoad(server.url, account!, docs, flows, SECONDS / 2));
+        results.intake = legs;
+      }
     } finally {
       await server.stop();
     }
@@ -181,6 +203,38 @@ async function main() {
       '0 / 0 / 0',
       ok(live.lost + live.duplicated + live.outOfOrder === 0),
     ]);
+  }
+  const intake = results.intake as IntakeLegResult[] | undefined;
+  if (intake) {
+    for (const r of intake) {
+      const big = r === intake.at(-1);
+      const outcomes = Object.entries(r.intake.outcomes)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      rows.push([
+        `intake @${r.concurrency}, ${r.documents} docs`,
+        `${r.intake.perSecond.toFixed(0)}/s  p50 ${r.intake.p50Ms} p99 ${r.intake.p99Ms} ms  (${r.intake.errors} errors; ${outcomes})`,
+        big ? `p99 ≤ ${GOALS.intakeP99Ms} ms` : '',
+        big ? ok(r.intake.p99Ms <= GOALS.intakeP99Ms && r.intake.errors === 0) : '',
+      ]);
+      rows.push([
+        `kbSearch @${r.concurrency}, ${r.documents} docs`,
+        `${r.kbSearch.perSecond.toFixed(0)}/s  p50 ${r.kbSearch.p50Ms} p99 ${r.kbSearch.p99Ms} ms  (${r.kbSearch.errors} errors)`,
+        big ? `p99 ≤ ${GOALS.kbSearchP99Ms} ms` : '',
+        big ? ok(r.kbSearch.p99Ms <= GOALS.kbSearchP99Ms && r.kbSearch.errors === 0) : '',
+      ]);
+    }
+    if (intake.length === 2) {
+      const growth = intake[1]!.intake.p99Ms / intake[0]!.intake.p99Ms;
+      const searchGrowth = intake[1]!.kbSearch.p99Ms / intake[0]!.kbSearch.p99Ms;
+      results.intakeGrowth = { intake: Math.round(growth * 100) / 100, kbSearch: Math.round(searchGrowth * 100) / 100 };
+      rows.push([
+        'intake p99 growth ×10 docs',
+        `intake ×${growth.toFixed(2)}, kbSearch ×${searchGrowth.toFixed(2)}`,
+        `≤ ×${GOALS.intakeGrowth}`,
+        ok(growth <= GOALS.intakeGrowth),
+      ]);
+    }
   }
   const idle = results.idleSockets as Awaited<ReturnType<typeof idleSockets>> | undefined;
   if (idle) {
