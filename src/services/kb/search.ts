@@ -204,6 +204,26 @@ export const RELEVANT_SQL = `WITH terms AS MATERIALIZED (
  * Chunks relevant to a problem statement, best first, with a score in [0, 1] comparable across
  * statements; only those at or above `floor`.
  */
+/**
+ * Hits for chunks found earlier (the knowledge a BUILD walk listed at intake), with the score they
+ * had then and a snippet marking the statement's words: the same shape kbSearch answers. Chunks
+ * no longer readable (another account's, or deleted) are left out; archived ones stay, since the
+ * walk cited them.
+ */
+export async function hitsFor(statement: string, found: Array<{ chunkId: string; score: number }>): Promise<KbSearchRow[]> {
+  if (!found.length) return [];
+  const q = queryText(filterText(statement, 2000) ?? '');
+  const { rows } = await sql<RawRow & { ord: number }>(
+    `WITH f AS (SELECT * FROM unnest($1::uuid[], $2::float8[]) WITH ORDINALITY AS f(id, score, ord)),
+       q AS (SELECT replace(plainto_tsquery('l1_english', $3)::text, ' & ', ' | ')::tsquery AS hq)
+     SELECT f.score, f.ord, ts_headline('l1_english', ${SNIPPET_TEXT}, q.hq, ${HEADLINE}) AS snippet, ${ROW_COLUMNS}
+     FROM f JOIN kb_chunks c ON c.id = f.id JOIN kb_documents d ON d.id = c.document_id, q
+     ORDER BY f.ord`,
+    [found.map((h) => h.chunkId), found.map((h) => h.score), q],
+  );
+  return rows.map(toHit);
+}
+
 export async function relevant(statement: string, limit: number, floor: number): Promise<KbSearchRow[]> {
   const raw = filterText(statement, 2000);
   if (!raw) return [];
