@@ -95,9 +95,10 @@ export const SEARCH_SQL = `WITH q AS MATERIALIZED (
        SELECT m.* FROM q, l1_kb.matching_chunks(q.tsq, ${CANDIDATES * 2}) m
      ), typos AS MATERIALIZED (
        -- Words of the query that no chunk contains: only these go to the (costlier) title trigrams.
+       -- When the query matched anything, every word it needs is in some chunk: no typos to look for.
        SELECT coalesce(string_agg(w, ' '), '') AS words FROM (
          SELECT DISTINCT w FROM regexp_split_to_table(lower(l1_unaccent($1)), '[^[:alnum:]]+') AS w
-         WHERE length(w) >= 3 AND to_tsvector('english', w) <> ''::tsvector
+         WHERE NOT EXISTS (SELECT 1 FROM matched) AND length(w) >= 3 AND to_tsvector('english', w) <> ''::tsvector
            AND l1_kb.term_frequency(plainto_tsquery('english', w), 1) = 0
        ) x
      ), fts AS (
