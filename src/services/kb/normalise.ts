@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { marked, type Token } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import TurndownService from 'turndown';
+import { strikethrough, tables } from '@joplin/turndown-plugin-gfm';
 
 /**
  * Turning what people give us (a Markdown file, an HTML page saved from a wiki, a text file, a
@@ -98,6 +99,8 @@ const SANITIZE: sanitizeHtml.IOptions = {
 };
 
 const turndown = new TurndownService({ headingStyle: 'atx', bulletListMarker: '-', codeBlockStyle: 'fenced', emDelimiter: '*' });
+// Runbooks keep port lists and settings in tables: GitHub-flavoured Markdown tables keep them too.
+turndown.use([tables, strikethrough]);
 
 /** Sanitised HTML as Markdown. */
 function htmlToMarkdown(html: string): string {
