@@ -121,7 +121,9 @@ function cleanMarkdown(md: string): string {
   let at = 0;
   for (const raw of html) {
     const i = md.indexOf(raw, at);
-    if (i < 0) continue;
+    // Never leave HTML in place unsanitised: if the lexer's text cannot be found as written,
+    // render the whole article and convert it back instead.
+    if (i < 0) return htmlToMarkdown(marked.parse(md, { async: false }));
     // A block keeps its own paragraph; inline HTML stays inline.
     const block = raw.includes('\n') || /^\s*<(div|p|table|ul|ol|h\d|pre|blockquote|section)/i.test(raw);
     const replaced = block
