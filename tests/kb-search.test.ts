@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql, withTenantTx } from '../src/db/tenant.ts';
+import { sql, txObservers, withTenantTx } from '../src/db/tenant.ts';
 import { DEMO_KB_ARTICLES, seedDemoKnowledgeBase } from '../src/services/demo/kb-seed.ts';
 import { hitsFor, relevant } from '../src/services/kb/search.ts';
 import { KB_RELEVANCE_CORPUS } from './corpus/kb-relevance.ts';
@@ -90,6 +90,20 @@ describe('kbSearch', () => {
     expect(hits[0]!.chunk.headingPath).toEqual(['Clear a stuck print queue']);
     // A word in the title and the text, first in both lists: the best score there is.
     expect((await search('softphone'))[0]).toMatchObject({ score: 1, document: { title: 'Softphone has no dial tone' } });
+  });
+
+  it('answers a page of hits with their chunks and documents in a fixed number of queries', async () => {
+    let count = 0;
+    const observe = (s: { queryCount: number }) => (count += s.queryCount);
+    txObservers.add(observe);
+    try {
+      const hits = await search('restart', 10);
+      expect(hits.length).toBeGreaterThan(3);
+    } finally {
+      txObservers.delete(observe);
+    }
+    // BEGIN with the principal, the search, COMMIT: the nested document is the hit's own.
+    expect(count).toBeLessThanOrEqual(3);
   });
 
   it('forgives typos in titles through trigrams', async () => {

@@ -263,6 +263,16 @@ describe('articles', () => {
     expect(doc.chunks.map((c) => c.headingPath)).toEqual([["VPN won't connect"], ["VPN won't connect", 'Escalate']]);
   });
 
+  it('keeps an HTML table as a Markdown table', async () => {
+    const { token } = await team();
+    const doc = await created(token, {
+      title: 'Ports',
+      body: '<h2>Ports</h2><table><tr><th>Service</th><th>Port</th></tr><tr><td>VPN</td><td>443</td></tr><tr><td onclick="x()">RDP</td><td>3389</td></tr></table>',
+      format: 'HTML',
+    });
+    expect(doc.body).toBe('## Ports\n\n| Service | Port |\n| --- | --- |\n| VPN | 443 |\n| RDP | 3389 |');
+  });
+
   it('turns plain text into paragraphs, and short standalone lines into headings', async () => {
     const { token } = await team();
     const doc = await created(token, {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { marked, type Token } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import TurndownService from 'turndown';
+import { strikethrough, tables } from '@joplin/turndown-plugin-gfm';
 
 /**
  * Turning what people give us (a Markdown file, an HTML page saved from a wiki, a text file, a
@@ -98,6 +99,8 @@ const SANITIZE: sanitizeHtml.IOptions = {
 };
 
 const turndown = new TurndownService({ headingStyle: 'atx', bulletListMarker: '-', codeBlockStyle: 'fenced', emDelimiter: '*' });
+// Runbooks keep port lists and settings in tables: GitHub-flavoured Markdown tables keep them too.
+turndown.use([tables, strikethrough]);
 
 /** Sanitised HTML as Markdown. */
 function htmlToMarkdown(html: string): string {
@@ -118,7 +121,9 @@ function cleanMarkdown(md: string): string {
   let at = 0;
   for (const raw of html) {
     const i = md.indexOf(raw, at);
-    if (i < 0) continue;
+    // Never leave HTML in place unsanitised: if the lexer's text cannot be found as written,
+    // render the whole article and convert it back instead.
+    if (i < 0) return htmlToMarkdown(marked.parse(md, { async: false }));
     // A block keeps its own paragraph; inline HTML stays inline.
     const block = raw.includes('\n') || /^\s*<(div|p|table|ul|ol|h\d|pre|blockquote|section)/i.test(raw);
     const replaced = block

@@ -26,7 +26,17 @@ export interface KbSearchRow {
   chunkId: string;
   score: number;
   snippet: string;
-  chunk: { id: string; accountId: string; documentId: string; ordinal: number; documentTitle: string; headingPath: string[]; text: string };
+  chunk: {
+    id: string;
+    accountId: string;
+    documentId: string;
+    ordinal: number;
+    documentTitle: string;
+    headingPath: string[];
+    text: string;
+    /** Set on hits, so `chunk { document }` needs no query of its own. */
+    document?: KbSearchRow['document'];
+  };
   document: {
     id: string;
     accountId: string;
@@ -85,7 +95,14 @@ function toHit(r: RawRow): KbSearchRow {
       .filter(([k]) => k.startsWith('d_'))
       .map(([k, v]) => [k.slice(2), v]),
   ) as KbSearchRow['document'];
-  return { chunkId: r.chunk.id, score: Math.max(0, Math.min(1, Number(r.score))), snippet: r.snippet, chunk: r.chunk, document };
+  // The chunk carries its document, so `chunk { document }` reads it without another query.
+  return {
+    chunkId: r.chunk.id,
+    score: Math.max(0, Math.min(1, Number(r.score))),
+    snippet: r.snippet,
+    chunk: { ...r.chunk, document },
+    document,
+  };
 }
 
 /**
