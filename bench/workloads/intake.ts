@@ -10,7 +10,20 @@ const INTAKE = `mutation Bench_Match($p: String!) {
 }`;
 const KB_SEARCH = `query Bench_KbSearch($q: String!) { kbSearch(query: $q, first: 10) { score snippet chunk { id } } }`;
 // Searches an engineer or L1 types: short, some misspelt, some matching nothing.
-const QUERIES = ['printer offline', 'vpn', 'mfa prompt', 'pasword expired', 'mapped drive', 'teams audio headset', 'wifi drops', 'excel crash', 'onedrive sync', 'dial tone', 'certficate warning', 'nothing like this'];
+const QUERIES = [
+  'printer offline',
+  'vpn',
+  'mfa prompt',
+  'pasword expired',
+  'mapped drive',
+  'teams audio headset',
+  'wifi drops',
+  'excel crash',
+  'onedrive sync',
+  'dial tone',
+  'certficate warning',
+  'nothing like this',
+];
 
 export interface IntakeLegResult {
   documents: number;
@@ -103,7 +116,13 @@ async function loop(
 }
 
 /** Intake (match_or_build) and kbSearch at one KB size: 10 L1s, each as fast as the server answers. */
-export async function intakeLoad(url: string, account: SeededAccount, documents: number, flows: number, seconds: number): Promise<IntakeLegResult> {
+export async function intakeLoad(
+  url: string,
+  account: SeededAccount,
+  documents: number,
+  flows: number,
+  seconds: number,
+): Promise<IntakeLegResult> {
   const clients = account.l1.slice(0, 10);
   const intake = await loop(clients, seconds, async (token, i) => {
     const r = await gql(url, token, INTAKE, { p: STATEMENTS[i % STATEMENTS.length]! });
