@@ -130,10 +130,10 @@ async function main() {
         await seedFlows(db.urls, account!, author, 0, flows);
         await seedDocuments(db.urls, account!, author, 0, small);
         await intakeLoad(server.url, account!, small, flows, 3); // warm-up: the JIT, the plans, the caches
-        const legs: IntakeLegResult[] = [await intakeLoad(server.url, account!, small, flows, SECONDS / 2)];
+        const legs: IntakeLegResult[] = [await intakeLoad(server.url, account!, small, flows, SECONDS / 2, server.pid)];
         log(`intake: ${docs} KB documents …`);
         await seedDocuments(db.urls, account!, author, small, docs);
-        legs.push(await intakeLoad(server.url, account!, docs, flows, SECONDS / 2));
+        legs.push(await intakeLoad(server.url, account!, docs, flows, SECONDS / 2, server.pid));
         results.intake = legs;
       }
     } finally {
@@ -222,6 +222,13 @@ async function main() {
         `${r.kbSearch.perSecond.toFixed(0)}/s  p50 ${r.kbSearch.p50Ms} p99 ${r.kbSearch.p99Ms} ms  (${r.kbSearch.errors} errors)`,
         big ? `p99 ≤ ${GOALS.kbSearchP99Ms} ms` : '',
         big ? ok(r.kbSearch.p99Ms <= GOALS.kbSearchP99Ms && r.kbSearch.errors === 0) : '',
+      ]);
+      const cp = (x?: { serverMs: number; postgresMs: number }) => (x ? `server ${x.serverMs} + postgres ${x.postgresMs}` : 'n/a');
+      rows.push([
+        `  CPU ms/call, ${r.documents} docs`,
+        `intake: ${cp(r.intake.cpuPerCall)}; kbSearch: ${cp(r.kbSearch.cpuPerCall)}`,
+        '',
+        '',
       ]);
     }
     if (intake.length === 2) {

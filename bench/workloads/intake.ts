@@ -1,6 +1,7 @@
 import type { DatabaseUrls } from '../../src/db/bootstrap.ts';
 import { chunkMarkdown } from '../../src/services/kb/chunk.ts';
 import { contentHash, normalise } from '../../src/services/kb/normalise.ts';
+import { type CpuSample, cpuNow, cpuPer } from '../cpu.ts';
 import { benchPool, gql, type SeededAccount } from '../setup.ts';
 import { type LatencySummary, summarize } from '../stats.ts';
 import { flowFor, kbArticle, STATEMENTS } from './intake-data.ts';
@@ -29,8 +30,8 @@ export interface IntakeLegResult {
   documents: number;
   flows: number;
   concurrency: number;
-  intake: LatencySummary & { perSecond: number; errors: number; outcomes: Record<string, number> };
-  kbSearch: LatencySummary & { perSecond: number; errors: number };
+  intake: Measured & { outcomes: Record<string, number> };
+  kbSearch: Measured;
 }
 
 /** Published flows straight into the tables, as the publish service leaves them (the trigger builds each flow's search vector). */
@@ -87,17 +88,24 @@ export async function seedDocuments(urls: DatabaseUrls, account: SeededAccount, 
   }
 }
 
+type Measured = LatencySummary & { perSecond: number; errors: number; cpuPerCall?: ReturnType<typeof cpuPer> };
+
 /** `concurrency` L1s looping `call` for `seconds` (after a warm-up), latency per call. */
 async function loop(
   clients: Array<{ token: string }>,
   seconds: number,
   call: (token: string, i: number) => Promise<{ ok: boolean; tag?: string }>,
-): Promise<LatencySummary & { perSecond: number; errors: number; tags: Record<string, number> }> {
+  serverPid: number | null,
+): Promise<Measured & { tags: Record<string, number> }> {
   const start = Date.now() + 2000;
   const end = start + seconds * 1000;
   const samples: number[] = [];
   const tags: Record<string, number> = {};
   let errors = 0;
+  let cpu0: CpuSample | null = null;
+  let cpu1: CpuSample | null = null;
+  const t1 = setTimeout(() => (cpu0 = cpuNow(serverPid)), start - Date.now());
+  const t2 = setTimeout(() => (cpu1 = cpuNow(serverPid)), end - Date.now());
   await Promise.all(
     clients.map(async (c, k) => {
       for (let i = k; Date.now() < end; i += clients.length) {
@@ -112,7 +120,10 @@ async function loop(
       }
     }),
   );
-  return { ...summarize(samples), perSecond: samples.length / seconds, errors, tags };
+  clearTimeout(t1);
+  clearTimeout(t2);
+  const cpuPerCall = cpu0 && cpu1 ? cpuPer(cpu0, cpu1, samples.length) : undefined;
+  return { ...summarize(samples), perSecond: samples.length / seconds, errors, tags, cpuPerCall };
 }
 
 /** Intake (match_or_build) and kbSearch at one KB size: 10 L1s, each as fast as the server answers. */
@@ -122,17 +133,28 @@ export async function intakeLoad(
   documents: number,
   flows: number,
   seconds: number,
+  serverPid: number | null = null,
 ): Promise<IntakeLegResult> {
   const clients = account.l1.slice(0, 10);
-  const intake = await loop(clients, seconds, async (token, i) => {
-    const r = await gql(url, token, INTAKE, { p: STATEMENTS[i % STATEMENTS.length]! });
-    const p = (r.data as any)?.intake;
-    return { ok: p?.__typename === 'IntakePayload', tag: p?.outcome };
-  });
-  const search = await loop(clients, seconds, async (token, i) => {
-    const r = await gql(url, token, KB_SEARCH, { q: QUERIES[i % QUERIES.length]! });
-    return { ok: Array.isArray((r.data as any)?.kbSearch) };
-  });
+  const intake = await loop(
+    clients,
+    seconds,
+    async (token, i) => {
+      const r = await gql(url, token, INTAKE, { p: STATEMENTS[i % STATEMENTS.length]! });
+      const p = (r.data as any)?.intake;
+      return { ok: p?.__typename === 'IntakePayload', tag: p?.outcome };
+    },
+    serverPid,
+  );
+  const search = await loop(
+    clients,
+    seconds,
+    async (token, i) => {
+      const r = await gql(url, token, KB_SEARCH, { q: QUERIES[i % QUERIES.length]! });
+      return { ok: Array.isArray((r.data as any)?.kbSearch) };
+    },
+    serverPid,
+  );
   const { tags, ...intakeStats } = intake;
   const { tags: _t, ...searchStats } = search;
   return { documents, flows, concurrency: clients.length, intake: { ...intakeStats, outcomes: tags }, kbSearch: searchStats };
