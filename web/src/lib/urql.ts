@@ -111,6 +111,9 @@ const updates: UpdatesConfig = {
     revokeApiToken: onSuccess('revokeApiToken', ['ApiToken'], 'apiTokens', 'auditLog'),
     updateSessionPolicy: onSuccess('updateSessionPolicy', ['Account'], 'auditLog'),
     setL1Categories: onSuccess('setL1Categories', ['SetL1CategoriesPayload'], 'l1Categories', 'auditLog'),
+    createKbDocument: onSuccess('createKbDocument', ['CreateKbDocumentPayload'], 'kbDocuments', 'kbSearch', 'onboarding'),
+    updateKbDocument: onSuccess('updateKbDocument', ['UpdateKbDocumentPayload'], 'kbDocuments', 'kbSearch'),
+    archiveKbDocument: onSuccess('archiveKbDocument', ['ArchiveKbDocumentPayload'], 'kbDocuments', 'kbSearch', 'onboarding'),
     markNotificationsRead(result, _args, cache) {
       const v = result.markNotificationsRead as { __typename?: string; unreadCount?: number } | null;
       if (v?.__typename !== 'MarkNotificationsReadPayload' || typeof v.unreadCount !== 'number') return;
