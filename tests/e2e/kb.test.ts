@@ -1,0 +1,203 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { TEST_PASSWORD } from '../factories/index.ts';
+import { run, useSpa, VIEWPORTS } from './harness.ts';
+
+/*
+ * DESIGN §12 in the SPA (issue 20): everyone on the desk reads and searches the knowledge base;
+ * only engineers, admins and owners add, import, edit and archive (an L1 never reaches the editor).
+ * Each scenario in its own account, so "No articles yet" is really empty; at 1280 and 390 px.
+ */
+
+const SLOW = { timeout: 15_000 };
+
+const ARTICLE = `# Label printer prints blank labels
+
+The Zebraline label printer feeds labels but nothing is printed on them.
+
+## Check the ribbon
+
+1. Open the lid and check the thermal ribbon is fitted ink side out.
+2. Close the lid until it clicks, then press Feed once.
+
+## Still blank
+
+If the labels are still blank, the print head needs replacing: escalate to an engineer.
+
+<script>window.__injected = true</script>
+`;
+
+async function fitsWidth(page: Page, width: number) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+}
+
+describe.runIf(run)('knowledge base in Chromium', () => {
+  const spa = useSpa();
+  const { signIn, shot, capture, expectNoConsoleErrors, closeSessions } = spa;
+
+  /** A fresh account with an engineer and an L1 tech who sign in with the test password. */
+  async function team() {
+    const account = await spa.t.factory.account();
+    const engineer = await spa.t.factory.user(account.id, 'engineer', { name: 'Eve Engineer' });
+    const l1 = await spa.t.factory.user(account.id, 'l1_tech', { name: 'Lou Tech' });
+    return { account, engineer, l1 };
+  }
+
+  /** An article created the way the API's clients do, as that engineer. */
+  async function createArticle(user: { id: string; accountId: string }, title: string, body: string): Promise<string> {
+    const token = await spa.t.factory.token(user);
+    const res = await spa.t.gql.raw(
+      {
+        query: `mutation($title: String!, $body: String!) { createKbDocument(title: $title, body: $body) {
+          __typename ... on CreateKbDocumentPayload { document { id } } } }`,
+        variables: { title, body },
+      },
+      { token },
+    );
+    const json = (await res.json()) as { data: { createKbDocument: { __typename: string; document?: { id: string } } } };
+    expect(json.data.createKbDocument.__typename).toBe('CreateKbDocumentPayload');
+    return json.data.createKbDocument.document!.id;
+  }
+
+  for (const [width, viewport] of Object.entries(VIEWPORTS)) {
+    test(
+      `${width}: an L1 tech reads and searches, and never reaches the editor`,
+      () =>
+        capture(`kb-l1-${width}`, async () => {
+          const { engineer, l1 } = await team();
+          const id = await createArticle(engineer, 'Wi-Fi keeps dropping in the warehouse', ARTICLE.replace('Zebraline', 'Wifiline'));
+
+          const s = await signIn(l1.email, { viewport, password: TEST_PASSWORD });
+          const { page } = s;
+          if (width === 'phone') await page.getByRole('button', { name: 'Menu' }).click();
+          await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Knowledge base' }).click();
+          await page.waitForURL(/\/kb$/);
+          await expect.poll(() => page.getByRole('link', { name: 'Wi-Fi keeps dropping in the warehouse' }).count(), SLOW).toBe(1);
+          expect(await page.getByRole('link', { name: 'Add an article' }).count()).toBe(0);
+          expect(await page.getByRole('link', { name: 'Import files' }).count()).toBe(0);
+          await fitsWidth(page, viewport.width);
+
+          await page.getByRole('link', { name: 'Wi-Fi keeps dropping in the warehouse' }).click();
+          await page.waitForURL(`**/kb/${id}`);
+          await expect.poll(() => page.locator('.markdown h2').first().textContent(), SLOW).toBe('Check the ribbon');
+          expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
+          expect(await page.getByRole('button', { name: /Archive/ }).count()).toBe(0);
+          await shot(page, `kb-l1-article-${width}`);
+
+          for (const path of ['/kb/new', '/kb/import', `/kb/${id}/edit`]) {
+            await page.goto(path);
+            await page.waitForURL(/\/welcome\?denied=kb-edit$/);
+            await expect
+              .poll(() => page.getByTestId('no-access').textContent(), SLOW)
+              .toContain('You don’t have access to adding or changing knowledge-base articles');
+            expect(await page.getByLabel('Title').count()).toBe(0);
+          }
+          expectNoConsoleErrors(s);
+          await closeSessions();
+        }),
+      120_000,
+    );
+
+    test(
+      `${width}: an engineer pastes an article, is told about a duplicate, imports files and searches`,
+      () =>
+        capture(`kb-engineer-${width}`, async () => {
+          const { engineer } = await team();
+          const s = await signIn(engineer.email, { viewport, password: TEST_PASSWORD });
+          const { page } = s;
+          await page.goto('/kb');
+          await expect.poll(() => page.getByText('No articles yet').count(), SLOW).toBe(1);
+          await shot(page, `kb-empty-${width}`);
+          // The empty state offers both ways in (the header has them too).
+          const empty = page.locator('.state-empty');
+          expect(await empty.getByRole('link', { name: 'Import files' }).count()).toBe(1);
+          await empty.getByRole('link', { name: 'Add an article' }).click();
+          await page.waitForURL(/\/kb\/new$/);
+
+          // Paste: the Markdown is rendered, the raw HTML in it is not run or shown as HTML.
+          await page.getByLabel('Title').fill('Label printer prints blank labels');
+          await page.getByLabel('Category (optional)').selectOption({ label: 'Printing and scanning' });
+          await page.getByLabel('Article').fill(ARTICLE);
+          await fitsWidth(page, viewport.width);
+          await page.getByRole('button', { name: 'Add the article' }).click();
+          await page.waitForURL(/\/kb\/[0-9a-f-]{36}$/);
+          const articleUrl = page.url();
+          await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), SLOW).toBe('Label printer prints blank labels');
+          expect(await page.locator('.markdown ol li').count()).toBe(2);
+          expect(await page.locator('.markdown script').count()).toBe(0);
+          expect(await page.evaluate(() => (window as { __injected?: boolean }).__injected)).toBeUndefined();
+          expect(await page.locator('.details').textContent()).toContain('Pasted in');
+          expect(await page.locator('.details').textContent()).toContain('Printing and scanning');
+          expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(1);
+          await fitsWidth(page, viewport.width);
+          await shot(page, `kb-article-${width}`);
+
+          // The same text again: refused, with a link to the article that already has it.
+          await page.goto('/kb/new');
+          await page.getByLabel('Title').fill('Blank labels (again)');
+          await page.getByLabel('Article').fill(ARTICLE);
+          await page.getByRole('button', { name: 'Add the article' }).click();
+          const dup = page.getByTestId('kb-duplicate');
+          await expect.poll(() => dup.textContent(), SLOW).toContain('The knowledge base already has this article');
+          expect(await dup.getByRole('link', { name: 'Label printer prints blank labels' }).getAttribute('href')).toBe(
+            new URL(articleUrl).pathname,
+          );
+          expect(page.url()).toMatch(/\/kb\/new$/);
+
+          // Import: a new file, a copy of the pasted article, and one too big to send.
+          await page.goto('/kb/import');
+          const fresh = `# Docking station shows no screens\n\nUnplug the dock's power for ten seconds, then reconnect the laptop.\n\n${'Check each cable in turn. '.repeat(4000)}`;
+          await page.getByLabel('Files').setInputFiles([
+            { name: 'docking-station.md', mimeType: 'text/markdown', buffer: Buffer.from(fresh) },
+            { name: 'blank-labels.md', mimeType: 'text/markdown', buffer: Buffer.from(ARTICLE) },
+            { name: 'huge.txt', mimeType: 'text/plain', buffer: Buffer.alloc(5 * 1024 * 1024 + 1, 'a') },
+          ]);
+          const chosen = page.getByTestId('kb-chosen');
+          await expect.poll(() => chosen.textContent(), SLOW).toContain('huge.txt');
+          expect(await chosen.textContent()).toContain('is over the 5 MB limit for one file. It will not be sent.');
+          await fitsWidth(page, viewport.width);
+          await page.getByRole('button', { name: 'Import 2 files' }).click();
+          const results = page.getByTestId('kb-results');
+          await expect.poll(() => results.locator('li').count(), SLOW).toBe(3);
+          expect(await page.getByTestId('kb-progress').getAttribute('value')).toBe('100');
+          const row = (name: string) => results.locator('li', { hasText: name });
+          expect(await row('docking-station.md').getAttribute('data-status')).toBe('IMPORTED');
+          expect(await row('docking-station.md').getByRole('link').count()).toBe(1);
+          expect(await row('blank-labels.md').getAttribute('data-status')).toBe('DUPLICATE');
+          expect(await row('blank-labels.md').textContent()).toContain('Already there');
+          expect(await row('huge.txt').getAttribute('data-status')).toBe('REJECTED');
+          await fitsWidth(page, viewport.width);
+          await shot(page, `kb-import-${width}`);
+
+          // Search: the matched word is highlighted in the snippet.
+          await page.goto('/kb');
+          await expect.poll(() => page.getByTestId('kb-range').textContent(), SLOW).toBe('1–2 of 2');
+          await page.getByLabel('Search the knowledge base').fill('ribbon');
+          const hits = page.getByTestId('kb-hits');
+          await expect.poll(() => hits.locator('li').count(), SLOW).toBeGreaterThan(0);
+          const marks = await hits.locator('mark').allTextContents();
+          expect(marks.length).toBeGreaterThan(0);
+          expect(marks.every((m) => /ribbon/i.test(m))).toBe(true);
+          expect(page.url()).toContain('?q=ribbon');
+          await fitsWidth(page, viewport.width);
+          await shot(page, `kb-search-${width}`);
+
+          // Archive, after a confirmation: the article leaves the search.
+          await page.getByLabel('Search the knowledge base').fill('docking station');
+          await hits.getByRole('link', { name: 'Docking station shows no screens' }).first().click();
+          await page.getByRole('button', { name: 'Archive…' }).click();
+          const confirm = page.getByRole('dialog', { name: 'Archive this article?' });
+          await confirm.getByRole('button', { name: 'Cancel' }).click();
+          expect(await page.getByText('This article is archived').count()).toBe(0);
+          await page.getByRole('button', { name: 'Archive…' }).click();
+          await confirm.getByRole('button', { name: 'Archive the article' }).click();
+          await page.waitForURL(/\/kb$/);
+          await page.getByLabel('Search the knowledge base').fill('docking station');
+          await expect.poll(() => page.getByText('No article matches “docking station”').count(), SLOW).toBe(1);
+          expectNoConsoleErrors(s);
+          await closeSessions();
+        }),
+      180_000,
+    );
+  }
+});
