@@ -92,6 +92,12 @@ const schema = z.object({
       ),
     ),
   UPGRADE_URL: z.string().url().default('https://l1workspace.example/billing/upgrade'),
+  // Intake matching (DESIGN §14): a flow's score is in [0, 1]. At or above the match threshold and
+  // ahead of the runner-up by the margin, intake starts the flow; at or above the suggest threshold
+  // it offers it. Defaults chosen on the labelled corpus (tests/corpus/intake.ts).
+  INTAKE_MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.55),
+  INTAKE_SUGGEST_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),
+  INTAKE_MATCH_MARGIN: z.coerce.number().min(0).max(1).default(0.12),
 });
 
 export type Config = z.infer<typeof schema> & {
@@ -120,6 +126,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refusals.push('SEED_DEMO: cannot be true when NODE_ENV=production (the demo sign-ins have a published password)');
   if (production && c.OUTBOX_FAULT)
     refusals.push('OUTBOX_FAULT: cannot be set when NODE_ENV=production (it holds notifications back on purpose, for fault tests)');
+  if (c.INTAKE_SUGGEST_THRESHOLD > c.INTAKE_MATCH_THRESHOLD)
+    refusals.push(
+      'INTAKE_SUGGEST_THRESHOLD: must not be above INTAKE_MATCH_THRESHOLD (a flow good enough to start is good enough to offer)',
+    );
   if (refusals.length) throw new ConfigError(`Invalid configuration: ${refusals.join('; ')}`);
   return {
     ...c,

@@ -171,7 +171,7 @@ async function withFailingAudit<T>(fn: () => Promise<T>): Promise<T> {
 
 async function startWalk(): Promise<{ id: string; version: number }> {
   const r = await t.gql.runOk(Intake, { problem: `Outlook ${randomBytes(3).toString('hex')}`, flowId }, { token: l1Token });
-  if (r.intake.__typename !== 'IntakePayload') throw new Error(JSON.stringify(r.intake));
+  if (r.intake.__typename !== 'IntakePayload' || !r.intake.session) throw new Error(JSON.stringify(r.intake));
   return r.intake.session;
 }
 

@@ -275,7 +275,7 @@ afterAll(() => t.close());
 
 async function startWalk(token = tokens.l1!) {
   const r = await t.gql.runOk(Intake, { flowId }, { token });
-  if (r.intake.__typename !== 'IntakePayload') throw new Error(JSON.stringify(r.intake));
+  if (r.intake.__typename !== 'IntakePayload' || !r.intake.session || !r.intake.ticket) throw new Error(JSON.stringify(r.intake));
   return { id: r.intake.session.id, ticketId: r.intake.ticket.id };
 }
 
@@ -578,13 +578,13 @@ describe('escalations reach the engineers', () => {
     const flow = (await t.factory.publishedFlow(acc, o.id)).flowId;
 
     const byTech = await t.gql.runOk(Intake, { flowId: flow }, { token: techToken });
-    if (byTech.intake.__typename !== 'IntakePayload') throw new Error('intake');
+    if (byTech.intake.__typename !== 'IntakePayload' || !byTech.intake.session) throw new Error('intake');
     const techWalk = byTech.intake.session.id;
     const r1 = await t.gql.runOk(Escalate, { id: techWalk }, { token: techToken });
     expect(r1.escalateWalk).toMatchObject({ notifiedCount: 4, warning: null });
 
     const byCoverer = await t.gql.runOk(Intake, { flowId: flow }, { token: cToken });
-    if (byCoverer.intake.__typename !== 'IntakePayload') throw new Error('intake');
+    if (byCoverer.intake.__typename !== 'IntakePayload' || !byCoverer.intake.session) throw new Error('intake');
     const covererWalk = byCoverer.intake.session.id;
     const r2 = await t.gql.runOk(Escalate, { id: covererWalk }, { token: cToken });
     expect(r2.escalateWalk).toMatchObject({ notifiedCount: 3 });
@@ -606,7 +606,7 @@ describe('escalations reach the engineers', () => {
     for (let i = 0; i < 119; i++) await t.factory.user(acc, 'engineer');
     const tech = await t.factory.token(await t.factory.user(acc, 'l1_tech'));
     const r = await t.gql.runOk(Intake, { flowId: (await t.factory.publishedFlow(acc, o.id)).flowId }, { token: tech });
-    if (r.intake.__typename !== 'IntakePayload') throw new Error('intake');
+    if (r.intake.__typename !== 'IntakePayload' || !r.intake.session) throw new Error('intake');
     const walkId = r.intake.session.id;
     expect((await t.gql.runOk(Escalate, { id: walkId }, { token: tech })).escalateWalk).toMatchObject({ notifiedCount: 120 });
     await eventually(async () => {

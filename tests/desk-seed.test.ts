@@ -10,8 +10,8 @@ import { startTestApp, type TestApp } from './helpers/app.ts';
  */
 
 const Intake = graphql(`
-  mutation DeskSeed_Intake($problem: String!, $name: String, $contact: String, $flowId: ID) {
-    intake(problemStatement: $problem, customerName: $name, customerContact: $contact, flowId: $flowId) {
+  mutation DeskSeed_Intake($problem: String!, $name: String, $contact: String, $flowId: ID, $adhoc: Boolean) {
+    intake(problemStatement: $problem, customerName: $name, customerContact: $contact, flowId: $flowId, adhoc: $adhoc) {
       __typename
       ... on IntakePayload {
         outcome
@@ -176,14 +176,18 @@ describe('intake needs only the problem statement (item 13)', () => {
       outcome: 'FLOW',
       ticket: { customerName: null, customerContact: null, problemStatement: 'Caller cannot print' },
     });
-    if (r.intake.__typename !== 'IntakePayload') return;
+    if (r.intake.__typename !== 'IntakePayload' || !r.intake.ticket) return;
     expect(await ticketRow(r.intake.ticket.id)).toEqual({ customer_name: null, customer_contact: null });
   });
 
   it('treats blank name and contact as not given, and keeps what was given', async () => {
-    const blank = await t.gql.runOk(Intake, { problem: 'Mail bounces', name: '   ', contact: '\t' }, { token: people.l1.token });
+    const blank = await t.gql.runOk(
+      Intake,
+      { problem: 'Mail bounces', name: '   ', contact: '\t', adhoc: true },
+      { token: people.l1.token },
+    );
     expect(blank.intake).toMatchObject({ outcome: 'ADHOC', ticket: { customerName: null, customerContact: null } });
-    const named = await t.gql.runOk(Intake, { problem: 'Mail bounces', name: 'Acme Dental' }, { token: people.l1.token });
+    const named = await t.gql.runOk(Intake, { problem: 'Mail bounces', name: 'Acme Dental', adhoc: true }, { token: people.l1.token });
     expect(named.intake).toMatchObject({ ticket: { customerName: 'Acme Dental', customerContact: null } });
   });
 
@@ -278,7 +282,7 @@ describe('escalate without a walk (items 13 and 14)', () => {
 describe('actingAs "l1_coverage" is for engineers covering the desk (item 15)', () => {
   async function actingOf(token: string) {
     const r = await t.gql.runOk(Intake, { problem: 'Outlook offline', flowId }, { token });
-    if (r.intake.__typename !== 'IntakePayload') throw new Error(JSON.stringify(r.intake));
+    if (r.intake.__typename !== 'IntakePayload' || !r.intake.session) throw new Error(JSON.stringify(r.intake));
     const step = await t.gql.runOk(Step, { sessionId: r.intake.session.id, clientStepId: `s-${r.intake.session.id}` }, { token });
     if (step.recordStep.__typename !== 'WalkSession') throw new Error(JSON.stringify(step.recordStep));
     const audit = await t.system.query(`SELECT acting_as FROM audit_logs WHERE action = 'l1.session.start' AND entity_id = $1`, [

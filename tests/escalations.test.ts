@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestUser } from './factories/index.ts';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
+import { started } from './helpers/intake.ts';
 import { eventually } from './helpers/eventually.ts';
 
 const Intake = graphql(`
-  mutation Escalations_Intake($flowId: ID, $problem: String!) {
-    intake(problemStatement: $problem, customerName: "Dana", customerContact: "dana@x.test", flowId: $flowId) {
+  mutation Escalations_Intake($flowId: ID, $adhoc: Boolean, $problem: String!) {
+    intake(problemStatement: $problem, customerName: "Dana", customerContact: "dana@x.test", flowId: $flowId, adhoc: $adhoc) {
       __typename
       ... on IntakePayload {
         session {
@@ -248,9 +249,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function walk(problem = 'Outlook broken', flow: string | null = flowId) {
-  const r = await t.gql.runOk(Intake, { flowId: flow, problem }, { token: l1Token });
-  if (r.intake.__typename !== 'IntakePayload') throw new Error('intake');
-  return r.intake;
+  const r = await t.gql.runOk(Intake, { flowId: flow, adhoc: !flow, problem }, { token: l1Token });
+  return started(r.intake);
 }
 
 describe('escalating a walk', () => {
@@ -400,10 +400,9 @@ describe('notifications', () => {
     ];
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const r = await t.gql.runOk(Intake, { flowId: null, problem: `Notify ${i}` }, { token: tech });
-      if (r.intake.__typename !== 'IntakePayload') throw new Error('intake');
-      ids.push(r.intake.session.id);
-      await t.gql.runOk(Escalate, { id: r.intake.session.id, category: 'OUT_OF_SCOPE' }, { token: tech });
+      const r = started((await t.gql.runOk(Intake, { adhoc: true, problem: `Notify ${i}` }, { token: tech })).intake);
+      ids.push(r.session.id);
+      await t.gql.runOk(Escalate, { id: r.session.id, category: 'OUT_OF_SCOPE' }, { token: tech });
     }
     const mine = await eventually(async () => {
       const n = await t.gql.runOk(Notifications, {}, { token: ownerToken });
@@ -430,8 +429,8 @@ describe('the L1 queue and tickets', () => {
     const tech = await t.factory.token(await t.factory.user(acc.id, 'l1_tech'));
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const r = await t.gql.runOk(Intake, { flowId: null, problem: `Problem ${i}` }, { token: tech });
-      if (r.intake.__typename === 'IntakePayload') ids.push(r.intake.ticket.id);
+      const r = await t.gql.runOk(Intake, { adhoc: true, problem: `Problem ${i}` }, { token: tech });
+      ids.push(started(r.intake).ticket.id);
     }
     const p1 = await t.gql.runOk(Queue, { first: 2 }, { token: tech });
     if (p1.l1Queue.__typename !== 'TicketPage') throw new Error('page');

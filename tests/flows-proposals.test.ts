@@ -104,8 +104,15 @@ const FlowGet = graphql(`
   }
 `);
 const Intake = graphql(`
-  mutation FlowsProposals_Intake($flowId: ID, $proposalId: ID) {
-    intake(problemStatement: "Laptop slow", customerName: "C", customerContact: "c@x.test", flowId: $flowId, proposalId: $proposalId) {
+  mutation FlowsProposals_Intake($flowId: ID, $proposalId: ID, $adhoc: Boolean) {
+    intake(
+      problemStatement: "Laptop slow"
+      customerName: "C"
+      customerContact: "c@x.test"
+      flowId: $flowId
+      proposalId: $proposalId
+      adhoc: $adhoc
+    ) {
       __typename
       ... on IntakePayload {
         outcome
@@ -405,7 +412,7 @@ describe('proposals', () => {
     const id = p.createProposal.id;
 
     const walk = await t.gql.runOk(Intake, { proposalId: id }, { token: l1Token });
-    if (walk.intake.__typename !== 'IntakePayload') throw new Error(walk.intake.__typename);
+    if (walk.intake.__typename !== 'IntakePayload' || !walk.intake.session) throw new Error(walk.intake.__typename);
     expect(walk.intake).toMatchObject({ outcome: 'PROPOSAL', session: { kind: 'PROPOSAL', currentNode: { id: 'opens' } } });
     await t.gql.runOk(Resolve, { id: walk.intake.session.id, helpful: true }, { token: l1Token });
 
@@ -460,8 +467,8 @@ describe('proposals', () => {
   });
 
   it('turns a resolved ad-hoc walk’s notes into a draft linked to the ticket, shown in the L1’s drafts', async () => {
-    const start = await t.gql.runOk(Intake, {}, { token: l1Token });
-    if (start.intake.__typename !== 'IntakePayload') throw new Error('intake');
+    const start = await t.gql.runOk(Intake, { adhoc: true }, { token: l1Token });
+    if (start.intake.__typename !== 'IntakePayload' || !start.intake.session || !start.intake.ticket) throw new Error('intake');
     const sessionId = start.intake.session.id;
     const early = await t.gql.runOk(FromWalk, { id: sessionId }, { token: l1Token });
     expect(early.createProposalFromWalk).toMatchObject({ __typename: 'ConflictError' });

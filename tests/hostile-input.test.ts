@@ -106,8 +106,8 @@ async function gql(op: string, variables: Record<string, unknown>, token: string
 
 async function freshWalk(kind: 'flow' | 'adhoc' = 'flow') {
   const r = await gql(
-    `mutation($f: ID) { intake(problemStatement: "p", customerName: "c", customerContact: "c", flowId: $f) { ... on IntakePayload { session { id } ticket { id } } } }`,
-    { f: kind === 'flow' ? flowId : null },
+    `mutation($f: ID, $ad: Boolean) { intake(problemStatement: "p", customerName: "c", customerContact: "c", flowId: $f, adhoc: $ad) { ... on IntakePayload { session { id } ticket { id } } } }`,
+    { f: kind === 'flow' ? flowId : null, ad: kind === 'adhoc' },
     tokens.l1,
   );
   return r.json.data!.intake as { session: { id: string }; ticket: { id: string } };
@@ -172,14 +172,23 @@ const nodesInput = () =>
 const CASES: Case[] = [
   {
     mutation: 'intake',
-    op: `mutation($p: String!, $n: String, $c: String, $f: ID, $pr: ID) { intake(problemStatement: $p, customerName: $n, customerContact: $c, flowId: $f, proposalId: $pr) { __typename ... on IntakePayload { ticket { id problemStatement customerName customerContact } } } }`,
-    args: { p: 'string', n: 'string', c: 'string', f: 'id', pr: 'id' },
-    setup: async () => ({ vars: { p: 'Printer', n: 'Bob', c: 'bob@x.test', f: null, pr: null } }),
+    op: `mutation($p: String!, $n: String, $c: String, $f: ID, $pr: ID, $ad: Boolean) { intake(problemStatement: $p, customerName: $n, customerContact: $c, flowId: $f, proposalId: $pr, adhoc: $ad) { __typename ... on IntakePayload { ticket { id problemStatement customerName customerContact } } } }`,
+    args: { p: 'string', n: 'string', c: 'string', f: 'id', pr: 'id', ad: 'bool' },
+    setup: async () => ({ vars: { p: 'Printer', n: 'Bob', c: 'bob@x.test', f: null, pr: null, ad: true } }),
     readBack: {
       p: async (d) => d.intake.ticket.problemStatement,
       n: async (d) => d.intake.ticket.customerName,
       c: async (d) => d.intake.ticket.customerContact,
     },
+    token: () => tokens.l1,
+  },
+  {
+    // Matching (no flow, draft or notes chosen): hostile problem statements go through the
+    // classifier, the flows' text search and the knowledge base without a 500 or a half-written row.
+    mutation: 'intake',
+    op: `mutation($p: String!, $n: String, $c: String) { intake(problemStatement: $p, customerName: $n, customerContact: $c) { __typename ... on IntakePayload { outcome reason suggestions { score } } } }`,
+    args: { p: 'string', n: 'string', c: 'string' },
+    setup: async () => ({ vars: { p: 'Outlook will not connect', n: 'Bob', c: 'bob@x.test' } }),
     token: () => tokens.l1,
   },
   {

@@ -112,7 +112,7 @@ afterAll(() => t.close());
 
 async function startWalk() {
   const r = await t.gql.runOk(Intake, { flowId }, { token: l1Token });
-  if (r.intake.__typename !== 'IntakePayload') throw new Error('intake');
+  if (r.intake.__typename !== 'IntakePayload' || !r.intake.session) throw new Error('intake');
   return r.intake.session.id;
 }
 
@@ -259,7 +259,7 @@ describe('activeWalks and notifications subscriptions', () => {
     // The other account's own walk reaches its own board only.
     const otherL1 = await t.factory.token(await t.factory.user(other.id, 'l1_tech'));
     const r = await t.gql.runOk(Intake, { flowId: otherFlow.flowId }, { token: otherL1 });
-    if (r.intake.__typename !== 'IntakePayload') throw new Error('intake');
+    if (r.intake.__typename !== 'IntakePayload' || !r.intake.session) throw new Error('intake');
     await outsiderBoard.waitFor((e) => e.activeWalks.session.id === (r.intake as { session: { id: string } }).session.id);
     expect(outsiderBoard.events.map((e) => e.activeWalks.session.id)).not.toContain(id);
     expect(board.events.map((e) => e.activeWalks.session.id)).not.toContain(r.intake.session.id);
@@ -422,7 +422,7 @@ describe('several instances', () => {
       const l1Token = await t.factory.token(l1);
       const covererToken = await t.factory.token(coverer);
       const r0 = await a.gql.runOk(Intake, { flowId }, { token: l1Token });
-      if (r0.intake.__typename !== 'IntakePayload') throw new Error('intake');
+      if (r0.intake.__typename !== 'IntakePayload' || !r0.intake.session) throw new Error('intake');
       const id = r0.intake.session.id;
       const onB = collect<WalkEvent>(b.url, covererToken, WALK_SUB, { id });
       await onB.waitFor(() => true);

@@ -100,7 +100,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'query.internalTicket': { op: 'query($id: ID!) { internalTicket(id: $id) { __typename } }', vars: id, allow: L1_OR_ABOVE },
   'query.onboarding': { op: '{ onboarding { needsSetup } }', allow: L1_OR_ABOVE },
   'mutation.intake': {
-    op: 'mutation { intake(problemStatement: "", customerName: "", customerContact: "") { __typename } }',
+    op: 'mutation { intake(problemStatement: "", customerName: "", customerContact: "", adhoc: true) { __typename } }',
     allow: L1,
   },
   'mutation.recordStep': {

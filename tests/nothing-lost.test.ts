@@ -3,6 +3,7 @@ import { OUTLOOK_FLOW } from '../src/services/demo/seed.ts';
 import type { TestUser } from './factories/index.ts';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
+import { started } from './helpers/intake.ts';
 
 /*
  * Nothing lost, nothing silently changed: over-long text is refused (never cut), a cleared title
@@ -12,7 +13,7 @@ import { startTestApp, type TestApp } from './helpers/app.ts';
 
 const Intake = graphql(`
   mutation NothingLost_Intake($problem: String!) {
-    intake(problemStatement: $problem, customerName: "Umbrella", customerContact: "ops@umbrella.test") {
+    intake(problemStatement: $problem, customerName: "Umbrella", customerContact: "ops@umbrella.test", adhoc: true) {
       __typename
       ... on IntakePayload {
         ticket {
@@ -184,8 +185,7 @@ afterAll(() => t.close());
 
 async function adhoc(problem: string) {
   const r = await t.gql.runOk(Intake, { problem }, { token: l1Token });
-  if (r.intake.__typename !== 'IntakePayload') throw new Error(JSON.stringify(r.intake));
-  return r.intake;
+  return started(r.intake);
 }
 
 const note = (content: string) => ({ at: new Date().toISOString(), content });

@@ -4,6 +4,7 @@ import { OUTLOOK_FLOW } from '../src/services/demo/seed.ts';
 import type { TestUser } from './factories/index.ts';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
+import { started } from './helpers/intake.ts';
 import { print } from 'graphql';
 import { collect } from './helpers/ws.ts';
 
@@ -14,8 +15,8 @@ import { collect } from './helpers/ws.ts';
  */
 
 const Intake = graphql(`
-  mutation WalkReads_Intake($problem: String!, $flowId: ID) {
-    intake(problemStatement: $problem, customerName: "Initech", customerContact: "bill@initech.test", flowId: $flowId) {
+  mutation WalkReads_Intake($problem: String!, $flowId: ID, $adhoc: Boolean) {
+    intake(problemStatement: $problem, customerName: "Initech", customerContact: "bill@initech.test", flowId: $flowId, adhoc: $adhoc) {
       __typename
       ... on IntakePayload {
         ticket {
@@ -196,9 +197,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function intake(problem: string, flowId: string | null = null, token = l1Token) {
-  const r = await t.gql.runOk(Intake, { problem, flowId }, { token });
-  if (r.intake.__typename !== 'IntakePayload') throw new Error(JSON.stringify(r.intake));
-  return r.intake;
+  const r = await t.gql.runOk(Intake, { problem, flowId, adhoc: !flowId }, { token });
+  return started(r.intake);
 }
 
 /** Queries the operation ran against Postgres (the transaction's statements, COMMIT included). */

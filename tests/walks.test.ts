@@ -5,10 +5,18 @@ import type { FlowNode } from '../src/services/flows/graph.ts';
 import type { TestUser } from './factories/index.ts';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
+import { started } from './helpers/intake.ts';
 
 export const Intake = graphql(`
-  mutation Walks_Intake($problem: String!, $name: String!, $contact: String!, $flowId: ID, $proposalId: ID) {
-    intake(problemStatement: $problem, customerName: $name, customerContact: $contact, flowId: $flowId, proposalId: $proposalId) {
+  mutation Walks_Intake($problem: String!, $name: String!, $contact: String!, $flowId: ID, $proposalId: ID, $adhoc: Boolean) {
+    intake(
+      problemStatement: $problem
+      customerName: $name
+      customerContact: $contact
+      flowId: $flowId
+      proposalId: $proposalId
+      adhoc: $adhoc
+    ) {
       __typename
       ... on IntakePayload {
         outcome
@@ -254,8 +262,7 @@ async function startFlowWalk(token = l1Token, flow = flowId) {
     { problem: 'Outlook says disconnected', name: 'ACME Ltd', contact: 'pat@acme.test', flowId: flow },
     { token },
   );
-  if (r.intake.__typename !== 'IntakePayload') throw new Error(JSON.stringify(r.intake));
-  return r.intake;
+  return started(r.intake);
 }
 
 describe('intake', () => {
@@ -276,8 +283,8 @@ describe('intake', () => {
     expect(audit.rows).toEqual([{ acting_as: null }]);
   });
 
-  it('starts an ad-hoc walk when no flow or proposal is chosen', async () => {
-    const r = await t.gql.runOk(Intake, { problem: 'Printer jams', name: 'Bob', contact: '555-0100' }, { token: l1Token });
+  it('starts an ad-hoc walk when notes are chosen (adhoc: true)', async () => {
+    const r = await t.gql.runOk(Intake, { problem: 'Printer jams', name: 'Bob', contact: '555-0100', adhoc: true }, { token: l1Token });
     expect(r.intake).toMatchObject({ outcome: 'ADHOC', session: { kind: 'ADHOC', currentNode: null } });
   });
 
@@ -545,9 +552,8 @@ describe('walking a flow', () => {
 
 describe('ad-hoc walks', () => {
   it('take notes (not steps), replace them with a version bump, and refuse more than 256 KB', async () => {
-    const r = await t.gql.runOk(Intake, { problem: 'VPN drops', name: 'Ann', contact: 'ann@x.test' }, { token: l1Token });
-    if (r.intake.__typename !== 'IntakePayload') throw new Error('intake');
-    const id = r.intake.session.id;
+    const r = await t.gql.runOk(Intake, { problem: 'VPN drops', name: 'Ann', contact: 'ann@x.test', adhoc: true }, { token: l1Token });
+    const id = started(r.intake).session.id;
     const step = await t.gql.runOk(Step, { sessionId: id, nodeId: 'x', answer: 'YES', clientStepId: 'n' }, { token: l1Token });
     expect(step.recordStep).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['sessionId'] }] });
     const notes = [

@@ -3,7 +3,7 @@ import type { L1Category } from '../services/categories/catalogue.ts';
 import { ValidationError } from '../services/errors.ts';
 import { builder } from './builder.ts';
 
-const L1CategoryRef = builder.objectRef<L1Category>('L1Category').implement({
+export const L1CategoryRef = builder.objectRef<L1Category>('L1Category').implement({
   description: 'A kind of call the L1 desk may take (DESIGN §13).',
   fields: (t) => ({
     key: t.exposeString('key'),

@@ -117,7 +117,7 @@ it('loses, doubles and refuses no step when one of two instances is SIGKILLed mi
   const newWalker = async (): Promise<Walker> => {
     const token = await factory.token(await factory.user(account.id, 'l1_tech'));
     const r = rootOf(await httpGql(a.url, Intake, { flowId: flow.flowId }, token));
-    if (r.__typename !== 'IntakePayload') throw new Error(`intake: ${r.__typename}`);
+    if (r.__typename !== 'IntakePayload' || !r.session) throw new Error(`intake: ${r.__typename}`);
     return { token, walkId: r.session.id, node: 'q0', target: a, acked: [], ackedOnB: 0, inFlightAtKill: null, refusedOnB: [] };
   };
   const walkers = await Promise.all(Array.from({ length: 6 }, newWalker));

@@ -249,7 +249,7 @@ describe('takeOverWalk', () => {
       coverers.push({ ...u, token: await t.factory.token(u) });
     }
     const intake = rootOf(await httpGql(t.url, Intake, { flowId: flow.flowId }, l1Token));
-    if (intake.__typename !== 'IntakePayload') throw new Error(intake.__typename);
+    if (intake.__typename !== 'IntakePayload' || !intake.session) throw new Error(intake.__typename);
     const walkId = intake.session.id;
 
     // Round 1: from the technician who started the walk (no version needed).

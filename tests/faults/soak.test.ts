@@ -167,7 +167,7 @@ async function runLoad(durationMs: number, c: Counters, watched: Set<string>): P
   const client = async (token: string) => {
     while (!stop) {
       const intake = await call('intake', httpGql(t.url, Intake, { flowId }, token));
-      if (intake?.__typename !== 'IntakePayload') {
+      if (intake?.__typename !== 'IntakePayload' || !intake.session) {
         if (intake) fail(c, `intake: ${JSON.stringify(intake)}`);
         await nap(500);
         continue;
@@ -280,7 +280,7 @@ it('forgets a watcher who leaves a quiet walk at once', async () => {
   const l1Token = l1Tokens[0]!;
   const r = await httpGql(t.url, Intake, { flowId }, l1Token);
   const intake = r.body.data?.intake;
-  if (intake?.__typename !== 'IntakePayload') throw new Error(JSON.stringify(r.body));
+  if (intake?.__typename !== 'IntakePayload' || !intake.session) throw new Error(JSON.stringify(r.body));
   const id = intake.session.id;
   const list = async () => {
     const w = (await httpGql(t.url, Watchers, { id }, l1Token)).body.data?.walkSession;

@@ -1,7 +1,7 @@
 // The walk services, one module per part of a walk's life; callers import them as one namespace.
 export { ESCALATION_REASONS, escalate, escalateWithoutWalk, type EscalationResult } from './escalation.ts';
 export { resolve } from './ending.ts';
-export { intake, type IntakeOutcome } from './intake.ts';
+export { startWalk, type WalkStart } from './intake.ts';
 export { NOTES_MAX_BYTES, updateNotes } from './notes.ts';
 export { activeInAccount, myActive, title } from './reads.ts';
 export { forgetPin, get, steps, walkNodes } from './repo.ts';

@@ -1,60 +1,47 @@
-import { z } from 'zod';
 import { afterCommit, sql } from '../../db/tenant.ts';
 import type { Caller } from '../caller.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { type NodeInput, normaliseNodes, validateGraph } from '../flows/graph.ts';
 import { actingAs, requireUser } from '../identity/principal.ts';
-import { blankToNull, parse, text, uuid } from '../validation.ts';
+import { blankToNull } from '../validation.ts';
 import { publishWalk } from './events.ts';
 import { remember, walkAuditRow } from './repo.ts';
 import { walkColumns, type WalkRow } from './rows.ts';
 
-const intakeInput = z
-  .object({
-    problemStatement: text(4000, 1),
-    // Optional (DESIGN §14): only the problem is needed to start; blank means not given.
-    customerName: text(200).nullable().optional(),
-    customerContact: text(320).nullable().optional(),
-    flowId: uuid.nullable().optional(),
-    proposalId: uuid.nullable().optional(),
-  })
-  .refine((v) => !(v.flowId && v.proposalId), { message: 'Choose a flow or a draft to walk, not both.', path: ['proposalId'] });
+export interface WalkStart {
+  problemStatement: string;
+  customerName?: string | null;
+  customerContact?: string | null;
+  kind: 'flow' | 'proposal' | 'adhoc';
+  flowId?: string | null;
+  proposalId?: string | null;
+  /** KB chunks retrieved at intake, listed on the walk (a BUILD intake). */
+  kbChunkIds?: string[];
+  /** What intake decided and why, kept on the walk's start audit row. */
+  decision: Record<string, unknown>;
+}
 
-export type IntakeOutcome = 'flow' | 'proposal' | 'adhoc';
+/** The root of a proposal that may be walked, or a typed refusal saying why not. */
+export async function walkableProposal(ctx: Caller, proposalId: string): Promise<string | null> {
+  const proposal = await ctx.deps.prisma.flowProposal.findUnique({ where: { id: proposalId } });
+  if (!proposal) throw new NotFoundError('Proposal');
+  if (proposal.status === 'rejected') throw ValidationError.of('proposalId', 'This draft was rejected; choose a published flow instead.');
+  const issues = validateGraph(normaliseNodes(proposal.nodes as NodeInput[]), proposal.rootNodeId);
+  if (issues.length)
+    throw ValidationError.of(
+      'proposalId',
+      'This draft is not finished yet, so it cannot be walked; choose a published flow or take notes.',
+    );
+  return proposal.rootNodeId;
+}
 
 /**
  * Opens an internal ticket (walking while the walk is active) and starts a walk on it: the
- * published version of a flow (pinned), a draft proposal, or ad-hoc notes when neither is chosen.
+ * published version of a flow (pinned), a draft proposal, or ad-hoc notes.
  */
-export async function intake(
-  ctx: Caller,
-  input: {
-    problemStatement: string;
-    customerName?: string | null;
-    customerContact?: string | null;
-    flowId?: string | null;
-    proposalId?: string | null;
-  },
-): Promise<{ outcome: IntakeOutcome; walk: WalkRow }> {
+export async function startWalk(ctx: Caller, s: WalkStart): Promise<WalkRow> {
   const p = requireUser(ctx);
-  const v = parse(intakeInput, input);
-  let kind: IntakeOutcome = 'adhoc';
-  let rootNodeId: string | null = null;
-  if (v.flowId) {
-    kind = 'flow';
-  } else if (v.proposalId) {
-    const proposal = await ctx.deps.prisma.flowProposal.findUnique({ where: { id: v.proposalId } });
-    if (!proposal) throw new NotFoundError('Proposal');
-    if (proposal.status === 'rejected') throw ValidationError.of('proposalId', 'This draft was rejected; choose a published flow instead.');
-    const issues = validateGraph(normaliseNodes(proposal.nodes as NodeInput[]), proposal.rootNodeId);
-    if (issues.length)
-      throw ValidationError.of(
-        'proposalId',
-        'This draft is not finished yet, so it cannot be walked; choose a published flow or take notes.',
-      );
-    kind = 'proposal';
-    rootNodeId = proposal.rootNodeId;
-  }
+  const rootNodeId = s.kind === 'proposal' ? await walkableProposal(ctx, s.proposalId!) : null;
   const now = ctx.deps.clock.now();
   const acting = actingAs(ctx.principal);
   // Ticket, walk and audit row in one statement, which also checks the flow (when one is asked
@@ -77,26 +64,33 @@ export async function intake(
        at: '$6::timestamptz',
      })}, w AS (
        INSERT INTO walk_sessions (account_id, kind, flow_id, flow_version_id, proposal_id, internal_ticket_id, current_node_id,
-         created_by, handler_user_id, acting_as, started_at, last_step_at)
-       SELECT $1, $7, $8, (SELECT latest_version_id FROM f), $9, t.id, COALESCE((SELECT root_node_id FROM f), $10), $5, $5, $11, $6, $6 FROM t
+         created_by, handler_user_id, acting_as, started_at, last_step_at, kb_chunk_ids)
+       SELECT $1, $7, $8, (SELECT latest_version_id FROM f), $9, t.id, COALESCE((SELECT root_node_id FROM f), $10), $5, $5, $11, $6, $6, $12::uuid[] FROM t
        RETURNING *
      ), a AS (
-       ${walkAuditRow('l1.session.start', { actor: '$5', actingAs: '$11', at: '$6', payload: "jsonb_build_object('kind', $7::text, 'ticketId', w.internal_ticket_id)" })}
+       ${walkAuditRow('l1.session.start', {
+         actor: '$5',
+         actingAs: '$11',
+         at: '$6',
+         payload: "jsonb_build_object('kind', $7::text, 'ticketId', w.internal_ticket_id) || $13::jsonb",
+       })}
      )
      SELECT ${walkColumns('w')}, (SELECT latest_version_id FROM f) AS "flowVersion"
      FROM (SELECT 1) one LEFT JOIN w ON true`,
     [
       p.accountId,
-      blankToNull(v.customerName),
-      blankToNull(v.customerContact),
-      v.problemStatement,
+      blankToNull(s.customerName),
+      blankToNull(s.customerContact),
+      s.problemStatement,
       p.userId,
       now,
-      kind,
-      v.flowId ?? null,
-      v.proposalId ?? null,
+      s.kind,
+      s.kind === 'flow' ? s.flowId : null,
+      s.kind === 'proposal' ? s.proposalId : null,
       rootNodeId,
       acting,
+      s.kbChunkIds ?? [],
+      JSON.stringify(s.decision),
     ],
     'walk_intake',
     { commit: true },
@@ -110,5 +104,5 @@ export async function intake(
   const walk = row as WalkRow;
   remember(walk.id, { accountId: walk.accountId, kind: walk.kind, flowVersionId: walk.flowVersionId, proposalId: walk.proposalId });
   afterCommit(() => publishWalk(ctx.deps.events, walk, 'started'));
-  return { outcome: kind, walk };
+  return walk;
 }

@@ -43,6 +43,8 @@ const walk = columns({
   handbackRequestedAt: col<Date | null>('handback_requested_at'),
   /** Put back on the desk by its handler: any L1 may pick it up. */
   releasedAt: col<Date | null>('released_at'),
+  /** The KB chunks a BUILD intake retrieved for this walk ([] otherwise). */
+  kbChunkIds: col<string[]>('kb_chunk_ids'),
 });
 export type WalkRow = RowOf<typeof walk>;
 

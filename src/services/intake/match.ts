@@ -1,0 +1,89 @@
+import { sql } from '../../db/tenant.ts';
+import { classify } from '../categories/classify.ts';
+import { flowOutcomes, smoothedResolveRate } from '../flows/outcomes.ts';
+import { type FlowTerms, textScores, withOutcomes } from './score.ts';
+
+export interface RankedFlow {
+  flowId: string;
+  title: string;
+  /** In [0, 1]: text fit scaled by how often the flow's walks resolve. */
+  score: number;
+  /** The statement's own words that matched, most telling first. */
+  matchedOn: string[];
+}
+
+/** How many flows by text fit get their walk outcomes counted and take part in the decision. */
+const CONTENDERS = 4;
+
+/**
+ * One statement reads the account's enabled categories and, through the flows' GIN index, every
+ * published flow sharing a word with the statement, with the words it shares and its title words.
+ * The statement is normalised and stemmed by the same functions the index was built with
+ * (migration 20261204030000_intake_matching).
+ */
+const RANK_SQL = `
+  WITH d AS (
+    SELECT token, lexemes FROM ts_debug('english', l1_search_text($1)) WHERE lexemes IS NOT NULL AND lexemes <> '{}'
+  ), q AS (
+    SELECT DISTINCT l AS lexeme FROM d, unnest(d.lexemes) l WHERE length(l) > 1
+  ), tq AS (
+    -- A lexeme with a quote or backslash cannot be quoted into a tsquery safely: it is left out.
+    SELECT string_agg('''' || lexeme || '''', ' | ')::tsquery AS t FROM q WHERE lexeme !~ '[''\\\\]'
+  ), c AS (
+    SELECT f.id, f.title, f.description, f.search FROM flows f, tq
+    WHERE f.status = 'published' AND f.latest_version_id IS NOT NULL AND f.search @@ tq.t
+  )
+  SELECT
+    (SELECT enabled_l1_categories FROM accounts WHERE id = $2) AS enabled,
+    (SELECT count(*)::int FROM flows WHERE status = 'published' AND latest_version_id IS NOT NULL) AS published,
+    (SELECT coalesce(array_agg(lexeme), '{}') FROM q) AS lexemes,
+    (SELECT coalesce(json_agg(json_build_array(token, lexemes)), '[]') FROM d) AS words,
+    (SELECT coalesce(json_agg(json_build_object(
+       'id', c.id, 'title', c.title, 'description', c.description,
+       'hits', (SELECT coalesce(json_agg(json_build_array(u.lexeme, u.weights)), '[]') FROM unnest(c.search) u WHERE u.lexeme IN (SELECT lexeme FROM q)),
+       'titleLexemes', (SELECT coalesce(json_agg(u.lexeme), '[]') FROM unnest(ts_filter(c.search, '{a}')) u)
+     )), '[]') FROM c) AS flows`;
+
+interface RankRow {
+  enabled: string[] | null;
+  published: number;
+  lexemes: string[];
+  words: Array<[token: string, lexemes: string[]]>;
+  flows: Array<Omit<FlowTerms, 'category'> & { description: string }>;
+}
+
+export interface Ranking {
+  /** The account's enabled L1 categories. */
+  enabled: string[];
+  /** Best first; only flows sharing a word with the statement, at most CONTENDERS. */
+  flows: RankedFlow[];
+}
+
+/** Every published flow of the current account scored against the statement, best first. */
+export async function rankFlows(statement: string, accountId: string, category: string | null): Promise<Ranking> {
+  const { rows } = await sql<RankRow>(RANK_SQL, [statement, accountId], 'intake_rank');
+  const r = rows[0]!;
+  // Each lexeme said as the caller said it (the first word that stems to it).
+  const said = new Map<string, string>();
+  for (const [token, lexemes] of r.words) for (const l of lexemes) if (!said.has(l)) said.set(l, token);
+  const text = textScores({
+    lexemes: r.lexemes,
+    published: r.published,
+    category,
+    flows: r.flows.map((f) => ({ ...f, category: classify(`${f.title}. ${f.description}`).key })),
+  })
+    .filter((s) => s.score > 0)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, CONTENDERS);
+  const outcomes = await flowOutcomes(text.map((t) => t.id));
+  const titles = new Map(r.flows.map((f) => [f.id, f.title]));
+  const flows = text
+    .map((t) => ({
+      flowId: t.id,
+      title: titles.get(t.id)!,
+      score: withOutcomes(t.score, smoothedResolveRate(outcomes.get(t.id)!)),
+      matchedOn: [...new Set(t.matched.map((l) => said.get(l) ?? l))],
+    }))
+    .sort((a, b) => b.score - a.score || a.title.localeCompare(b.title));
+  return { enabled: r.enabled ?? [], flows };
+}

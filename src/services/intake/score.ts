@@ -1,0 +1,80 @@
+/**
+ * How well a problem statement fits each published flow, as an absolute score in [0, 1] (pure; the
+ * words come from Postgres, see match.ts). Two parts, each a fraction:
+ *
+ * - coverage: of the statement's words, how much this flow explains. Each word weighs by how rare
+ *   it is among the account's flows (a word every flow uses tells them apart less) and counts by
+ *   where the flow has it (title 1, description 0.8, node texts 0.55). A word no flow knows still
+ *   weighs a little, so a statement mostly about something else does not fit.
+ * - title: the share of the flow's title words the caller said ("printer" and "offline" of
+ *   "Printer offline").
+ *
+ * A flow whose own words put it in another category than the statement's fits less, and its
+ * walks' smoothed resolve rate scales the result between 0.85 and 1.
+ */
+
+export interface FlowTerms {
+  id: string;
+  title: string;
+  /** The statement's lexemes this flow has, each with the weights (A–D) of where it has them. */
+  hits: Array<[lexeme: string, weights: string[]]>;
+  /** The lexemes of the flow's title. */
+  titleLexemes: string[];
+  /** The category the flow's title and description classify into, if any. */
+  category: string | null;
+}
+
+export interface TextScore {
+  id: string;
+  score: number;
+  /** The statement's lexemes that matched, most telling first. */
+  matched: string[];
+}
+
+const FIELD: Record<string, number> = { A: 1, B: 0.8, C: 0.55, D: 0.55 };
+/** How much a statement word that no flow has weighs in the coverage denominator. */
+const UNKNOWN_WORD = 0.25;
+const COVERAGE_SHARE = 0.6;
+/** A flow that classifies into another category than the statement keeps this share of its score. */
+const OTHER_CATEGORY = 0.75;
+
+export function idf(df: number, flows: number): number {
+  if (df <= 0) return 0;
+  return Math.log(1 + flows / df) / Math.log(1 + Math.max(flows, 1));
+}
+
+export function textScores(input: {
+  /** Distinct lexemes of the statement. */
+  lexemes: string[];
+  flows: FlowTerms[];
+  /** Published flows in the account (the candidates are those sharing a word with the statement). */
+  published: number;
+  category: string | null;
+}): TextScore[] {
+  const df = new Map<string, number>();
+  for (const f of input.flows) for (const [l] of f.hits) df.set(l, (df.get(l) ?? 0) + 1);
+  const n = Math.max(input.published, input.flows.length);
+  const weightOf = (l: string) => (df.has(l) ? idf(df.get(l)!, n) : UNKNOWN_WORD);
+  const total = input.lexemes.reduce((s, l) => s + weightOf(l), 0);
+  const said = new Set(input.lexemes);
+  return input.flows.map((f) => {
+    let got = 0;
+    const matched: Array<[string, number]> = [];
+    for (const [l, weights] of f.hits) {
+      const w = Math.max(...weights.map((x) => FIELD[x] ?? 0.55)) * weightOf(l);
+      got += w;
+      matched.push([l, w]);
+    }
+    const coverage = total > 0 ? got / total : 0;
+    const titleWords = [...new Set(f.titleLexemes)];
+    const title = titleWords.length ? titleWords.filter((l) => said.has(l)).length / titleWords.length : 0;
+    let score = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * title;
+    if (input.category && f.category && f.category !== input.category) score *= OTHER_CATEGORY;
+    return { id: f.id, score: Math.min(1, score), matched: matched.sort((a, b) => b[1] - a[1]).map(([l]) => l) };
+  });
+}
+
+/** The walks' part: a smoothed resolve rate in [0, 1] scales a text score into [0.85, 1] of itself. */
+export function withOutcomes(text: number, smoothedRate: number): number {
+  return text * (0.85 + 0.15 * smoothedRate);
+}
