@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, hasImportExtension } from '../../web/src/pages/kb/kb-words.ts';
-import { outOfScopeTitle } from '../../web/src/pages/l1/intake-outcome.tsx';
+import { outOfScopeTitle } from '../../web/src/pages/l1/intake-words.ts';
 import { splitSnippet } from '../../web/src/lib/snippet.ts';
 import { MAX_FILE_BYTES, multipartBody } from '../../web/src/lib/upload.ts';
 
@@ -50,7 +50,7 @@ describe('multipartBody', () => {
       variables: { files: [null, null] },
     });
     expect(JSON.parse(body.get('map') as string)).toEqual({ 0: ['variables.files.0'], 1: ['variables.files.1'] });
-    expect(((await (body.get('1') as File).text()) as string)).toBe('<h1>Two</h1>');
+    expect((await (body.get('1') as File).text()) as string).toBe('<h1>Two</h1>');
     expect((body.get('0') as File).name).toBe('one.md');
   });
 });
