@@ -9,6 +9,7 @@ import { failureFromResult, titleFor } from '../../lib/errors.ts';
 import { pluralize } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
 import { MAX_FILE_BYTES, uploadFiles } from '../../lib/upload.ts';
+import { DocumentsDoc, PAGE_SIZE } from './kb-list.tsx';
 import { formatBytes, hasImportExtension, IMPORT_EXTENSIONS } from './kb-words.ts';
 
 const ImportDoc = graphql(`
@@ -34,12 +35,9 @@ const ImportDoc = graphql(`
   }
 `);
 
-/** Refreshes the lists the import changed (it bypassed urql, which cannot report upload progress). */
-const RefreshDoc = graphql(`
-  query KbImport_Refresh {
-    kbDocuments(first: 25) {
-      totalCount
-    }
+/** The dashboard's "has a knowledge base" check, refreshed after an import (it bypassed urql's cache updates). */
+const OnboardingDoc = graphql(`
+  query KbImport_Onboarding {
     onboarding {
       hasKnowledgeBase
     }
@@ -103,7 +101,12 @@ export function KbImportPage() {
       setResults(all);
       const imported = all.filter((x) => x.status === 'IMPORTED').length;
       toast.success('Import finished', `${pluralize(imported, 'article')} imported of ${pluralize(all.length, 'file')}.`);
-      void client.query(RefreshDoc, {}, { requestPolicy: 'network-only' }).toPromise();
+      // XMLHttpRequest bypassed urql, so its cache updates did not run: the first page and the
+      // dashboard's check are fetched again (other pages refetch when they are opened).
+      void client
+        .query(DocumentsDoc, { first: PAGE_SIZE, after: null, includeArchived: false }, { requestPolicy: 'network-only' })
+        .toPromise();
+      void client.query(OnboardingDoc, {}, { requestPolicy: 'network-only' }).toPromise();
     } catch (err) {
       setProgress(null);
       toast.failure({ code: 'network', title: titleFor('network'), message: (err as Error).message });

@@ -10,9 +10,9 @@ import { isEngineer } from '../../lib/roles.ts';
 import { SOURCE_LABELS } from './kb-words.ts';
 import { Snippet } from './snippet.tsx';
 
-const PAGE_SIZE = 25;
+export const PAGE_SIZE = 25;
 
-const DocumentsDoc = graphql(`
+export const DocumentsDoc = graphql(`
   query KbList_Documents($first: Int, $after: String, $includeArchived: Boolean) {
     kbDocuments(first: $first, after: $after, includeArchived: $includeArchived) {
       totalCount
