@@ -92,8 +92,8 @@ describe.runIf(run)('intake outcomes in Chromium', () => {
           await page.waitForURL(/\/l1\/walk\/[0-9a-f-]{36}$/);
           await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), SLOW).toBe(offline.title);
           const banner = page.getByTestId('intake-banner');
-          await expect.poll(() => banner.textContent(), SLOW).toContain(`Intake picked the flow “${offline.title}”.`);
-          expect((await banner.textContent())!.length).toBeGreaterThan(`Intake picked the flow “${offline.title}”.`.length + 5);
+          await expect.poll(() => banner.textContent(), SLOW).toContain(`This call matched the flow “${offline.title}”.`);
+          expect((await banner.textContent())!.length).toBeGreaterThan(`This call matched the flow “${offline.title}”.`.length + 5);
           expect(await page.getByTestId('current-step').textContent()).toContain('Is the label printer switched on');
           await fitsWidth(page, viewport.width);
           await shot(page, `intake-matched-${width}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, hasImportExtension } from '../../web/src/pages/kb/kb-words.ts';
-import { outOfScopeTitle } from '../../web/src/pages/l1/intake-words.ts';
+import { outOfScopeTitle, suggestionReason } from '../../web/src/pages/l1/intake-words.ts';
 import { splitSnippet } from '../../web/src/lib/snippet.ts';
 import { MAX_FILE_BYTES, multipartBody } from '../../web/src/lib/upload.ts';
 
@@ -80,5 +80,12 @@ describe('outOfScopeTitle', () => {
       'This looks like printing and scanning: your desk does not take these calls',
     );
     expect(outOfScopeTitle(null)).toBe('This call is not one for the L1 desk');
+  });
+});
+
+describe('suggestionReason', () => {
+  it('drops the flow title the reason starts with, under that title', () => {
+    expect(suggestionReason('Label printer jams', '“Label printer jams”: matched on: label, printer.')).toBe('Matched on: label, printer.');
+    expect(suggestionReason('Other', 'matched on: vpn.')).toBe('Matched on: vpn.');
   });
 });

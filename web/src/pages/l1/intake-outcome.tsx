@@ -4,7 +4,7 @@ import { CustomerLine } from '../../components/customer.tsx';
 import { Icon, type IconName } from '../../components/ui.tsx';
 import type { EscalationReason, IntakeOutcome } from '../../gql/graphql.ts';
 import type { CallDetails } from './escalate-without-walk.tsx';
-import { outOfScopeTitle } from './intake-words.ts';
+import { outOfScopeTitle, suggestionReason } from './intake-words.ts';
 import './intake.css';
 
 /** How to start the call: let intake match, or go straight to a flow, a draft or notes. */
@@ -81,7 +81,7 @@ export function IntakeOutcomePanel({
             <li key={s.flow.id} className="intake-suggestion">
               <div className="intake-suggestion-text">
                 <span className="intake-suggestion-title">{s.flow.title}</span>
-                <span className="muted small">{s.reason}</span>
+                <span className="muted small">{suggestionReason(s.flow.title, s.reason)}</span>
               </div>
               <button
                 type="button"

@@ -14,3 +14,10 @@ export function outOfScopeTitle(category: { key: string; label: string } | null 
   if (floor) return `This looks like ${floor}: L1 does not handle these`;
   return `This looks like ${category.label.toLowerCase()}: your desk does not take these calls`;
 }
+
+/** A suggestion's reason under its own title: without the title it repeats ("“Printer offline”: matched on…"). */
+export function suggestionReason(title: string, reason: string): string {
+  const prefix = `“${title}”: `;
+  const rest = reason.startsWith(prefix) ? reason.slice(prefix.length) : reason;
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}

@@ -27,7 +27,7 @@ export function IntakeBanner({ notice }: { notice: IntakeNotice | null }) {
     return (
       <div className="banner banner-info intake-banner" role="status" data-testid="intake-banner">
         <div>
-          <strong>Intake picked the flow {notice.flowTitle ? `“${notice.flowTitle}”` : 'for this call'}.</strong> {notice.reason}
+          <strong>This call matched the flow {notice.flowTitle ? `“${notice.flowTitle}”` : 'you are on'}.</strong> {notice.reason}
         </div>
       </div>
     );
