@@ -21,7 +21,7 @@ import { PrincipalCache } from './services/identity/principal-cache.ts';
 import { LoginLimiter } from './services/identity/rate-limit.ts';
 import type { QueuePolicy } from './jobs/define.ts';
 import { JobQueue } from './jobs/queue.ts';
-import { AccountFlagKnowledgeBase } from './services/kb/account-flag.ts';
+import { DocumentStoreKnowledgeBase } from './services/kb/store.ts';
 import { InternalTickets } from './services/tickets/internal.ts';
 import { Redis } from 'ioredis';
 
@@ -92,7 +92,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     presence: new Presence(events, redis, instanceId, logger),
     jobs: null as unknown as JobQueue,
     tickets: new InternalTickets(),
-    knowledgeBase: new AccountFlagKnowledgeBase(),
+    knowledgeBase: new DocumentStoreKnowledgeBase(config.KB_RELEVANCE_FLOOR),
     redis,
     expectedMigrations,
     instanceId,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.ts';
 import { OUTLOOK_FLOW } from '../src/services/demo/seed.ts';
@@ -55,7 +56,7 @@ function nested(depth: number): unknown {
   return v;
 }
 
-type Kind = 'string' | 'id' | 'int' | 'enum' | 'bool' | 'ids' | 'keys' | 'notes' | 'nodes';
+type Kind = 'string' | 'id' | 'int' | 'enum' | 'bool' | 'ids' | 'keys' | 'notes' | 'nodes' | 'files';
 interface Fixture {
   vars: Record<string, unknown>;
 }
@@ -147,6 +148,8 @@ const TABLES = [
   'walk_steps',
   'notifications',
   'audit_logs',
+  'kb_documents',
+  'kb_chunks',
 ];
 async function snapshot(): Promise<string> {
   const parts = await Promise.all(
@@ -168,6 +171,16 @@ const nodesInput = () =>
     ...(n.kind === 'question' ? { yesLabel: n.yesLabel, noLabel: n.noLabel, yesNext: n.yesNext, noNext: n.noNext } : {}),
     ...(n.kind === 'instruction' ? { next: n.next } : {}),
   }));
+
+/** A fresh article of the owner's account (unique content, so never a duplicate). */
+async function freshKbDocument(): Promise<string> {
+  const r = await gql(
+    `mutation($b: String!) { createKbDocument(title: "Article", body: $b) { ... on CreateKbDocumentPayload { document { id } } } }`,
+    { b: `# Article\n\nStep ${randomUUID()}` },
+    tokens.engineer,
+  );
+  return r.json.data!.createKbDocument.document.id as string;
+}
 
 const CASES: Case[] = [
   {
@@ -510,6 +523,35 @@ const CASES: Case[] = [
     token: () => tokens.owner,
   },
   {
+    mutation: 'createKbDocument',
+    op: `mutation($t: String!, $b: String!, $f: KbFormat, $c: String) { createKbDocument(title: $t, body: $b, format: $f, category: $c) { __typename ... on CreateKbDocumentPayload { document { title } } } }`,
+    args: { t: 'string', b: 'string', f: 'enum', c: 'string' },
+    setup: async () => ({ vars: { t: 'Printer offline', b: `Check the cable. ${randomUUID()}`, f: 'TEXT', c: null } }),
+    readBack: { t: async (d) => d.createKbDocument.document.title },
+    token: () => tokens.engineer,
+  },
+  {
+    mutation: 'importKbFiles',
+    op: `mutation($f: [File!]!) { importKbFiles(files: $f) { __typename ... on ImportKbFilesPayload { results { status } } } }`,
+    args: { f: 'files' },
+    setup: async () => ({ vars: { f: [] } }),
+    token: () => tokens.engineer,
+  },
+  {
+    mutation: 'updateKbDocument',
+    op: `mutation($id: ID!, $t: String, $b: String, $f: KbFormat, $c: String) { updateKbDocument(id: $id, title: $t, body: $b, format: $f, category: $c) { __typename ... on UpdateKbDocumentPayload { document { title } } } }`,
+    args: { id: 'id', t: 'string', b: 'string', f: 'enum', c: 'string' },
+    setup: async () => ({ vars: { id: await freshKbDocument(), t: null, b: null, f: null, c: null } }),
+    token: () => tokens.engineer,
+  },
+  {
+    mutation: 'archiveKbDocument',
+    op: `mutation($id: ID!) { archiveKbDocument(id: $id) { __typename } }`,
+    args: { id: 'id' },
+    setup: async () => ({ vars: { id: await freshKbDocument() } }),
+    token: () => tokens.engineer,
+  },
+  {
     mutation: 'setSeatLimits',
     op: `mutation($a: ID!, $e: Int, $l: Int) { setSeatLimits(accountId: $a, engineerSeatLimit: $e, l1SeatLimit: $l) { __typename } }`,
     args: { a: 'id', e: 'int', l: 'int' },
@@ -557,6 +599,14 @@ function hostileValues(kind: Kind): Array<[string, unknown]> {
         ),
         ['bad date', [{ at: 'yesterday', content: 'x' }]],
         ['over 256 KB', Array.from({ length: 14 }, () => ({ at: '2026-11-21T10:00:00Z', content: 'z'.repeat(20_000) }))],
+      ];
+    case 'files':
+      // JSON cannot carry a file: each of these must be refused before any resolver runs.
+      return [
+        ['string as file', ['notes.md']],
+        ['object as file', [{ name: 'notes.md', size: 3 }]],
+        ['not a list', 'x'],
+        ['null file', [null]],
       ];
     case 'nodes':
       return [

@@ -165,6 +165,19 @@ export const MATRIX: Record<string, MatrixEntry> = {
     allow: ENGINEERS,
   },
 
+  // the knowledge base: read by the desk, written by engineers, admins and owners
+  'query.kbDocuments': { op: '{ kbDocuments { totalCount nodes { id } } }', allow: L1_OR_ABOVE },
+  'query.kbDocument': { op: 'query($id: ID!) { kbDocument(id: $id) { id } }', vars: id, allow: L1_OR_ABOVE },
+  'query.kbSearch': { op: '{ kbSearch(query: "printer offline") { score } }', allow: L1_OR_ABOVE },
+  'mutation.createKbDocument': { op: 'mutation { createKbDocument(title: "", body: "") { __typename } }', allow: ENGINEERS },
+  'mutation.importKbFiles': { op: 'mutation { importKbFiles(files: []) { __typename } }', allow: ENGINEERS },
+  'mutation.updateKbDocument': {
+    op: 'mutation($id: ID!) { updateKbDocument(id: $id, title: "x") { __typename } }',
+    vars: id,
+    allow: ENGINEERS,
+  },
+  'mutation.archiveKbDocument': { op: 'mutation($id: ID!) { archiveKbDocument(id: $id) { __typename } }', vars: id, allow: ENGINEERS },
+
   // notifications
   'query.notifications': { op: '{ notifications { id } }', allow: USERS },
   'query.unreadNotificationCount': { op: '{ unreadNotificationCount }', allow: USERS },

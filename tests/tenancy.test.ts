@@ -47,6 +47,8 @@ describe('catalog', () => {
         'flow_versions',
         'flows',
         'internal_tickets',
+        'kb_chunks',
+        'kb_documents',
         'invites',
         'notifications',
         'users',
@@ -132,18 +134,22 @@ describe('cross-tenant isolation (every tenant table)', () => {
         client_step_id: () => randomUUID(),
         jti: () => randomUUID(),
         dedupe_key: () => randomUUID(),
+        content_hash: () => randomUUID().replace(/-/g, '').padEnd(64, '0'),
       };
       for (const [k, make] of Object.entries(fresh)) if (typeof row[k] === 'string') row[k] = make();
       if ('seq' in row) row.seq = 99;
+      if ('ordinal' in row) row.ordinal = 99;
       if ('version' in row && table === 'flow_versions') row.version = 99;
       if (table === 'flows') row.latest_version_id = null;
       if (table === 'flows') row.status = 'draft';
       if (table === 'flow_proposals') row.source_walk_id = null;
-      const cols = Object.keys(row);
-      const types = await admin.query<{ column_name: string; data_type: string }>(
-        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`,
+      const types = await admin.query<{ column_name: string; data_type: string; is_generated: string }>(
+        `SELECT column_name, data_type, is_generated FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`,
         [table],
       );
+      // Generated columns (kb_chunks' search vector) take no value.
+      for (const c of types.rows) if (c.is_generated === 'ALWAYS') delete row[c.column_name];
+      const cols = Object.keys(row);
       const jsonCols = new Set(types.rows.filter((r) => r.data_type === 'jsonb').map((r) => r.column_name));
       const values = cols.map((c) => (jsonCols.has(c) && row[c] !== null ? JSON.stringify(row[c]) : row[c]));
       const text = `INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`;

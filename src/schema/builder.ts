@@ -25,6 +25,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
+    File: { Input: UploadedFile; Output: never };
   };
 }>({
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin],
@@ -64,6 +65,31 @@ export const builder = new SchemaBuilder<{
 
 builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('JSON', JSONResolver);
+
+/** A file of a GraphQL multipart request (yoga hands the resolver a WHATWG File). Input only. */
+export interface UploadedFile {
+  name: string;
+  size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+const isFile = (v: unknown): v is UploadedFile =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as UploadedFile).arrayBuffer === 'function' &&
+  typeof (v as UploadedFile).name === 'string';
+builder.scalarType('File', {
+  description: 'A file sent as part of a GraphQL multipart request (input only).',
+  serialize: () => {
+    throw new GraphQLError('File is an input type');
+  },
+  parseValue: (v) => {
+    if (!isFile(v)) throw new GraphQLError('Expected a file (send the request as multipart/form-data)');
+    return v;
+  },
+  parseLiteral: () => {
+    throw new GraphQLError('A file cannot be written in the query; send it as a variable in a multipart request');
+  },
+});
 
 builder.queryType({});
 builder.mutationType({});

@@ -22,6 +22,7 @@ import './active-walks.ts';
 import './ticket-walks.ts';
 import './notification.ts';
 import './l1-category.ts';
+import './kb.ts';
 
 /**
  * A result-union member. The errors plugin hands a resolved error back inside a Proxy whose

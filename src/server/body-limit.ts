@@ -6,8 +6,14 @@ import { createGraphQLError, type Plugin } from 'graphql-yoga';
  */
 export const MAX_BODY_BYTES = 8_000_000;
 
-const tooLarge = () =>
-  createGraphQLError(`Request body too large (limit ${MAX_BODY_BYTES} bytes)`, {
+/**
+ * Largest multipart (file upload) request: twenty knowledge base files of 5 MB and the operation.
+ * A file over 5 MB still arrives, so importKbFiles can refuse that one file and import the rest.
+ */
+export const MAX_UPLOAD_BYTES = 20 * 5 * 1024 * 1024 + 1_000_000;
+
+const tooLarge = (limit: number) =>
+  createGraphQLError(`Request body too large (limit ${limit} bytes)`, {
     extensions: { http: { status: 413 }, code: 'PAYLOAD_TOO_LARGE' },
   });
 
@@ -17,9 +23,11 @@ const tooLarge = () =>
  * request declares Content-Length, Node's HTTP parser delivers exactly that many bytes, so the
  * header check is enough; only a chunked body without one is counted as it streams in.
  */
-export function useBodyLimit(limit = MAX_BODY_BYTES): Plugin {
+export function useBodyLimit(jsonLimit = MAX_BODY_BYTES, uploadLimit = MAX_UPLOAD_BYTES): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      const multipart = /^multipart\/form-data/i.test(request.headers.get('content-type') ?? '');
+      const limit = multipart ? uploadLimit : jsonLimit;
       const length = request.headers.get('content-length');
       if (length != null) {
         if (!/^\d+$/.test(length)) {
@@ -27,7 +35,7 @@ export function useBodyLimit(limit = MAX_BODY_BYTES): Plugin {
             extensions: { http: { status: 400 }, code: 'BAD_REQUEST' },
           });
         }
-        if (Number(length) > limit) throw tooLarge();
+        if (Number(length) > limit) throw tooLarge(limit);
         return;
       }
       if (!requestParser || !request.body) return;
@@ -40,7 +48,7 @@ export function useBodyLimit(limit = MAX_BODY_BYTES): Plugin {
           new Transform<Uint8Array, Uint8Array>({
             transform(chunk, controller) {
               seen += chunk.byteLength;
-              if (seen > limit) controller.error(tooLarge());
+              if (seen > limit) controller.error(tooLarge(limit));
               else controller.enqueue(chunk);
             },
           }),

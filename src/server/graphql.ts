@@ -228,9 +228,10 @@ export function createGraphQL(deps: Deps): Yoga {
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    // Our own body limit (useBodyLimit below) instead of yoga's stream-wrapping one; no uploads.
+    // Our own body limit (useBodyLimit below) instead of yoga's stream-wrapping one. Multipart is
+    // for knowledge base uploads (importKbFiles); the CSRF plugin below makes it need a header.
     maxRequestBodySize: false,
-    multipart: false,
+    multipart: true,
     // The SPA is served from this origin. Other browser origins only when listed in CORS_ORIGINS
     // (yoga's default would reflect any origin, with credentials).
     cors: config.CORS_ORIGINS.length > 0 ? { origin: config.CORS_ORIGINS, credentials: true } : false,

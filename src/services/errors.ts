@@ -41,6 +41,9 @@ const FIELD_LABELS: Record<string, string> = {
   scopes: 'Access',
   engineerSeatLimit: 'Engineer seat limit',
   l1SeatLimit: 'L1 seat limit',
+  body: 'Article text',
+  category: 'Category',
+  files: 'Files',
 };
 
 function labelFor(path: Array<string | number>): string | null {
@@ -86,6 +89,7 @@ const NOT_FOUND_WORDS: Record<string, string> = {
   Invite: 'This invite',
   Account: 'This team',
   ApiToken: 'This API token',
+  KbDocument: 'This article',
 };
 
 export class NotFoundError extends AppError {
@@ -151,6 +155,14 @@ function seatMessage(role: SeatRole, current: number, limit: number, pending: nu
   const kind = role === 'engineer' ? 'Engineer' : 'L1';
   if (!pending) return `${kind} seats full: ${current} of ${limit}`;
   return `${kind} seats full: ${current} in use and ${pending} held by pending ${pending === 1 ? 'invite' : 'invites'}, of ${limit}. Revoke an invite or add seats.`;
+}
+
+/** The same article (by content) is already in the knowledge base; nothing was stored. */
+export class DuplicateKbDocumentError extends AppError {
+  readonly code = 'duplicate_kb_document';
+  constructor(readonly existing: { id: string; title: string }) {
+    super(`This article is already in the knowledge base as “${existing.title}”.`);
+  }
 }
 
 export class InvalidCredentials extends AppError {

@@ -153,6 +153,16 @@ export class Factory {
       `INSERT INTO outbox (account_id, topic, idempotency_key, payload, dead_at) VALUES ($1, 'test.topic', $2, '{}', now()) RETURNING id`,
       [account.id, uniq()],
     );
+    const doc = await q(
+      `INSERT INTO kb_documents (account_id, title, body, format, source, content_hash, created_by)
+       VALUES ($1, 'Printer offline', '# Printer offline\n\nRestart the spooler.', 'markdown', 'paste', $2, $3) RETURNING id`,
+      [account.id, randomBytes(32).toString('hex'), owner.id],
+    );
+    await q(
+      `INSERT INTO kb_chunks (account_id, document_id, ordinal, document_title, heading_path, text)
+       VALUES ($1, $2, 0, 'Printer offline', ARRAY['Steps'], 'Restart the spooler.') RETURNING id`,
+      [account.id, doc.rows[0]!.id],
+    );
     await q(`INSERT INTO audit_logs (account_id, actor_id, action, payload) VALUES ($1, $2, 'test.event', '{}') RETURNING id`, [
       account.id,
       owner.id,

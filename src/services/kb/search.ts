@@ -1,0 +1,178 @@
+import { sql } from '../../db/tenant.ts';
+import { filterText } from '../validation.ts';
+
+/**
+ * Retrieval inside Postgres (DESIGN §12).
+ *
+ * `search` (the KB search box): a web-search query over the chunks' weighted vectors, ranked by
+ * ts_rank_cd, and trigram similarity of document titles for typos, fused by reciprocal rank (a
+ * title match weighed by its similarity, so a loose one counts for less). The score is the fused
+ * value over its best possible value (first in both lists, an exact title), so [0, 1].
+ *
+ * `relevant` (intake's BUILD decision): a problem statement is not a search: a web-search query
+ * ANDs every word and finds nothing for a sentence. It keeps the statement's significant terms
+ * (stemmed, stop words and call-desk filler dropped) and scores each chunk by how many of them it
+ * covers, anywhere and in its title or headings, mixed with its rank. Coverage is a share of the
+ * statement's own terms, so the score means the same for a short statement as for a long one,
+ * and a floor (KB_RELEVANCE_FLOOR) can decide "nothing to build from".
+ *
+ * Both bound their work as the knowledge base grows: candidates come from the GIN index, at most
+ * a few hundred per list before ranking, so a search costs about the same at 10 000 documents as
+ * at 1 000 (at the price of ranking only the first matches of a very common word).
+ */
+
+export interface KbSearchRow {
+  chunkId: string;
+  score: number;
+  snippet: string;
+  chunk: { id: string; accountId: string; documentId: string; ordinal: number; documentTitle: string; headingPath: string[]; text: string };
+  document: {
+    id: string;
+    accountId: string;
+    title: string;
+    body: string;
+    format: string;
+    source: string;
+    externalId: string | null;
+    externalUrl: string | null;
+    upstreamUpdatedAt: Date | null;
+    category: string | null;
+    contentHash: string;
+    status: string;
+    createdById: string | null;
+    createdAt: Date;
+    updatedAt: Date;
+  };
+}
+
+/** Reciprocal-rank constant (the usual 60): rank 1 and rank 10 differ, but not by an order of magnitude. */
+const RRF_K = 60;
+const CANDIDATES = 400;
+
+const HEADLINE = `'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'`;
+
+const ROW_COLUMNS = `
+  json_build_object('id', c.id, 'accountId', c.account_id, 'documentId', c.document_id, 'ordinal', c.ordinal,
+    'documentTitle', c.document_title, 'headingPath', c.heading_path, 'text', c.text) AS chunk,
+  d.id AS "d_id", d.account_id AS "d_accountId", d.title AS "d_title", d.body AS "d_body", d.format AS "d_format",
+  d.source AS "d_source", d.external_id AS "d_externalId", d.external_url AS "d_externalUrl",
+  d.upstream_updated_at AS "d_upstreamUpdatedAt", d.category AS "d_category", d.content_hash AS "d_contentHash",
+  d.status AS "d_status", d.created_by AS "d_createdById", d.created_at AS "d_createdAt", d.updated_at AS "d_updatedAt"`;
+
+type RawRow = { chunk: KbSearchRow['chunk']; score: number; snippet: string } & Record<string, unknown>;
+
+function toHit(r: RawRow): KbSearchRow {
+  const document = Object.fromEntries(
+    Object.entries(r)
+      .filter(([k]) => k.startsWith('d_'))
+      .map(([k, v]) => [k.slice(2), v]),
+  ) as KbSearchRow['document'];
+  return { chunkId: r.chunk.id, score: Math.max(0, Math.min(1, Number(r.score))), snippet: r.snippet, chunk: r.chunk, document };
+}
+
+/** The search box: chunks best first, at most `first`. */
+export async function search(query: string, first: number): Promise<KbSearchRow[]> {
+  const q = filterText(query, 500);
+  if (!q) return [];
+  const take = Math.min(Math.max(first, 1), 50);
+  const { rows } = await sql<RawRow>(
+    `WITH q AS MATERIALIZED (
+       SELECT websearch_to_tsquery('english', l1_unaccent($1)) AS tsq, websearch_to_tsquery('l1_english', $1) AS hq
+     ), matched AS (
+       SELECT c.id, c.document_id, c.search_vector FROM kb_chunks c, q WHERE c.search_vector @@ q.tsq LIMIT ${CANDIDATES * 2}
+     ), fts AS (
+       SELECT id, document_id, row_number() OVER (ORDER BY rank DESC, id) AS r FROM (
+         SELECT m.id, m.document_id, ts_rank_cd(m.search_vector, q.tsq) AS rank
+         FROM matched m, q
+         WHERE EXISTS (SELECT 1 FROM kb_documents d WHERE d.id = m.document_id AND d.status = 'active')
+         ORDER BY rank DESC, m.id LIMIT ${CANDIDATES}
+       ) x
+     ), trg AS (
+       SELECT document_id, similarity, row_number() OVER (ORDER BY similarity DESC, document_id) AS r FROM l1_kb_title_matches($1, 20)
+     ), trg_chunk AS (
+       -- The chunk a title match stands for: the document's best full-text chunk, else its first.
+       SELECT t.r, t.similarity, coalesce(
+         (SELECT f.id FROM fts f WHERE f.document_id = t.document_id ORDER BY f.r LIMIT 1),
+         (SELECT c.id FROM kb_chunks c WHERE c.document_id = t.document_id ORDER BY c.ordinal LIMIT 1)) AS id
+       FROM trg t
+     ), fused AS (
+       SELECT id, sum(s) AS rrf FROM (
+         SELECT id, 1.0 / (${RRF_K} + r) AS s FROM fts
+         UNION ALL SELECT id, similarity / (${RRF_K} + r) FROM trg_chunk WHERE id IS NOT NULL
+       ) u GROUP BY id ORDER BY rrf DESC, id LIMIT $2
+     )
+     SELECT f.rrf / (2.0 / (${RRF_K} + 1)) AS score,
+       ts_headline('l1_english', regexp_replace(c.text, '</?mark>', '', 'gi'), q.hq, ${HEADLINE}) AS snippet,
+       ${ROW_COLUMNS}
+     FROM fused f JOIN kb_chunks c ON c.id = f.id JOIN kb_documents d ON d.id = c.document_id, q
+     ORDER BY f.rrf DESC, c.id`,
+    [q, take],
+  );
+  return rows.map(toHit);
+}
+
+/**
+ * Words of a caller's statement that say nothing about the problem. Stemmed by Postgres with the
+ * same configuration as the vectors, so "says" and "saying" go with "say".
+ */
+const FILLER =
+  'say says said user users customer client caller call calling called help please problem problems issue issues ' +
+  'work working works worked doesnt dont cant cannot wont isnt get gets getting got keep keeps kept still also today ' +
+  'morning afternoon yesterday now just since anymore anything something everything thing things try tried trying ' +
+  'need needs want wants like seem seems seemed able unable sure really new old way bit lot hi hello thanks';
+
+/** Statement terms kept, at most this many (the first ones: callers lead with the problem). */
+const MAX_TERMS = 12;
+
+/**
+ * Chunks relevant to a problem statement, best first, with a score in [0, 1] comparable across
+ * statements; only those at or above `floor`.
+ */
+export async function relevant(statement: string, limit: number, floor: number): Promise<KbSearchRow[]> {
+  const s = filterText(statement, 2000);
+  if (!s) return [];
+  const { rows } = await sql<RawRow>(
+    `WITH terms AS MATERIALIZED (
+       SELECT t, quote_literal(t)::tsquery AS any_q, (quote_literal(t) || ':AB')::tsquery AS ab_q
+       FROM (
+         SELECT t FROM unnest(tsvector_to_array(to_tsvector('english', l1_unaccent($1)))) AS t
+         WHERE t !~ '^[0-9]+$' AND length(t) > 1
+         EXCEPT SELECT unnest(tsvector_to_array(to_tsvector('english', $2)))
+         ORDER BY 1 LIMIT ${MAX_TERMS}
+       ) k
+     ), n AS MATERIALIZED (
+       SELECT count(*)::float8 AS n,
+         -- Two of the terms together (or the one term), anywhere; or one term in a title or heading.
+         coalesce(
+           CASE WHEN count(*) = 1 THEN (array_agg(any_q))[1]
+                ELSE (SELECT string_agg(a.q, ' | ')::tsquery FROM (
+                        SELECT '(' || x.t_lit || ' & ' || y.t_lit || ')' AS q
+                        FROM (SELECT t, quote_literal(t) AS t_lit FROM terms) x
+                        JOIN (SELECT t, quote_literal(t) AS t_lit FROM terms) y ON x.t < y.t) a) END,
+           ''::tsquery) AS pair_q,
+         coalesce((SELECT string_agg(quote_literal(t) || ':AB', ' | ')::tsquery FROM terms), ''::tsquery) AS ab_q,
+         coalesce((SELECT string_agg(quote_literal(t), ' | ')::tsquery FROM terms), ''::tsquery) AS or_q
+       FROM terms
+     ), candidates AS (
+       (SELECT c.id FROM kb_chunks c, n WHERE n.n > 0 AND c.search_vector @@ n.pair_q LIMIT ${CANDIDATES})
+       UNION
+       (SELECT c.id FROM kb_chunks c, n WHERE n.n > 1 AND c.search_vector @@ n.ab_q LIMIT ${CANDIDATES / 4})
+     ), scored AS (
+       SELECT c.id,
+         0.55 * (SELECT count(*) FROM terms WHERE c.search_vector @@ terms.any_q) / n.n
+         + 0.25 * (SELECT count(*) FROM terms WHERE c.search_vector @@ terms.ab_q) / n.n
+         + 0.20 * ts_rank_cd(c.search_vector, n.or_q, 32) AS score
+       FROM candidates k JOIN kb_chunks c ON c.id = k.id, n
+       WHERE EXISTS (SELECT 1 FROM kb_documents d WHERE d.id = c.document_id AND d.status = 'active')
+     ), best AS (
+       SELECT id, score FROM scored WHERE score >= $3 ORDER BY score DESC, id LIMIT $4
+     )
+     SELECT b.score,
+       ts_headline('l1_english', regexp_replace(c.text, '</?mark>', '', 'gi'), n.or_q, ${HEADLINE}) AS snippet,
+       ${ROW_COLUMNS}
+     FROM best b JOIN kb_chunks c ON c.id = b.id JOIN kb_documents d ON d.id = c.document_id, n
+     ORDER BY b.score DESC, c.id`,
+    [s, FILLER, floor, Math.min(Math.max(limit, 1), 50)],
+  );
+  return rows.map(toHit);
+}
