@@ -99,7 +99,7 @@ const schema = z.object({
   // Intake matching (DESIGN §14): a flow's score is in [0, 1]. At or above the match threshold and
   // ahead of the runner-up by the margin, intake starts the flow; at or above the suggest threshold
   // it offers it. Defaults chosen on the labelled corpus (tests/corpus/intake.ts).
-  INTAKE_MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.55),
+  INTAKE_MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
   INTAKE_SUGGEST_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),
   INTAKE_MATCH_MARGIN: z.coerce.number().min(0).max(1).default(0.12),
 });

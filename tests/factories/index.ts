@@ -84,13 +84,13 @@ export class Factory {
   async publishedFlow(
     accountId: string,
     createdBy: string,
-    flow: { title?: string; rootNodeId: string; nodes: FlowNode[] } = OUTLOOK_FLOW,
+    flow: { title?: string; description?: string; rootNodeId: string; nodes: FlowNode[] } = OUTLOOK_FLOW,
   ) {
     const title = flow.title ?? `Flow ${uniq()}`;
     const f = await this.system.query<{ id: string }>(
-      `INSERT INTO flows (account_id, title, status, draft_nodes, draft_root_node_id, created_by)
-       VALUES ($1, $2, 'draft', $3, $4, $5) RETURNING id`,
-      [accountId, title, JSON.stringify(flow.nodes), flow.rootNodeId, createdBy],
+      `INSERT INTO flows (account_id, title, description, status, draft_nodes, draft_root_node_id, created_by)
+       VALUES ($1, $2, $3, 'draft', $4, $5, $6) RETURNING id`,
+      [accountId, title, flow.description ?? '', JSON.stringify(flow.nodes), flow.rootNodeId, createdBy],
     );
     const v = await this.system.query<{ id: string }>(
       `INSERT INTO flow_versions (account_id, flow_id, version, nodes, root_node_id, published_by)

@@ -27,6 +27,7 @@ export const FLOOR: Record<string, readonly Signal[]> = {
       'phishing',
       'phish',
       'hacked',
+      'hackd',
       'hacker',
       'breach',
       'compromised',
@@ -52,6 +53,13 @@ export const FLOOR: Record<string, readonly Signal[]> = {
     s(1, ['call', 'phone', 'ring'], ['number', 'support'], ['unlock', 'infected', 'virus', 'locked']),
     s(1, ['mouse', 'cursor'], ['moving', 'moves', 'moved'], ['by itself', 'on its own', 'itself']),
     s(1, ['files'], ['encrypted', 'locked', 'renamed'], ['extension', 'ransom', 'pay', 'bitcoin', 'note', 'all']),
+    s(1, ['files', 'documents', 'data'], ['encrypted']),
+    s(
+      1,
+      ['rang', 'rung', 'phoned', 'called', 'cold called'],
+      ['microsoft', 'it support', 'the bank', 'broadband'],
+      ['let', 'gave', 'onto', 'remote', 'install', 'access'],
+    ),
     s(1, ['someone', 'somebody', 'stranger'], ['logged', 'signed', 'accessed', 'using', 'sending'], ['account', 'mailbox', 'email']),
     s(1, ['sent', 'sending'], ['emails', 'messages'], ['did not', "didn't", 'never', 'not me', 'without me']),
     s(
@@ -111,6 +119,7 @@ export const FLOOR: Record<string, readonly Signal[]> = {
       ['approve', 'authorise', 'authorize', 'send', 'make', 'urgent', 'release', 'new bank', 'change'],
     ),
     s(1, ['gift cards', 'gift card', 'vouchers']),
+    s(1, ['pay', 'transfer money', 'send money'], ['supplier', 'urgently', 'urgent', 'invoice', 'director', 'ceo']),
     s(1, ['pay', 'paid', 'payment'], ['different account', 'new account', 'another account']),
   ],
   infrastructure: [
@@ -165,7 +174,7 @@ export const L1: Record<string, readonly Signal[]> = {
   ],
   mfa: [
     s(3, ['mfa', '2fa', 'two factor', 'multi factor', 'authenticator', 'verification code', 'one time code', 'otp', 'duo']),
-    s(2, ['code', 'codes', 'prompt', 'approval', 'notification'], ['text', 'sms', 'phone', 'arrive', 'sign in', 'approve', 'not getting']),
+    s(4, ['code', 'codes', 'prompt', 'approval', 'notification'], ['text', 'sms', 'phone', 'arrive', 'sign in', 'approve', 'not getting']),
     s(2, ['new phone', 'lost phone', 'changed phone'], ['sign in', 'login', 'app', 'code']),
   ],
   email: [
@@ -260,7 +269,22 @@ export const L1: Record<string, readonly Signal[]> = {
     s(2, ['access', 'permission', 'permissions', 'sync', 'syncing', 'open', 'find', 'missing']),
   ],
   phone: [
-    s(3, ['desk phone', 'phone', 'handset', 'voicemail', 'dial tone', 'softphone', 'extension number', 'mobile', 'calls', 'call quality']),
+    // A Teams or Zoom call is a meeting, not telephony.
+    unless(
+      s(3, [
+        'desk phone',
+        'phone',
+        'handset',
+        'voicemail',
+        'dial tone',
+        'softphone',
+        'extension number',
+        'mobile',
+        'calls',
+        'call quality',
+      ]),
+      ['teams', 'zoom', 'webex'],
+    ),
   ],
   meetings: [
     s(3, ['teams', 'zoom', 'meeting', 'meetings', 'webex', 'google meet', 'video call', 'conference room', 'meeting room']),

@@ -1,5 +1,6 @@
 import { sql } from '../../db/tenant.ts';
-import { classify } from '../categories/classify.ts';
+import { classify, stems } from '../categories/classify.ts';
+import { L1 } from '../categories/lexicon.ts';
 import { flowOutcomes, smoothedResolveRate } from '../flows/outcomes.ts';
 import { type FlowTerms, textScores, withOutcomes } from './score.ts';
 
@@ -59,6 +60,12 @@ export interface Ranking {
   flows: RankedFlow[];
 }
 
+let domain: Set<string> | undefined;
+/** The words of the classifier's L1 signals, stemmed: what callers name when they say what is wrong. */
+function domainWords(): Set<string> {
+  return (domain ??= new Set(Object.values(L1).flatMap((signals) => signals.flatMap((sig) => sig.groups.flat().flatMap((t) => stems(t))))));
+}
+
 /** Every published flow of the current account scored against the statement, best first. */
 export async function rankFlows(statement: string, accountId: string, category: string | null): Promise<Ranking> {
   const { rows } = await sql<RankRow>(RANK_SQL, [statement, accountId], 'intake_rank');
@@ -68,6 +75,7 @@ export async function rankFlows(statement: string, accountId: string, category: 
   for (const [token, lexemes] of r.words) for (const l of lexemes) if (!said.has(l)) said.set(l, token);
   const text = textScores({
     lexemes: r.lexemes,
+    domain: domainWords(),
     published: r.published,
     category,
     flows: r.flows.map((f) => ({ ...f, category: classify(`${f.title}. ${f.description}`).key })),

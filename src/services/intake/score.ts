@@ -7,7 +7,7 @@
  *   where the flow has it (title 1, description 0.8, node texts 0.55). A word no flow knows still
  *   weighs a little, so a statement mostly about something else does not fit.
  * - title: the share of the flow's title words the caller said ("printer" and "offline" of
- *   "Printer offline").
+ *   "Printer offline"), two words counting as a whole long title.
  *
  * A flow whose own words put it in another category than the statement's fits less, and its
  * walks' smoothed resolve rate scales the result between 0.85 and 1.
@@ -32,11 +32,34 @@ export interface TextScore {
 }
 
 const FIELD: Record<string, number> = { A: 1, B: 0.8, C: 0.55, D: 0.55 };
-/** How much a statement word that no flow has weighs in the coverage denominator. */
-const UNKNOWN_WORD = 0.25;
-const COVERAGE_SHARE = 0.6;
+/**
+ * How much a statement word that no flow has weighs in the coverage denominator: such a word is
+ * often what the call is really about ("camera" in "Teams camera not working").
+ */
+const UNKNOWN_WORD = 0.3;
+/** …and one the L1 catalogue knows as a problem word ("camera", "keyboard") weighs in full. */
+const UNKNOWN_DOMAIN_WORD = 1;
+/**
+ * Words (as English stems) that say nothing about which flow fits: how callers describe any
+ * problem, and when. Left out of both sides, so "not working" in a title matches nothing.
+ */
+export const GENERIC = new Set(
+  (
+    'work problem issu help need pleas say keep get use user tri still anyth noth someth thing sinc today morn yesterday ' +
+    'week time want go come custom call caller client seem think know look like happen right just now also ever never again ' +
+    'one two three sudden anymor lot bit way make put take see minut hour day everi few often alway constant ' +
+    'cant dont wont isnt doesnt didnt arent wasnt couldnt wouldnt havent hasnt'
+  ).split(' '),
+);
+const COVERAGE_SHARE = 0.7;
 /** A flow that classifies into another category than the statement keeps this share of its score. */
 const OTHER_CATEGORY = 0.75;
+
+/** "print" and "printer": one word starts the other, and both are past a bare prefix. */
+function sharesStem(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return short.length >= 4 && long.startsWith(short);
+}
 
 export function idf(df: number, flows: number): number {
   if (df <= 0) return 0;
@@ -46,18 +69,26 @@ export function idf(df: number, flows: number): number {
 export function textScores(input: {
   /** Distinct lexemes of the statement. */
   lexemes: string[];
+  /** Lexemes that name something an L1 deals with (the classifier's vocabulary). */
+  domain: ReadonlySet<string>;
   flows: FlowTerms[];
   /** Published flows in the account (the candidates are those sharing a word with the statement). */
   published: number;
   category: string | null;
 }): TextScore[] {
+  const lexemes = input.lexemes.filter((l) => !GENERIC.has(l));
+  const flows = input.flows.map((f) => ({
+    ...f,
+    hits: f.hits.filter(([l]) => !GENERIC.has(l)),
+    titleLexemes: f.titleLexemes.filter((l) => !GENERIC.has(l)),
+  }));
   const df = new Map<string, number>();
-  for (const f of input.flows) for (const [l] of f.hits) df.set(l, (df.get(l) ?? 0) + 1);
-  const n = Math.max(input.published, input.flows.length);
-  const weightOf = (l: string) => (df.has(l) ? idf(df.get(l)!, n) : UNKNOWN_WORD);
-  const total = input.lexemes.reduce((s, l) => s + weightOf(l), 0);
-  const said = new Set(input.lexemes);
-  return input.flows.map((f) => {
+  for (const f of flows) for (const [l] of f.hits) df.set(l, (df.get(l) ?? 0) + 1);
+  const n = Math.max(input.published, flows.length);
+  const weightOf = (l: string) => (df.has(l) ? idf(df.get(l)!, n) : input.domain.has(l) ? UNKNOWN_DOMAIN_WORD : UNKNOWN_WORD);
+  const total = lexemes.reduce((s, l) => s + weightOf(l), 0);
+  const said = new Set(lexemes);
+  return flows.map((f) => {
     let got = 0;
     const matched: Array<[string, number]> = [];
     for (const [l, weights] of f.hits) {
@@ -66,8 +97,10 @@ export function textScores(input: {
       matched.push([l, w]);
     }
     const coverage = total > 0 ? got / total : 0;
+    // Two of a long title's words are as telling as all of a short one's.
     const titleWords = [...new Set(f.titleLexemes)];
-    const title = titleWords.length ? titleWords.filter((l) => said.has(l)).length / titleWords.length : 0;
+    const saidInTitle = titleWords.filter((l) => said.has(l) || lexemes.some((q) => sharesStem(q, l))).length;
+    const title = titleWords.length ? Math.min(1, saidInTitle / Math.min(2, titleWords.length)) : 0;
     let score = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * title;
     if (input.category && f.category && f.category !== input.category) score *= OTHER_CATEGORY;
     return { id: f.id, score: Math.min(1, score), matched: matched.sort((a, b) => b[1] - a[1]).map(([l]) => l) };

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS_FLOWS } from './corpus/intake-flows.ts';
+import { type Expected, INTAKE_CORPUS } from './corpus/intake.ts';
+import { graphql } from './gql/index.ts';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+
+/*
+ * The labelled intake corpus through the real service and real Postgres: an account with the
+ * corpus's published flows, its knowledge base fixture, and phone and onboarding switched off.
+ */
+
+export const MatchIntake = graphql(`
+  mutation IntakeMatch_Intake($problem: String!) {
+    intake(problemStatement: $problem) {
+      __typename
+      ... on IntakePayload {
+        outcome
+        reason
+        matchedFlow {
+          id
+        }
+        suggestions {
+          flow {
+            id
+          }
+          score
+          reason
+        }
+        category {
+          key
+        }
+        session {
+          id
+        }
+      }
+    }
+  }
+`);
+
+/** The corpus account: every corpus flow published, phone and onboarding disabled. */
+export async function corpusAccount(t: TestApp) {
+  const account = await t.factory.account();
+  const owner = await t.factory.user(account.id, 'owner');
+  const l1 = await t.factory.user(account.id, 'l1_tech');
+  const flowIds = new Map<string, string>();
+  for (const f of CORPUS_FLOWS) flowIds.set(f.key, (await t.factory.publishedFlow(account.id, owner.id, f)).flowId);
+  await t.system.query(
+    `UPDATE accounts SET enabled_l1_categories = array_remove(array_remove(enabled_l1_categories, 'phone'), 'onboarding') WHERE id = $1`,
+    [account.id],
+  );
+  return { account, owner, l1, token: await t.factory.token(l1), flowIds };
+}
+
+let t: TestApp;
+let corpus: Awaited<ReturnType<typeof corpusAccount>>;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  corpus = await corpusAccount(t);
+});
+afterAll(() => t.close());
+
+describe('intake matching on the labelled corpus', () => {
+  it('is large enough to mean something', () => {
+    expect(INTAKE_CORPUS.length).toBeGreaterThanOrEqual(150);
+    expect(INTAKE_CORPUS.filter((x) => x.kind === 'hard_floor').length).toBeGreaterThanOrEqual(40);
+    expect(INTAKE_CORPUS.filter((x) => x.kind === 'near_miss').length).toBeGreaterThanOrEqual(20);
+    for (const o of ['MATCHED', 'SUGGEST', 'OUT_OF_SCOPE', 'BUILD', 'ABORTED_NO_KB'] as const)
+      expect(
+        INTAKE_CORPUS.some((x) => x.outcome === o),
+        o,
+      ).toBe(true);
+  });
+
+  it('gets ≥ 90 % of outcomes right, refuses every hard-floor statement, never starts a wrong flow; prints precision and recall per outcome', async () => {
+    const keyOf = new Map([...corpus.flowIds].map(([k, id]) => [id, k]));
+    const results: Array<{
+      statement: string;
+      expected: Expected;
+      flow?: string;
+      kind?: string;
+      got: string;
+      matched?: string;
+      detail: string;
+      right: boolean;
+    }> = [];
+    for (const x of INTAKE_CORPUS) {
+      const r = await t.gql.runOk(MatchIntake, { problem: x.statement }, { token: corpus.token });
+      if (r.intake.__typename !== 'IntakePayload') throw new Error(`${x.statement}: ${r.intake.__typename}`);
+      const p = r.intake;
+      const matched = p.matchedFlow ? keyOf.get(p.matchedFlow.id) : undefined;
+      const offered = p.suggestions.map((s) => keyOf.get(s.flow.id));
+      let right = p.outcome === x.outcome;
+      if (right && x.outcome === 'MATCHED') right = matched === x.flow;
+      if (right && x.outcome === 'SUGGEST' && x.flow) right = offered.includes(x.flow);
+      const detail =
+        p.outcome === 'MATCHED'
+          ? `${matched} — ${p.reason}`
+          : p.outcome === 'SUGGEST'
+            ? p.suggestions.map((s) => `${keyOf.get(s.flow.id)} ${s.score}`).join(', ')
+            : p.reason;
+      results.push({ statement: x.statement, expected: x.outcome, flow: x.flow, kind: x.kind, got: p.outcome, matched, detail, right });
+    }
+
+    const outcomes = ['MATCHED', 'SUGGEST', 'OUT_OF_SCOPE', 'BUILD', 'ABORTED_NO_KB'];
+    const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(0)} %` : '—');
+    const rows = outcomes.map((o) => {
+      const tp = results.filter((r) => r.got === o && r.expected === o && r.right).length;
+      const predicted = results.filter((r) => r.got === o).length;
+      const actual = results.filter((r) => r.expected === o).length;
+      return `${o.padEnd(14)}  ${pct(tp, predicted).padStart(9)}  ${pct(tp, actual).padStart(6)}  ${actual}`;
+    });
+    const wrong = results.filter((r) => !r.right);
+    if (process.env.INTAKE_CORPUS_VERBOSE)
+      for (const r of results) console.log(`${r.right ? '✓' : '✗'} ${r.statement} → ${r.got}: ${r.detail}`);
+    console.log(
+      [
+        'outcome         precision  recall   n',
+        ...rows,
+        `right: ${results.length - wrong.length}/${results.length}`,
+        ...wrong.map((r) => `✗ ${r.statement} → ${r.got} (expected ${r.expected}${r.flow ? ` ${r.flow}` : ''}): ${r.detail}`),
+      ].join('\n'),
+    );
+
+    const floorMissed = results.filter((r) => r.kind === 'hard_floor' && r.got !== 'OUT_OF_SCOPE').map((r) => r.statement);
+    expect(floorMissed).toEqual([]);
+    // A walk started on another flow than the one the statement is about (or on any, when none is).
+    const wrongFlow = results.filter((r) => r.got === 'MATCHED' && r.matched !== r.flow);
+    expect(wrongFlow.map((r) => `${r.statement} → ${r.detail}`)).toEqual([]);
+    expect((results.length - wrong.length) / results.length, wrong.map((r) => r.statement).join('\n')).toBeGreaterThanOrEqual(0.9);
+  });
+});
