@@ -123,6 +123,9 @@ describe.runIf(run)('knowledge base in Chromium', () => {
           await page.waitForURL(/\/kb\/[0-9a-f-]{36}$/);
           const articleUrl = page.url();
           await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), SLOW).toBe('Label printer prints blank labels');
+          // One h1, the title: the article's own "# title" is not repeated, its sections are h2.
+          expect(await page.locator('h1').count()).toBe(1);
+          expect(await page.locator('.markdown h2').allTextContents()).toEqual(['Check the ribbon', 'Still blank']);
           expect(await page.locator('.markdown ol li').count()).toBe(2);
           expect(await page.locator('.markdown script').count()).toBe(0);
           expect(await page.evaluate(() => (window as { __injected?: boolean }).__injected)).toBeUndefined();
@@ -154,7 +157,7 @@ describe.runIf(run)('knowledge base in Chromium', () => {
           ]);
           const chosen = page.getByTestId('kb-chosen');
           await expect.poll(() => chosen.textContent(), SLOW).toContain('huge.txt');
-          expect(await chosen.textContent()).toContain('is over the 5 MB limit for one file. It will not be sent.');
+          expect(await chosen.textContent()).toContain('Too big: at most 5 MB per file. It will not be sent.');
           await fitsWidth(page, viewport.width);
           await page.getByRole('button', { name: 'Import 2 files' }).click();
           const results = page.getByTestId('kb-results');
@@ -164,7 +167,10 @@ describe.runIf(run)('knowledge base in Chromium', () => {
           expect(await row('docking-station.md').getAttribute('data-status')).toBe('IMPORTED');
           expect(await row('docking-station.md').getByRole('link').count()).toBe(1);
           expect(await row('blank-labels.md').getAttribute('data-status')).toBe('DUPLICATE');
-          expect(await row('blank-labels.md').textContent()).toContain('Already there');
+          expect(await row('blank-labels.md').textContent()).toContain(
+            'Already in the knowledge base as Label printer prints blank labels',
+          );
+          expect(await row('blank-labels.md').getByRole('link').getAttribute('href')).toBe(new URL(articleUrl).pathname);
           expect(await row('huge.txt').getAttribute('data-status')).toBe('REJECTED');
           await fitsWidth(page, viewport.width);
           await shot(page, `kb-import-${width}`);

@@ -154,7 +154,7 @@ export function KbArticlePage() {
       )}
       <div className="kb-article-grid">
         <Card className="kb-article">
-          <MarkdownView source={doc.body} />
+          <MarkdownView source={doc.body} title={doc.title} />
         </Card>
         <aside>
           <Card title="About this article">

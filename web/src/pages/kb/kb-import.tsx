@@ -55,7 +55,7 @@ const STATUS: Record<KbFileStatus, { label: string; tone: string }> = {
 /** Why a chosen file is not sent at all, or null when it may go. */
 function problemOf(f: File): string | null {
   if (!hasImportExtension(f.name)) return `Only ${IMPORT_EXTENSIONS.join(' ')} files can be imported.`;
-  if (f.size > MAX_FILE_BYTES) return `${formatBytes(f.size)} is over the ${formatBytes(MAX_FILE_BYTES)} limit for one file.`;
+  if (f.size > MAX_FILE_BYTES) return `Too big: at most ${formatBytes(MAX_FILE_BYTES)} per file.`;
   if (f.size === 0) return 'The file is empty.';
   return null;
 }
@@ -199,13 +199,21 @@ export function KbImportPage() {
                   <Badge tone={STATUS[r.status].tone}>{STATUS[r.status].label}</Badge>
                 </div>
                 <div className="small">
-                  {r.document ? (
+                  {r.document && r.status === 'IMPORTED' ? (
                     <>
-                      {r.status === 'IMPORTED' ? 'Imported as ' : 'Same as '}
+                      Imported as{' '}
                       <Link to={`/kb/${r.document.id}`} className="link">
                         {r.document.title}
                       </Link>
-                      {r.status === 'IMPORTED' ? '' : `. ${r.message}`}
+                      .
+                    </>
+                  ) : r.document && r.status === 'DUPLICATE' ? (
+                    <>
+                      Already in the knowledge base as{' '}
+                      <Link to={`/kb/${r.document.id}`} className="link">
+                        {r.document.title}
+                      </Link>
+                      ; not imported again.
                     </>
                   ) : (
                     r.message
