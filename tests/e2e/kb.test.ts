@@ -77,9 +77,20 @@ describe.runIf(run)('knowledge base in Chromium', () => {
           expect(await page.getByRole('link', { name: 'Import files' }).count()).toBe(0);
           await fitsWidth(page, viewport.width);
 
+          await page.getByLabel('Search the knowledge base').fill('thermal ribbon');
+          await expect.poll(() => page.getByTestId('kb-hits').locator('mark').count(), SLOW).toBeGreaterThan(0);
+          expect(await page.getByTestId('kb-hits').locator('mark').first().textContent()).toMatch(/thermal|ribbon/i);
+          await page.getByTestId('kb-hits').getByRole('link', { name: 'Wi-Fi keeps dropping in the warehouse' }).click();
+          await page.waitForURL(`**/kb/${id}`);
+          await page.goBack();
+          await expect.poll(() => page.getByLabel('Search the knowledge base').inputValue(), SLOW).toBe('thermal ribbon');
+          await page.getByLabel('Search the knowledge base').fill('');
+
           await page.getByRole('link', { name: 'Wi-Fi keeps dropping in the warehouse' }).click();
           await page.waitForURL(`**/kb/${id}`);
-          await expect.poll(() => page.locator('.markdown h2').first().textContent(), SLOW).toBe('Check the ribbon');
+          // Its own "#" heading (not the title) is a section under the page's h1; "##" sit below it.
+          await expect.poll(() => page.locator('.markdown h3').first().textContent(), SLOW).toBe('Check the ribbon');
+          expect(await page.locator('.markdown h2').allTextContents()).toEqual(['Label printer prints blank labels']);
           expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
           expect(await page.getByRole('button', { name: /Archive/ }).count()).toBe(0);
           await shot(page, `kb-l1-article-${width}`);
@@ -200,6 +211,22 @@ describe.runIf(run)('knowledge base in Chromium', () => {
           await page.waitForURL(/\/kb$/);
           await page.getByLabel('Search the knowledge base').fill('docking station');
           await expect.poll(() => page.getByText('No article matches “docking station”').count(), SLOW).toBe(1);
+
+          // Edit: the body stays Markdown, the new title shows, the category can be cleared.
+          await page.goto(articleUrl);
+          await page.getByRole('link', { name: 'Edit' }).click();
+          await page.waitForURL(/\/edit$/);
+          await expect.poll(() => page.getByLabel('Title').inputValue(), SLOW).toBe('Label printer prints blank labels');
+          expect(await page.getByLabel('Article').inputValue()).toContain('## Check the ribbon');
+          await page.getByLabel('Title').fill('Zebraline labels come out blank');
+          await page.getByLabel('Category (optional)').selectOption({ label: 'No category' });
+          await fitsWidth(page, viewport.width);
+          await page.getByRole('button', { name: 'Save changes' }).click();
+          await page.waitForURL(articleUrl);
+          await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), SLOW).toBe('Zebraline labels come out blank');
+          expect(await page.locator('.details').textContent()).toContain('CategoryNone');
+          // The old title in the body is no longer the page's: it shows as the first section.
+          expect(await page.locator('.markdown h2').allTextContents()).toEqual(['Label printer prints blank labels']);
           expectNoConsoleErrors(s);
           await closeSessions();
         }),
