@@ -1,8 +1,10 @@
 import { category } from '../services/categories/catalogue.ts';
 import { NotFoundError, ValidationError } from '../services/errors.ts';
 import * as intake from '../services/intake/intake.ts';
+import { knowledgeHits } from '../services/intake/knowledge.ts';
 import { loaders } from '../services/loaders.ts';
 import { builder } from './builder.ts';
+import { KbSearchHitRef } from './kb.ts';
 import { L1CategoryRef } from './l1-category.ts';
 import { WalkSessionRef } from './walk.ts';
 
@@ -77,6 +79,11 @@ const IntakePayload = builder.objectRef<intake.IntakeResult>('IntakePayload').im
       nullable: true,
       description: 'The category the problem was classified into, when there is one (always for OUT_OF_SCOPE).',
       resolve: (p) => (p.category ? (category(p.category) ?? null) : null),
+    }),
+    knowledge: t.field({
+      type: [KbSearchHitRef],
+      description: 'BUILD: the knowledge-base chunks retrieved and listed on the walk, best first; empty otherwise.',
+      resolve: (p) => knowledgeHits(p.knowledge, p.problemStatement),
     }),
   }),
 });

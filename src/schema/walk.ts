@@ -9,7 +9,9 @@ import { type StepRow, WALK_KINDS, WALK_STATUSES } from '../services/walks/rows.
 import * as walks from '../services/walks/index.ts';
 import { builder } from './builder.ts';
 import { enumValuesOf } from './enums.ts';
+import { knowledgeHits } from '../services/intake/knowledge.ts';
 import { FlowNodeRef } from './flow.ts';
+import { KbSearchHitRef } from './kb.ts';
 import { HandoffRef, WalkNoteRef } from './ticket.ts';
 
 export type WalkView = live.WalkView;
@@ -121,6 +123,19 @@ export const WalkSessionRef = builder.objectRef<WalkView>('WalkSession').impleme
       resolve: (_q, w, _a, ctx) => (w.internalTicketId ? loaders(ctx).ticket.load(w.internalTicketId) : null),
     }),
     psaTicketRef: t.exposeString('psaTicketRef', { nullable: true }),
+    knowledge: t.field({
+      type: [KbSearchHitRef],
+      description: 'The knowledge-base chunks intake retrieved for a BUILD walk, with their relevance then; empty otherwise.',
+      resolve: async (w, _a, ctx) => {
+        const ids = w.kbChunkIds ?? [];
+        if (!ids.length || !w.internalTicketId) return [];
+        const ticket = await loaders(ctx).ticket.load(w.internalTicketId);
+        return knowledgeHits(
+          ids.map((chunkId, i) => ({ chunkId, score: w.kbChunkScores?.[i] ?? 0 })),
+          ticket?.problemStatement ?? '',
+        );
+      },
+    }),
     flow: t.prismaField({
       type: 'Flow',
       nullable: true,

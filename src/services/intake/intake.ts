@@ -46,6 +46,7 @@ export interface IntakeResult {
   category: string | null;
   /** BUILD: the chunks retrieved and listed on the walk. */
   knowledge: KbHit[];
+  problemStatement: string;
 }
 
 export interface IntakeInput {
@@ -72,7 +73,7 @@ export async function intake(ctx: Caller, input: IntakeInput): Promise<IntakeRes
   const p = requireUser(ctx);
   const v = parse(intakeInput, input);
   const call = { problemStatement: v.problemStatement, customerName: v.customerName, customerContact: v.customerContact };
-  const none = { matchedFlowId: null, suggestions: [], category: null, knowledge: [] };
+  const none = { matchedFlowId: null, suggestions: [], category: null, knowledge: [], problemStatement: v.problemStatement };
 
   if (v.flowId || v.proposalId || v.adhoc) {
     const kind = v.flowId ? 'flow' : v.proposalId ? 'proposal' : 'adhoc';
@@ -130,7 +131,7 @@ export async function intake(ctx: Caller, input: IntakeInput): Promise<IntakeRes
     const titles = [...new Set(knowledge.map((k) => k.title))].slice(0, 3).map(quote).join(', ');
     const reason = `No published flow fits${bestNote}; building from the knowledge base: ${titles}.`;
     const decision = { outcome: 'build', reason, category: c.key, kbChunkIds: knowledge.map((k) => k.chunkId) };
-    const walk = await startWalk(ctx, { ...call, kind: 'adhoc', kbChunkIds: knowledge.map((k) => k.chunkId), decision });
+    const walk = await startWalk(ctx, { ...call, kind: 'adhoc', knowledge, decision });
     return { ...base, outcome: 'build', reason, walk, knowledge };
   }
   const reason = `No published flow fits${bestNote} and the knowledge base has nothing on it: escalate to an engineer or take notes.`;

@@ -15,8 +15,8 @@ export interface WalkStart {
   kind: 'flow' | 'proposal' | 'adhoc';
   flowId?: string | null;
   proposalId?: string | null;
-  /** KB chunks retrieved at intake, listed on the walk (a BUILD intake). */
-  kbChunkIds?: string[];
+  /** KB chunks retrieved at intake, listed on the walk (a BUILD intake), with their relevance. */
+  knowledge?: Array<{ chunkId: string; score: number }>;
   /** What intake decided and why, kept on the walk's start audit row. */
   decision: Record<string, unknown>;
 }
@@ -64,8 +64,8 @@ export async function startWalk(ctx: Caller, s: WalkStart): Promise<WalkRow> {
        at: '$6::timestamptz',
      })}, w AS (
        INSERT INTO walk_sessions (account_id, kind, flow_id, flow_version_id, proposal_id, internal_ticket_id, current_node_id,
-         created_by, handler_user_id, acting_as, started_at, last_step_at, kb_chunk_ids)
-       SELECT $1, $7, $8, (SELECT latest_version_id FROM f), $9, t.id, COALESCE((SELECT root_node_id FROM f), $10), $5, $5, $11, $6, $6, $12::uuid[] FROM t
+         created_by, handler_user_id, acting_as, started_at, last_step_at, kb_chunk_ids, kb_chunk_scores)
+       SELECT $1, $7, $8, (SELECT latest_version_id FROM f), $9, t.id, COALESCE((SELECT root_node_id FROM f), $10), $5, $5, $11, $6, $6, $12::uuid[], $14::float8[] FROM t
        RETURNING *
      ), a AS (
        ${walkAuditRow('l1.session.start', {
@@ -89,8 +89,9 @@ export async function startWalk(ctx: Caller, s: WalkStart): Promise<WalkRow> {
       s.kind === 'proposal' ? s.proposalId : null,
       rootNodeId,
       acting,
-      s.kbChunkIds ?? [],
+      (s.knowledge ?? []).map((k) => k.chunkId),
       JSON.stringify(s.decision),
+      (s.knowledge ?? []).map((k) => k.score),
     ],
     'walk_intake',
     { commit: true },

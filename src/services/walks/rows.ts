@@ -45,6 +45,7 @@ const walk = columns({
   releasedAt: col<Date | null>('released_at'),
   /** The KB chunks a BUILD intake retrieved for this walk ([] otherwise). */
   kbChunkIds: col<string[]>('kb_chunk_ids'),
+  kbChunkScores: col<number[]>('kb_chunk_scores'),
 });
 export type WalkRow = RowOf<typeof walk>;
 
