@@ -36,8 +36,8 @@ export function IntakeBanner({ notice }: { notice: IntakeNotice | null }) {
     return (
       <div className="banner banner-info intake-banner" role="status" data-testid="intake-banner">
         <div>
-          <strong>No flow fits this call, but articles do.</strong> Take notes as you go; the articles intake found are listed beside them.{' '}
-          {notice.reason}
+          <strong>No flow fits this call, but articles do.</strong> Take notes as you go; the articles that match what the caller said are
+          listed beside them. {notice.reason}
         </div>
       </div>
     );
