@@ -34,8 +34,17 @@ describe.runIf(run)('intake outcomes in Chromium', () => {
   const spa = useSpa();
   const { signIn, shot, capture, expectNoConsoleErrors, closeSessions } = spa;
 
-  /** A fresh account: an L1 tech, an engineer, two label-printer flows, and maybe a docking-station article. */
-  async function desk(opts: { article?: boolean } = {}) {
+  const DOCKING = {
+    title: 'Docking station shows no screens',
+    body: '# Docking station shows no screens\n\n## Power cycle the dock\n\n1. Unplug the docking station power for ten seconds.\n2. Reconnect the laptop and wait for the external monitors.\n',
+  };
+  const RIBBON = {
+    title: 'Changing the label printer ribbon',
+    body: '# Changing the label printer ribbon\n\n1. Open the lid of the label printer.\n2. Fit the new ribbon ink side out and close the lid.\n',
+  };
+
+  /** A fresh account: an L1 tech, an engineer, two label-printer flows, and maybe an article. */
+  async function desk(opts: { article?: { title: string; body: string } } = {}) {
     const f = spa.t.factory;
     const account = await f.account();
     const engineer = await f.user(account.id, 'engineer', { name: 'Eve Engineer' });
@@ -56,10 +65,7 @@ describe.runIf(run)('intake outcomes in Chromium', () => {
       {
         query: `mutation($title: String!, $body: String!) { createKbDocument(title: $title, body: $body) {
           __typename ... on CreateKbDocumentPayload { document { id } } } }`,
-        variables: {
-          title: 'Docking station shows no screens',
-          body: '# Docking station shows no screens\n\n## Power cycle the dock\n\n1. Unplug the docking station power for ten seconds.\n2. Reconnect the laptop and wait for the external monitors.\n',
-        },
+        variables: opts.article,
       },
       { token },
     );
@@ -82,7 +88,7 @@ describe.runIf(run)('intake outcomes in Chromium', () => {
       `${width}: a clear match goes straight to the walk and says why; close ones are offered, and what was typed stays`,
       () =>
         capture(`intake-match-${width}`, async () => {
-          const { l1, offline, jams } = await desk();
+          const { l1, offline, jams, articleId } = await desk({ article: RIBBON });
           const s = await signIn(l1.email, { viewport, password: TEST_PASSWORD });
           const { page } = s;
 
@@ -140,7 +146,13 @@ describe.runIf(run)('intake outcomes in Chromium', () => {
           await panel(page).getByRole('button', { name: 'Build from the knowledge base' }).click();
           await page.waitForURL(/\/l1\/walk\/[0-9a-f-]{36}$/);
           await page.getByLabel('New note').waitFor();
-          await expect.poll(() => page.locator('.card', { hasText: 'Articles for this call' }).count(), SLOW).toBe(1);
+          // The articles are searched for what the caller said, any of its words.
+          const articles = page.getByTestId('walk-knowledge');
+          await expect.poll(() => articles.getByRole('link', { name: /Changing the label printer ribbon/ }).count(), SLOW).toBe(1);
+          expect(await articles.getByRole('link').first().getAttribute('href')).toBe(`/kb/${articleId}`);
+          expect(await articles.locator('mark').count()).toBeGreaterThan(0);
+          await fitsWidth(page, viewport.width);
+          await shot(page, `intake-notes-with-articles-${width}`);
           expectNoConsoleErrors(s);
           await closeSessions();
         }),
@@ -151,7 +163,7 @@ describe.runIf(run)('intake outcomes in Chromium', () => {
       `${width}: out of scope and nothing-to-walk offer escalation with the reason filled in; articles found are listed on the walk`,
       () =>
         capture(`intake-refuse-${width}`, async () => {
-          const { l1, articleId } = await desk({ article: true });
+          const { l1, articleId } = await desk({ article: DOCKING });
           const s = await signIn(l1.email, { viewport, password: TEST_PASSWORD });
           const { page } = s;
 

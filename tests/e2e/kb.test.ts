@@ -86,6 +86,26 @@ describe.runIf(run)('knowledge base in Chromium', () => {
           await expect.poll(() => page.getByLabel('Search the knowledge base').inputValue(), SLOW).toBe('thermal ribbon');
           await page.getByLabel('Search the knowledge base').fill('');
 
+          // Paging: 25 to a page, newest first; the count says where the list is.
+          if (width === 'desktop') {
+            for (let i = 1; i <= 25; i++)
+              await createArticle(engineer, `Runbook ${i}`, `# Runbook ${i}\n\nStep ${i}: restart service ${i}.`);
+            await page.reload();
+            await expect.poll(() => page.getByTestId('kb-range').textContent(), SLOW).toBe('1–25 of 26');
+            expect(await page.locator('.kb-table tbody tr').count()).toBe(25);
+            await page.getByRole('button', { name: 'Next' }).click();
+            await expect.poll(() => page.getByTestId('kb-range').textContent(), SLOW).toBe('26–26 of 26');
+            expect(await page.locator('.kb-table tbody tr').textContent()).toContain('Wi-Fi keeps dropping in the warehouse');
+            expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+            await page.getByRole('button', { name: 'Previous' }).click();
+            await expect.poll(() => page.getByTestId('kb-range').textContent(), SLOW).toBe('1–25 of 26');
+            // "warehouse" is in the title, so every section matches: the article is listed once.
+            await page.getByLabel('Search the knowledge base').fill('warehouse');
+            const hit = page.getByTestId('kb-hits').getByRole('listitem');
+            await expect.poll(() => hit.count(), SLOW).toBe(1);
+            expect(await hit.textContent()).toMatch(/more sections? match/);
+          }
+
           await page.getByRole('link', { name: 'Wi-Fi keeps dropping in the warehouse' }).click();
           await page.waitForURL(`**/kb/${id}`);
           // Its own "#" heading (not the title) is a section under the page's h1; "##" sit below it.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, hasImportExtension } from '../../web/src/pages/kb/kb-words.ts';
 import { outOfScopeTitle, suggestionReason } from '../../web/src/pages/l1/intake-words.ts';
-import { splitSnippet } from '../../web/src/lib/snippet.ts';
+import { anyWordQuery, splitSnippet } from '../../web/src/lib/snippet.ts';
 import { MAX_FILE_BYTES, multipartBody } from '../../web/src/lib/upload.ts';
 
 // The knowledge base's pure SPA logic: snippet highlighting, the multipart request, file checks.
@@ -87,5 +87,13 @@ describe('suggestionReason', () => {
   it('drops the flow title the reason starts with, under that title', () => {
     expect(suggestionReason('Label printer jams', '“Label printer jams”: matched on: label, printer.')).toBe('Matched on: label, printer.');
     expect(suggestionReason('Other', 'matched on: vpn.')).toBe('Matched on: vpn.');
+  });
+});
+
+describe('anyWordQuery', () => {
+  it('asks for any of the statement’s words, without punctuation that would change the search', () => {
+    expect(anyWordQuery('Problem with the label-printer -- "or" it jams?')).toBe('problem or with or the or label or printer or jams');
+    expect(anyWordQuery('É não funciona: écran')).toBe('não or funciona or écran');
+    expect(anyWordQuery('a b')).toBe('');
   });
 });

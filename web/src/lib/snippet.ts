@@ -43,3 +43,14 @@ export function splitSnippet(snippet: string): SnippetPart[] {
   }
   return parts;
 }
+
+/**
+ * A search for articles about a whole problem statement. The search box's words must all appear
+ * (web search syntax); a caller's sentence rarely matches that way, so its words are joined with
+ * "or" and ranking decides. Short and repeated words are left out.
+ */
+export function anyWordQuery(statement: string, max = 12): string {
+  const words = statement.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const kept = [...new Set(words.filter((w) => w.length >= 3 && w !== 'or'))].slice(0, max);
+  return kept.join(' or ');
+}

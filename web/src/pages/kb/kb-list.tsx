@@ -73,7 +73,14 @@ function SearchResults({ query }: { query: string }) {
   const [res, refetch] = useQuery({ query: SearchDoc, variables: { query } });
   if (res.error && !res.data) return <ErrorState error={res.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
   if (!res.data) return <SkeletonRows rows={4} />;
-  const hits = res.data.kbSearch;
+  // One entry per article, at its best section (hits come best first); the rest are counted.
+  const byDoc = new Map<string, { hit: (typeof res.data.kbSearch)[number]; more: number }>();
+  for (const h of res.data.kbSearch) {
+    const seen = byDoc.get(h.document.id);
+    if (seen) seen.more += 1;
+    else byDoc.set(h.document.id, { hit: h, more: 0 });
+  }
+  const hits = [...byDoc.values()];
   if (hits.length === 0) {
     return (
       <EmptyState title={`No article matches “${query}”`} icon="question">
@@ -83,14 +90,17 @@ function SearchResults({ query }: { query: string }) {
   }
   return (
     <ol className="kb-hits" aria-label="Search results" data-testid="kb-hits">
-      {hits.map((h) => (
+      {hits.map(({ hit: h, more }) => (
         <li key={h.chunk.id} className="kb-hit">
           <Link to={`/kb/${h.document.id}`} className="kb-hit-title link">
             {h.document.title}
           </Link>
           {h.chunk.headingPath.length > 0 && <div className="kb-hit-path muted small">{h.chunk.headingPath.join(' › ')}</div>}
           <Snippet text={h.snippet} />
-          {h.document.category && <Badge tone="blue">{h.document.category.label}</Badge>}
+          <div className="kb-hit-meta">
+            {h.document.category && <Badge tone="blue">{h.document.category.label}</Badge>}
+            {more > 0 && <span className="muted small">{more === 1 ? '1 more section matches' : `${more} more sections match`}</span>}
+          </div>
         </li>
       ))}
     </ol>

@@ -3,6 +3,7 @@ import { useQuery } from 'urql';
 import { Card, SkeletonRows } from '../../../components/ui.tsx';
 import { graphql } from '../../../gql/index.ts';
 import type { IntakeOutcome } from '../../../gql/graphql.ts';
+import { anyWordQuery } from '../../../lib/snippet.ts';
 import { Snippet } from '../../kb/snippet.tsx';
 import type { Walk } from './session.ts';
 import '../intake.css';
@@ -88,9 +89,11 @@ const SearchDoc = graphql(`
 type Hit = { snippet: string; chunk: { id: string; headingPath: string[] }; document: { id: string; title: string } };
 
 function HitList({ hits }: { hits: readonly Hit[] }) {
+  // One entry per article, at its best section (hits come best first).
+  const firsts = hits.filter((h, i) => hits.findIndex((x) => x.document.id === h.document.id) === i);
   return (
     <ul className="walk-knowledge" data-testid="walk-knowledge">
-      {hits.map((h) => (
+      {firsts.map((h) => (
         <li key={h.chunk.id}>
           {/* A new tab: the walk and its notes stay where they are while the L1 reads. */}
           <Link to={`/kb/${h.document.id}`} target="_blank" rel="noopener" className="link walk-knowledge-title">
@@ -112,7 +115,8 @@ function HitList({ hits }: { hits: readonly Hit[] }) {
 export function KnowledgeCard({ walk, articlesFor }: { walk: Walk; articlesFor: string | null }) {
   // Only notes walks (what BUILD starts until AI-built walks arrive) carry retrieved articles.
   const [res] = useQuery({ query: KnowledgeDoc, variables: { id: walk.id }, pause: walk.kind === 'FLOW' || walk.kind === 'PROPOSAL' });
-  const [search] = useQuery({ query: SearchDoc, variables: { query: articlesFor ?? '' }, pause: !articlesFor });
+  const query = articlesFor ? anyWordQuery(articlesFor) : '';
+  const [search] = useQuery({ query: SearchDoc, variables: { query }, pause: !query });
   const result = res.data?.walkSession;
   const kept = result?.__typename === 'WalkSession' ? (result.knowledge ?? []) : [];
   const found = search.data?.kbSearch ?? [];
