@@ -176,6 +176,8 @@ export const L1: Record<string, readonly Signal[]> = {
     s(3, ['mfa', '2fa', 'two factor', 'multi factor', 'authenticator', 'verification code', 'one time code', 'otp', 'duo']),
     s(4, ['code', 'codes', 'prompt', 'approval', 'notification'], ['text', 'sms', 'phone', 'arrive', 'sign in', 'approve', 'not getting']),
     s(2, ['new phone', 'lost phone', 'changed phone'], ['sign in', 'login', 'app', 'code']),
+    // Signing in on a phone is the sign-in prompt, not telephony.
+    s(4, ['sign in', 'signin', 'log in', 'login'], ['phone', 'mobile']),
   ],
   email: [
     s(3, ['outlook', 'email', 'emails', 'mailbox', 'inbox', 'webmail', 'gmail', 'exchange', 'mail', 'calendar']),

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { hashPassword, verifyPassword } from '../../lib/passwords.ts';
 import type { Logger } from '../../logger.ts';
 import type { FlowNode } from '../flows/graph.ts';
+import { seedDemoKnowledgeBase } from './kb-seed.ts';
 
 export const DEMO_PASSWORD = 'demo';
 
@@ -151,6 +152,7 @@ export async function seedDemo(admin: pg.ClientBase, logger: Logger): Promise<bo
         flow.rows[0]!.id,
         version.rows[0]!.id,
       ]);
+      await seedDemoKnowledgeBase(admin, accounts.demo, ids['engineer@demo.local']!);
       await admin.query('COMMIT');
     } catch (err) {
       await admin.query('ROLLBACK');

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { sql } from '../../db/tenant.ts';
 import { classify, stems } from '../categories/classify.ts';
 import { L1 } from '../categories/lexicon.ts';
@@ -15,6 +16,8 @@ export interface RankedFlow {
 
 /** How many flows by text fit get their walk outcomes counted and take part in the decision. */
 const CONTENDERS = 4;
+/** How many flows, best by Postgres's rank, are scored word by word. */
+const SCORED = 40;
 
 /**
  * One statement reads the account's enabled categories and, through the flows' GIN index, every
@@ -26,18 +29,23 @@ const RANK_SQL = `
   WITH d AS (
     SELECT token, lexemes FROM ts_debug('english', l1_search_text($1)) WHERE lexemes IS NOT NULL AND lexemes <> '{}'
   ), q AS (
-    SELECT DISTINCT l AS lexeme FROM d, unnest(d.lexemes) l WHERE length(l) > 1
-  ), tq AS (
     -- A lexeme with a quote or backslash cannot be quoted into a tsquery safely: it is left out.
-    SELECT string_agg('''' || lexeme || '''', ' | ')::tsquery AS t FROM q WHERE lexeme !~ '[''\\\\]'
-  ), c AS (
-    SELECT f.id, f.title, f.description, f.search FROM flows f, tq
+    SELECT DISTINCT l AS lexeme, ('''' || l || '''')::tsquery AS one FROM d, unnest(d.lexemes) l WHERE length(l) > 1 AND l !~ '[''\\\\]'
+  ), tq AS (
+    SELECT string_agg('''' || lexeme || '''', ' | ')::tsquery AS t FROM q
+  ), found AS (
+    SELECT f.id, f.title, f.description, f.search, ts_rank('{0.2, 0.4, 0.7, 1.0}', f.search, tq.t) AS rank FROM flows f, tq
     WHERE f.status = 'published' AND f.latest_version_id IS NOT NULL AND f.search @@ tq.t
+  ), c AS (
+    -- Only the best by Postgres's own rank are scored word by word.
+    SELECT * FROM found ORDER BY rank DESC, id LIMIT ${SCORED}
   )
   SELECT
     (SELECT enabled_l1_categories FROM accounts WHERE id = $2) AS enabled,
     (SELECT count(*)::int FROM flows WHERE status = 'published' AND latest_version_id IS NOT NULL) AS published,
     (SELECT coalesce(array_agg(lexeme), '{}') FROM q) AS lexemes,
+    -- In how many published flows each word of the statement is (each an index lookup).
+    (SELECT coalesce(json_object_agg(q.lexeme, (SELECT count(*) FROM found WHERE found.search @@ q.one)), '{}') FROM q) AS df,
     (SELECT coalesce(json_agg(json_build_array(token, lexemes)), '[]') FROM d) AS words,
     (SELECT coalesce(json_agg(json_build_object(
        'id', c.id, 'title', c.title, 'description', c.description,
@@ -49,6 +57,7 @@ interface RankRow {
   enabled: string[] | null;
   published: number;
   lexemes: string[];
+  df: Record<string, number>;
   words: Array<[token: string, lexemes: string[]]>;
   flows: Array<Omit<FlowTerms, 'category'> & { description: string }>;
 }
@@ -60,10 +69,24 @@ export interface Ranking {
   flows: RankedFlow[];
 }
 
+// A flow's category, from its own title and description: classified once per wording.
+const flowCategories = new LRUCache<string, { key: string | null }>({ max: 20_000 });
+function flowCategory(f: { id: string; title: string; description: string }): string | null {
+  const k = `${f.id}\u0000${f.title}\u0000${f.description}`;
+  let hit = flowCategories.get(k);
+  if (!hit) flowCategories.set(k, (hit = { key: classify(`${f.title}. ${f.description}`).key }));
+  return hit.key;
+}
+
 let domain: Set<string> | undefined;
-/** The words of the classifier's L1 signals, stemmed: what callers name when they say what is wrong. */
+/**
+ * The things the classifier's L1 signals are about (each signal's first group: "printer", "camera",
+ * "keyboard"; not the verbs that go with them), stemmed: what callers name when they say what is wrong.
+ */
 function domainWords(): Set<string> {
-  return (domain ??= new Set(Object.values(L1).flatMap((signals) => signals.flatMap((sig) => sig.groups.flat().flatMap((t) => stems(t))))));
+  return (domain ??= new Set(
+    Object.values(L1).flatMap((signals) => signals.flatMap((sig) => (sig.groups[0] ?? []).flatMap((t) => stems(t)))),
+  ));
 }
 
 /** Every published flow of the current account scored against the statement, best first. */
@@ -77,8 +100,9 @@ export async function rankFlows(statement: string, accountId: string, category: 
     lexemes: r.lexemes,
     domain: domainWords(),
     published: r.published,
+    df: new Map(Object.entries(r.df)),
     category,
-    flows: r.flows.map((f) => ({ ...f, category: classify(`${f.title}. ${f.description}`).key })),
+    flows: r.flows.map((f) => ({ ...f, category: flowCategory(f) })),
   })
     .filter((s) => s.score > 0)
     .sort((a, b) => b.score - a.score)

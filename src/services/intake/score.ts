@@ -74,6 +74,8 @@ export function textScores(input: {
   flows: FlowTerms[];
   /** Published flows in the account (the candidates are those sharing a word with the statement). */
   published: number;
+  /** In how many published flows each statement lexeme is. */
+  df: ReadonlyMap<string, number>;
   category: string | null;
 }): TextScore[] {
   const lexemes = input.lexemes.filter((l) => !GENERIC.has(l));
@@ -82,8 +84,7 @@ export function textScores(input: {
     hits: f.hits.filter(([l]) => !GENERIC.has(l)),
     titleLexemes: f.titleLexemes.filter((l) => !GENERIC.has(l)),
   }));
-  const df = new Map<string, number>();
-  for (const f of flows) for (const [l] of f.hits) df.set(l, (df.get(l) ?? 0) + 1);
+  const df = new Map([...input.df].filter(([, n]) => n > 0));
   const n = Math.max(input.published, flows.length);
   const weightOf = (l: string) => (df.has(l) ? idf(df.get(l)!, n) : input.domain.has(l) ? UNKNOWN_DOMAIN_WORD : UNKNOWN_WORD);
   const total = lexemes.reduce((s, l) => s + weightOf(l), 0);

@@ -168,7 +168,8 @@ function tidy(md: string): string {
 
 export function normalise(content: string, format: KbFormat): string {
   const src = content.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const md = format === 'html' ? htmlToMarkdown(src) : format === 'text' ? textToMarkdown(src) : cleanMarkdown(src);
+  // Plain text is Markdown once converted, so tags typed into it are cleaned like a .md file's.
+  const md = format === 'html' ? htmlToMarkdown(src) : cleanMarkdown(format === 'text' ? textToMarkdown(src) : src);
   return tidy(md);
 }
 

@@ -59,6 +59,23 @@ const ROW_COLUMNS = `
   d.upstream_updated_at AS "d_upstreamUpdatedAt", d.category AS "d_category", d.content_hash AS "d_contentHash",
   d.status AS "d_status", d.created_by AS "d_createdById", d.created_at AS "d_createdAt", d.updated_at AS "d_updatedAt"`;
 
+/**
+ * The chunk's text as a snippet shows it: plain words. Literal <mark> tags are dropped first (only
+ * ts_headline's own mark matches), then Markdown syntax: emphasis, code ticks, heading and quote
+ * markers, link targets (the link text stays), and turndown's backslash escapes.
+ */
+const SNIPPET_TEXT = `regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    c.text, '</?mark\\s*>', '', 'gi'),
+    '!?\\[([^\\]]*)\\]\\([^)]*\\)', '\\1', 'g'),
+    '[*\`]+', '', 'g'),
+    '^[ \\t]{0,3}(#{1,6}|>)[ \\t]*', '', 'gn'),
+    '\\\\([-\\\\\`*_{}()#+.!>~|\\[\\]])', '\\1', 'g')`;
+
+/** "wifi" as articles write it ("Wi-Fi"), so the two meet in the index. */
+function queryText(s: string): string {
+  return s.replace(/\bwi-?fi\b/gi, 'wi-fi');
+}
+
 type RawRow = { chunk: KbSearchRow['chunk']; score: number; snippet: string } & Record<string, unknown>;
 
 function toHit(r: RawRow): KbSearchRow {
@@ -70,13 +87,8 @@ function toHit(r: RawRow): KbSearchRow {
   return { chunkId: r.chunk.id, score: Math.max(0, Math.min(1, Number(r.score))), snippet: r.snippet, chunk: r.chunk, document };
 }
 
-/** The search box: chunks best first, at most `first`. */
-export async function search(query: string, first: number): Promise<KbSearchRow[]> {
-  const q = filterText(query, 500);
-  if (!q) return [];
-  const take = Math.min(Math.max(first, 1), 50);
-  const { rows } = await sql<RawRow>(
-    `WITH q AS MATERIALIZED (
+/** $1 the query, $2 how many. Exported for the EXPLAIN test (tests/kb-scale.test.ts). */
+export const SEARCH_SQL = `WITH q AS MATERIALIZED (
        SELECT websearch_to_tsquery('english', l1_unaccent($1)) AS tsq, websearch_to_tsquery('l1_english', $1) AS hq
      ), matched AS (
        SELECT c.id, c.document_id, c.search_vector FROM kb_chunks c, q WHERE c.search_vector @@ q.tsq LIMIT ${CANDIDATES * 2}
@@ -102,12 +114,18 @@ export async function search(query: string, first: number): Promise<KbSearchRow[
        ) u GROUP BY id ORDER BY rrf DESC, id LIMIT $2
      )
      SELECT f.rrf / (2.0 / (${RRF_K} + 1)) AS score,
-       ts_headline('l1_english', regexp_replace(c.text, '</?mark>', '', 'gi'), q.hq, ${HEADLINE}) AS snippet,
+       ts_headline('l1_english', ${SNIPPET_TEXT}, q.hq, ${HEADLINE}) AS snippet,
        ${ROW_COLUMNS}
      FROM fused f JOIN kb_chunks c ON c.id = f.id JOIN kb_documents d ON d.id = c.document_id, q
-     ORDER BY f.rrf DESC, c.id`,
-    [q, take],
-  );
+     ORDER BY f.rrf DESC, c.id`;
+
+/** The search box: chunks best first, at most `first`. */
+export async function search(query: string, first: number): Promise<KbSearchRow[]> {
+  const raw = filterText(query, 500);
+  if (!raw) return [];
+  const q = queryText(raw);
+  const take = Math.min(Math.max(first, 1), 50);
+  const { rows } = await sql<RawRow>(SEARCH_SQL, [q, take]);
   return rows.map(toHit);
 }
 
@@ -116,24 +134,25 @@ export async function search(query: string, first: number): Promise<KbSearchRow[
  * same configuration as the vectors, so "says" and "saying" go with "say".
  */
 const FILLER =
+  // Halves of contractions ("won't" is "won" and "t" to the parser).
+  'won don doesn isn didn aren wasn weren couldn shouldn wouldn haven hasn ' +
   'say says said user users customer client caller call calling called help please problem problems issue issues ' +
   'work working works worked doesnt dont cant cannot wont isnt get gets getting got keep keeps kept still also today ' +
   'morning afternoon yesterday now just since anymore anything something everything thing things try tried trying ' +
   'need needs want wants like seem seems seemed able unable sure really new old way bit lot hi hello thanks';
 
-/** Statement terms kept, at most this many (the first ones: callers lead with the problem). */
+/** Statement terms kept, at most this many (a statement longer than that is rare at a desk). */
 const MAX_TERMS = 12;
+/** Chunks counted per term for its weight; past this a term is simply common. */
+const DF_CAP = 200;
 
-/**
- * Chunks relevant to a problem statement, best first, with a score in [0, 1] comparable across
- * statements; only those at or above `floor`.
- */
-export async function relevant(statement: string, limit: number, floor: number): Promise<KbSearchRow[]> {
-  const s = filterText(statement, 2000);
-  if (!s) return [];
-  const { rows } = await sql<RawRow>(
-    `WITH terms AS MATERIALIZED (
-       SELECT t, quote_literal(t)::tsquery AS any_q, (quote_literal(t) || ':AB')::tsquery AS ab_q
+/** $1 the statement, $2 filler words, $3 the floor, $4 how many. */
+export const RELEVANT_SQL = `WITH terms AS MATERIALIZED (
+       -- Each term weighs by how rare it is in the account's chunks (counted up to DF_CAP, so the
+       -- count costs the same however large the knowledge base): "connect" says less than "vpn".
+       SELECT t, quote_literal(t)::tsquery AS any_q, (quote_literal(t) || ':AB')::tsquery AS ab_q,
+         1.0 / ln(3 + (SELECT count(*) FROM (
+           SELECT 1 FROM kb_chunks c WHERE c.search_vector @@ quote_literal(k.t)::tsquery LIMIT ${DF_CAP}) x)) AS w
        FROM (
          SELECT t FROM unnest(tsvector_to_array(to_tsvector('english', l1_unaccent($1)))) AS t
          WHERE t !~ '^[0-9]+$' AND length(t) > 1
@@ -141,7 +160,7 @@ export async function relevant(statement: string, limit: number, floor: number):
          ORDER BY 1 LIMIT ${MAX_TERMS}
        ) k
      ), n AS MATERIALIZED (
-       SELECT count(*)::float8 AS n,
+       SELECT count(*)::float8 AS n, sum(w)::float8 AS w,
          -- Two of the terms together (or the one term), anywhere; or one term in a title or heading.
          coalesce(
            CASE WHEN count(*) = 1 THEN (array_agg(any_q))[1]
@@ -159,8 +178,8 @@ export async function relevant(statement: string, limit: number, floor: number):
        (SELECT c.id FROM kb_chunks c, n WHERE n.n > 1 AND c.search_vector @@ n.ab_q LIMIT ${CANDIDATES / 4})
      ), scored AS (
        SELECT c.id,
-         0.55 * (SELECT count(*) FROM terms WHERE c.search_vector @@ terms.any_q) / n.n
-         + 0.25 * (SELECT count(*) FROM terms WHERE c.search_vector @@ terms.ab_q) / n.n
+         0.55 * (SELECT coalesce(sum(w), 0) FROM terms WHERE c.search_vector @@ terms.any_q) / n.w
+         + 0.25 * (SELECT coalesce(sum(w), 0) FROM terms WHERE c.search_vector @@ terms.ab_q) / n.w
          + 0.20 * ts_rank_cd(c.search_vector, n.or_q, 32) AS score
        FROM candidates k JOIN kb_chunks c ON c.id = k.id, n
        WHERE EXISTS (SELECT 1 FROM kb_documents d WHERE d.id = c.document_id AND d.status = 'active')
@@ -168,11 +187,19 @@ export async function relevant(statement: string, limit: number, floor: number):
        SELECT id, score FROM scored WHERE score >= $3 ORDER BY score DESC, id LIMIT $4
      )
      SELECT b.score,
-       ts_headline('l1_english', regexp_replace(c.text, '</?mark>', '', 'gi'), n.or_q, ${HEADLINE}) AS snippet,
+       ts_headline('l1_english', ${SNIPPET_TEXT}, n.or_q, ${HEADLINE}) AS snippet,
        ${ROW_COLUMNS}
      FROM best b JOIN kb_chunks c ON c.id = b.id JOIN kb_documents d ON d.id = c.document_id, n
-     ORDER BY b.score DESC, c.id`,
-    [s, FILLER, floor, Math.min(Math.max(limit, 1), 50)],
-  );
+     ORDER BY b.score DESC, c.id`;
+
+/**
+ * Chunks relevant to a problem statement, best first, with a score in [0, 1] comparable across
+ * statements; only those at or above `floor`.
+ */
+export async function relevant(statement: string, limit: number, floor: number): Promise<KbSearchRow[]> {
+  const raw = filterText(statement, 2000);
+  if (!raw) return [];
+  const s = queryText(raw);
+  const { rows } = await sql<RawRow>(RELEVANT_SQL, [s, FILLER, floor, Math.min(Math.max(limit, 1), 50)]);
   return rows.map(toHit);
 }
