@@ -9,6 +9,8 @@ import { currentToken, getAccessToken, refresh, sessionLost } from './auth.ts';
 
 /** The most one knowledge-base file may weigh (the API refuses larger ones too, per file). */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** How many files one import may send (the API's limit too). */
+export const MAX_FILES = 20;
 
 export interface UploadProgress {
   loaded: number;
@@ -90,6 +92,12 @@ export async function uploadFiles<Data, Vars extends Record<string, unknown>>(
       res = await attempt(currentToken());
     }
   }
-  if (!res.json || typeof res.json !== 'object') throw new Error(`The server answered ${res.status} without a GraphQL result.`);
+  if (!res.json || typeof res.json !== 'object') {
+    throw new Error(
+      res.status === 413
+        ? 'The files are too large to send together. Import fewer at a time.'
+        : `The server could not take the files (HTTP ${res.status}). Try again in a moment.`,
+    );
+  }
   return res.json as UploadResult<Data>;
 }

@@ -8,7 +8,7 @@ import type { KbFileStatus, KbImport_FilesMutation } from '../../gql/graphql.ts'
 import { failureFromResult, titleFor } from '../../lib/errors.ts';
 import { pluralize } from '../../lib/format.ts';
 import { useDocumentTitle } from '../../lib/hooks.ts';
-import { MAX_FILE_BYTES, uploadFiles } from '../../lib/upload.ts';
+import { MAX_FILE_BYTES, MAX_FILES, uploadFiles } from '../../lib/upload.ts';
 import { DocumentsDoc, PAGE_SIZE } from './kb-list.tsx';
 import { formatBytes, hasImportExtension, IMPORT_EXTENSIONS } from './kb-words.ts';
 
@@ -71,10 +71,11 @@ export function KbImportPage() {
   const client = useClient();
   const sendable = files.filter((f) => !problemOf(f));
   const uploading = progress !== null && results === null;
+  const tooMany = sendable.length > MAX_FILES;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!sendable.length) return;
+    if (!sendable.length || tooMany) return;
     setResults(null);
     setProgress(0);
     try {
@@ -168,6 +169,11 @@ export function KbImportPage() {
               })}
             </ul>
           )}
+          {tooMany && (
+            <p className="field-error" role="alert">
+              At most {MAX_FILES} files at a time: {sendable.length} are chosen. Import them in smaller batches.
+            </p>
+          )}
           {progress !== null && (
             <div className="kb-progress">
               <progress max={100} value={progress} aria-label="Upload progress" data-testid="kb-progress" />
@@ -182,7 +188,7 @@ export function KbImportPage() {
                 Import more files
               </button>
             ) : (
-              <button type="submit" className="btn btn-primary" disabled={uploading || sendable.length === 0}>
+              <button type="submit" className="btn btn-primary" disabled={uploading || sendable.length === 0 || tooMany}>
                 {uploading ? 'Importing…' : sendable.length ? `Import ${pluralize(sendable.length, 'file')}` : 'Import'}
               </button>
             )}
