@@ -163,7 +163,11 @@ export function IntakeCard() {
           busy={fetching}
           onStart={(c) => void start(c)}
           onEscalate={escalate}
-          onBack={() => setOutcome(null)}
+          onBack={() => {
+            setOutcome(null);
+            // Back where the details are typed, with the problem ready to change.
+            requestAnimationFrame(() => document.getElementById('problem')?.focus());
+          }}
         />
       ) : (
         <form className="intake-form" onSubmit={submit}>

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { ClampedText } from '../../components/clamped-text.tsx';
 import { CustomerLine } from '../../components/customer.tsx';
 import { Icon, type IconName } from '../../components/ui.tsx';
@@ -19,13 +19,18 @@ export interface Outcome {
 }
 
 function Panel({ icon, tone, title, children }: { icon: IconName; tone: string; title: string; children: ReactNode }) {
+  // The answer replaces the form: focus moves to it, so a screen reader says what came back.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
   return (
     <section className={`intake-outcome intake-outcome-${tone}`} aria-labelledby="intake-outcome-title" data-testid="intake-outcome">
       <div className="intake-outcome-head">
         <span className="intake-outcome-icon">
           <Icon name={icon} />
         </span>
-        <h3 id="intake-outcome-title">{title}</h3>
+        <h3 id="intake-outcome-title" ref={heading} tabIndex={-1}>
+          {title}
+        </h3>
       </div>
       {children}
     </section>
