@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withTenantTx } from '../src/db/tenant.ts';
+import { sql, withTenantTx } from '../src/db/tenant.ts';
 import { DEMO_KB_ARTICLES, seedDemoKnowledgeBase } from '../src/services/demo/kb-seed.ts';
 import { relevant } from '../src/services/kb/search.ts';
 import { KB_RELEVANCE_CORPUS } from './corpus/kb-relevance.ts';
@@ -183,6 +183,20 @@ describe('relevant (intake)', () => {
     );
     expect(long!.score).toBeLessThan(hit!.score);
     expect(long!.score).toBeGreaterThanOrEqual(floor);
+  });
+
+  it('its index probes (SECURITY DEFINER, so the indexes work under RLS) answer for the current account only, and for none without one', async () => {
+    const probe = `SELECT (SELECT count(*) FROM l1_kb.matching_chunks(to_tsquery('english', 'printer'), 100))::int AS chunks,
+        l1_kb.term_frequency(to_tsquery('english', 'printer'), 100)::int AS df,
+        (SELECT count(*) FROM l1_kb.title_matches('printer offline', 20))::int AS titles`;
+    const run = (account: string | null) =>
+      withTenantTx(t.app.deps.appPool, account, async () => (await sql<Record<string, number>>(probe)).rows[0]);
+    const mine = await run(accountId);
+    expect(mine!.chunks).toBeGreaterThan(0);
+    expect(mine!.df).toBe(mine!.chunks);
+    expect(mine!.titles).toBeGreaterThan(0);
+    expect(await run((await t.factory.account()).id)).toEqual({ chunks: 0, df: 0, titles: 0 });
+    expect(await run(null)).toEqual({ chunks: 0, df: 0, titles: 0 });
   });
 
   it('respects the limit, skips archived articles and sees only the current account', async () => {

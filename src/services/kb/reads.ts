@@ -32,7 +32,7 @@ async function matching(search: string): Promise<string[]> {
   const { rows } = await sql<{ id: string }>(
     `SELECT id FROM kb_documents WHERE l1_unaccent(lower(title)) LIKE '%' || l1_unaccent(lower($1)) || '%'
      UNION
-     SELECT document_id FROM kb_chunks WHERE search_vector @@ websearch_to_tsquery('english', l1_unaccent($2))
+     SELECT document_id FROM l1_kb.matching_chunks(websearch_to_tsquery('english', l1_unaccent($2)), 5000)
      LIMIT 5000`,
     [likeLiteral(search), search],
   );

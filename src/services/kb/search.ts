@@ -5,9 +5,10 @@ import { filterText } from '../validation.ts';
  * Retrieval inside Postgres (DESIGN §12).
  *
  * `search` (the KB search box): a web-search query over the chunks' weighted vectors, ranked by
- * ts_rank_cd, and trigram similarity of document titles for typos, fused by reciprocal rank (a
- * title match weighed by its similarity, so a loose one counts for less). The score is the fused
- * value over its best possible value (first in both lists, an exact title), so [0, 1].
+ * ts_rank_cd, and, for words of the query that no chunk contains (typos), trigram similarity of
+ * document titles, fused by reciprocal rank (a title match weighed by its similarity, so a loose
+ * one counts for less). The score is the fused value over the best this query could get (first
+ * in every list it used), so [0, 1].
  *
  * `relevant` (intake's BUILD decision): a problem statement is not a search: a web-search query
  * ANDs every word and finds nothing for a sentence. It keeps the statement's significant terms
@@ -47,7 +48,7 @@ export interface KbSearchRow {
 
 /** Reciprocal-rank constant (the usual 60): rank 1 and rank 10 differ, but not by an order of magnitude. */
 const RRF_K = 60;
-const CANDIDATES = 400;
+const CANDIDATES = 200;
 
 const HEADLINE = `'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'`;
 
@@ -91,7 +92,14 @@ function toHit(r: RawRow): KbSearchRow {
 export const SEARCH_SQL = `WITH q AS MATERIALIZED (
        SELECT websearch_to_tsquery('english', l1_unaccent($1)) AS tsq, websearch_to_tsquery('l1_english', $1) AS hq
      ), matched AS (
-       SELECT c.id, c.document_id, c.search_vector FROM kb_chunks c, q WHERE c.search_vector @@ q.tsq LIMIT ${CANDIDATES * 2}
+       SELECT m.* FROM q, l1_kb.matching_chunks(q.tsq, ${CANDIDATES * 2}) m
+     ), typos AS MATERIALIZED (
+       -- Words of the query that no chunk contains: only these go to the (costlier) title trigrams.
+       SELECT coalesce(string_agg(w, ' '), '') AS words FROM (
+         SELECT DISTINCT w FROM regexp_split_to_table(lower(l1_unaccent($1)), '[^[:alnum:]]+') AS w
+         WHERE length(w) >= 3 AND to_tsvector('english', w) <> ''::tsvector
+           AND l1_kb.term_frequency(plainto_tsquery('english', w), 1) = 0
+       ) x
      ), fts AS (
        SELECT id, document_id, row_number() OVER (ORDER BY rank DESC, id) AS r FROM (
          SELECT m.id, m.document_id, ts_rank_cd(m.search_vector, q.tsq) AS rank
@@ -100,7 +108,8 @@ export const SEARCH_SQL = `WITH q AS MATERIALIZED (
          ORDER BY rank DESC, m.id LIMIT ${CANDIDATES}
        ) x
      ), trg AS (
-       SELECT document_id, similarity, row_number() OVER (ORDER BY similarity DESC, document_id) AS r FROM l1_kb_title_matches($1, 20)
+       SELECT m.document_id, m.similarity, row_number() OVER (ORDER BY m.similarity DESC, m.document_id) AS r
+       FROM typos, l1_kb.title_matches(typos.words, 20) m WHERE typos.words <> ''
      ), trg_chunk AS (
        -- The chunk a title match stands for: the document's best full-text chunk, else its first.
        SELECT t.r, t.similarity, coalesce(
@@ -113,10 +122,10 @@ export const SEARCH_SQL = `WITH q AS MATERIALIZED (
          UNION ALL SELECT id, similarity / (${RRF_K} + r) FROM trg_chunk WHERE id IS NOT NULL
        ) u GROUP BY id ORDER BY rrf DESC, id LIMIT $2
      )
-     SELECT f.rrf / (2.0 / (${RRF_K} + 1)) AS score,
+     SELECT f.rrf / ((1 + (typos.words <> '')::int) / (${RRF_K} + 1.0)) AS score,
        ts_headline('l1_english', ${SNIPPET_TEXT}, q.hq, ${HEADLINE}) AS snippet,
        ${ROW_COLUMNS}
-     FROM fused f JOIN kb_chunks c ON c.id = f.id JOIN kb_documents d ON d.id = c.document_id, q
+     FROM fused f JOIN kb_chunks c ON c.id = f.id JOIN kb_documents d ON d.id = c.document_id, q, typos
      ORDER BY f.rrf DESC, c.id`;
 
 /** The search box: chunks best first, at most `first`. */
@@ -125,7 +134,7 @@ export async function search(query: string, first: number): Promise<KbSearchRow[
   if (!raw) return [];
   const q = queryText(raw);
   const take = Math.min(Math.max(first, 1), 50);
-  const { rows } = await sql<RawRow>(SEARCH_SQL, [q, take]);
+  const { rows } = await sql<RawRow>(SEARCH_SQL, [q, take], 'kb_search');
   return rows.map(toHit);
 }
 
@@ -151,8 +160,7 @@ export const RELEVANT_SQL = `WITH terms AS MATERIALIZED (
        -- Each term weighs by how rare it is in the account's chunks (counted up to DF_CAP, so the
        -- count costs the same however large the knowledge base): "connect" says less than "vpn".
        SELECT t, quote_literal(t)::tsquery AS any_q, (quote_literal(t) || ':AB')::tsquery AS ab_q,
-         1.0 / ln(3 + (SELECT count(*) FROM (
-           SELECT 1 FROM kb_chunks c WHERE c.search_vector @@ quote_literal(k.t)::tsquery LIMIT ${DF_CAP}) x)) AS w
+         1.0 / ln(3 + l1_kb.term_frequency(quote_literal(k.t)::tsquery, ${DF_CAP})) AS w
        FROM (
          SELECT t FROM unnest(tsvector_to_array(to_tsvector('english', l1_unaccent($1)))) AS t
          WHERE t !~ '^[0-9]+$' AND length(t) > 1
@@ -173,9 +181,9 @@ export const RELEVANT_SQL = `WITH terms AS MATERIALIZED (
          coalesce((SELECT string_agg(quote_literal(t), ' | ')::tsquery FROM terms), ''::tsquery) AS or_q
        FROM terms
      ), candidates AS (
-       (SELECT c.id FROM kb_chunks c, n WHERE n.n > 0 AND c.search_vector @@ n.pair_q LIMIT ${CANDIDATES})
+       SELECT m.id FROM n, l1_kb.matching_chunks(n.pair_q, ${CANDIDATES}) m WHERE n.n > 0
        UNION
-       (SELECT c.id FROM kb_chunks c, n WHERE n.n > 1 AND c.search_vector @@ n.ab_q LIMIT ${CANDIDATES / 4})
+       SELECT m.id FROM n, l1_kb.matching_chunks(n.ab_q, ${CANDIDATES / 4}) m WHERE n.n > 1
      ), scored AS (
        SELECT c.id,
          0.55 * (SELECT coalesce(sum(w), 0) FROM terms WHERE c.search_vector @@ terms.any_q) / n.w
@@ -200,6 +208,6 @@ export async function relevant(statement: string, limit: number, floor: number):
   const raw = filterText(statement, 2000);
   if (!raw) return [];
   const s = queryText(raw);
-  const { rows } = await sql<RawRow>(RELEVANT_SQL, [s, FILLER, floor, Math.min(Math.max(limit, 1), 50)]);
+  const { rows } = await sql<RawRow>(RELEVANT_SQL, [s, FILLER, floor, Math.min(Math.max(limit, 1), 50)], 'kb_relevant');
   return rows.map(toHit);
 }
