@@ -177,6 +177,15 @@ describe.runIf(run)('knowledge base in Chromium', () => {
             new URL(articleUrl).pathname,
           );
           expect(page.url()).toMatch(/\/kb\/new$/);
+          // Leaving with the text still typed asks first.
+          await page.getByRole('link', { name: 'Cancel' }).click();
+          const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+          await leave.getByRole('button', { name: 'Stay and keep editing' }).click();
+          expect(page.url()).toMatch(/\/kb\/new$/);
+          expect(await page.getByLabel('Title').inputValue()).toBe('Blank labels (again)');
+          await page.getByRole('link', { name: 'Cancel' }).click();
+          await leave.getByRole('button', { name: 'Discard changes' }).click();
+          await page.waitForURL(/\/kb$/);
 
           // Import: a new file, a copy of the pasted article, and one too big to send.
           await page.goto('/kb/import');

@@ -1,8 +1,8 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { Link, useBlocker, useNavigate, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import { useToast } from '../../components/toasts.tsx';
-import { Card, EmptyState, ErrorState, Field, PageHeader, SkeletonRows } from '../../components/ui.tsx';
+import { Card, Dialog, EmptyState, ErrorState, Field, PageHeader, SkeletonRows } from '../../components/ui.tsx';
 import { graphql } from '../../gql/index.ts';
 import type { KbFormat } from '../../gql/graphql.ts';
 import { type ErrorLike, failureFromError, failureFromResult, fieldErrors } from '../../lib/errors.ts';
@@ -122,6 +122,18 @@ function ArticleForm({
   const toast = useToast();
   const navigate = useNavigate();
   const set = (patch: Partial<ArticleValues>) => setV((old) => ({ ...old, ...patch }));
+  // A pasted article is easy to lose: leaving with changes asks first (the browser asks on reload).
+  const saved = useRef(false);
+  const dirty = (Object.keys(initial) as Array<keyof ArticleValues>).some((k) => v[k] !== initial[k]);
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => dirty && !saved.current && currentLocation.pathname !== nextLocation.pathname,
+  );
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -137,6 +149,7 @@ function ArticleForm({
       return;
     }
     if (result.document) {
+      saved.current = true;
       toast.success(editing ? 'Article saved' : 'Article added', result.document.title);
       navigate(`/kb/${result.document.id}`);
       return;
@@ -153,6 +166,23 @@ function ArticleForm({
 
   return (
     <form className="stack-lg" onSubmit={submit} noValidate>
+      <Dialog
+        open={blocker.state === 'blocked'}
+        title="Leave without saving?"
+        onClose={() => blocker.reset?.()}
+        footer={
+          <>
+            <button type="button" className="btn btn-ghost" onClick={() => blocker.reset?.()}>
+              Stay and keep editing
+            </button>
+            <button type="button" className="btn btn-secondary" onClick={() => blocker.proceed?.()}>
+              Discard changes
+            </button>
+          </>
+        }
+      >
+        <p>This article has changes that are not saved yet. They are lost if you leave now.</p>
+      </Dialog>
       {duplicate && (
         <div className="banner banner-warning" role="alert" data-testid="kb-duplicate">
           <span>
