@@ -76,6 +76,7 @@ describe.runIf(run)('knowledge base in Chromium', () => {
           expect(await page.getByRole('link', { name: 'Add an article' }).count()).toBe(0);
           expect(await page.getByRole('link', { name: 'Import files' }).count()).toBe(0);
           await fitsWidth(page, viewport.width);
+          await shot(page, `kb-l1-list-${width}`);
 
           await page.getByLabel('Search the knowledge base').fill('thermal ribbon');
           await expect.poll(() => page.getByTestId('kb-hits').locator('mark').count(), SLOW).toBeGreaterThan(0);

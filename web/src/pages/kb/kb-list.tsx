@@ -221,7 +221,13 @@ export function KbListPage() {
           </label>
         )}
       </div>
-      <Card>{query ? <SearchResults query={query} /> : <DocumentList key={String(showArchived)} includeArchived={showArchived} />}</Card>
+      {query ? (
+        <Card>
+          <SearchResults query={query} />
+        </Card>
+      ) : (
+        <DocumentList key={String(showArchived)} includeArchived={showArchived} />
+      )}
     </div>
   );
 }
