@@ -11,7 +11,8 @@ const config: CodegenConfig = {
       documents: ['web/src/**/*.{ts,tsx}', '!web/src/gql/**/*'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, scalars: { DateTime: 'string', JSON: 'unknown' } },
+      // File: importKbFiles' uploads (the browser's File, sent as GraphQL multipart).
+      config: { useTypeImports: true, enumsAsTypes: true, scalars: { DateTime: 'string', JSON: 'unknown', File: 'File' } },
     },
     'tests/gql/': {
       documents: ['tests/**/*.ts', 'bench/**/*.ts', '!tests/gql/**/*'],

@@ -145,6 +145,18 @@ const Search = graphql(`
   }
 `);
 
+const Audit = graphql(`
+  query Kb_Audit {
+    auditLog(first: 10) {
+      action
+      subject {
+        type
+        name
+      }
+    }
+  }
+`);
+
 const Onboarding = graphql(`
   query Kb_Onboarding {
     onboarding {
@@ -338,6 +350,27 @@ describe('articles', () => {
       'kb.document.update',
       'kb.document.archive',
     ]);
+    // The audit log names the article.
+    const owner = await t.factory.token(await t.factory.user(account.id, 'owner'));
+    const log = (await t.gql.runOk(Audit, {}, { token: owner })).auditLog.filter((e) => e.action.startsWith('kb.'));
+    expect(log[0]).toEqual({ action: 'kb.document.archive', subject: { type: 'kb_document', name: 'Excel crashes on open' } });
+  });
+
+  it('reads an edited body as Markdown and keeps the original’s format, unless a format is sent', async () => {
+    const { token } = await team();
+    const doc = await created(token, { title: 'Dock', body: '<h2>Reseat</h2><p>Reseat the <b>USB-C</b> cable.</p>', format: 'HTML' });
+    expect(doc.body).toBe('## Reseat\n\nReseat the **USB-C** cable.');
+    const edited = await t.gql.runOk(Update, { id: doc.id, body: `${doc.body}\n\n## Firmware\n\nUpdate the dock <firmware>.` }, { token });
+    expect(edited.updateKbDocument).toMatchObject({
+      document: { body: '## Reseat\n\nReseat the **USB-C** cable.\n\n## Firmware\n\nUpdate the dock .' },
+    });
+    const html = await t.gql.runOk(
+      Update,
+      { id: doc.id, body: '<h2>Power</h2><p>Use the dock’s own charger.</p>', format: 'HTML' },
+      { token },
+    );
+    expect(html.updateKbDocument).toMatchObject({ document: { body: '## Power\n\nUse the dock’s own charger.' } });
+    expect((await t.gql.runOk(Get, { id: doc.id }, { token })).kbDocument).toMatchObject({ title: 'Dock' });
   });
 
   it('refuses an update that would duplicate another article', async () => {

@@ -5,7 +5,7 @@ import { builder } from './builder.ts';
 const AuditSubject = builder.objectRef<audit.AuditSubject>('AuditSubject').implement({
   description: 'What an audit entry acted on, by the name people know it by.',
   fields: (t) => ({
-    type: t.exposeString('type', { description: 'user, invite, api_token, flow, proposal, ticket, walk_session or account' }),
+    type: t.exposeString('type', { description: 'user, invite, api_token, flow, proposal, ticket, walk_session, kb_document or account' }),
     id: t.exposeID('id'),
     name: t.exposeString('name'),
   }),

@@ -106,6 +106,7 @@ const SUBJECT_SQL: Record<string, string> = {
   invite: 'SELECT id::text, email AS name FROM invites WHERE id = ANY($1::uuid[])',
   api_token: 'SELECT id::text, name FROM api_tokens WHERE id = ANY($1::uuid[])',
   flow: 'SELECT id::text, title AS name FROM flows WHERE id = ANY($1::uuid[])',
+  kb_document: 'SELECT id::text, title AS name FROM kb_documents WHERE id = ANY($1::uuid[])',
   proposal: 'SELECT id::text, title AS name FROM flow_proposals WHERE id = ANY($1::uuid[])',
   account: 'SELECT id::text, name FROM accounts WHERE id = ANY($1::uuid[])',
   ticket: `SELECT id::text, coalesce(nullif(customer_name, '') || ': ', '') || left(problem_statement, 120) AS name

@@ -157,9 +157,10 @@ const updateInput = z.object({
 });
 
 /**
- * Changes an article. A new body is normalised in the format given (else the stored one) and
- * re-chunked; so is a new title (chunks carry it). Content equal to another active article is a
- * duplicate. `category: ""` (or null) clears the category; leaving it out keeps it.
+ * Changes an article. A new body is read in the format given (else as Markdown: what an editor
+ * sends back is the stored body, edited), normalised and re-chunked; so is a new title (chunks
+ * carry it). Content equal to another active article is a duplicate. `category: ""` (or null)
+ * clears the category; leaving it out keeps it.
  */
 export async function update(
   ctx: Caller,
@@ -174,11 +175,12 @@ export async function update(
   );
   const cur = rows[0];
   if (!cur) throw new NotFoundError('KbDocument');
+  // `format` records the original's; a body sent without one is the stored Markdown, edited.
   const format = v.format ?? cur.format;
   let body = cur.body;
   if (v.body != null) {
     try {
-      body = articleBody(v.body, format);
+      body = articleBody(v.body, v.format ?? 'markdown');
     } catch (e) {
       refusedBody(e);
     }
