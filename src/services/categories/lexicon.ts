@@ -134,7 +134,7 @@ export const FLOOR: Record<string, readonly Signal[]> = {
     s(
       1,
       ['firewall', 'dns', 'dhcp', 'domain', 'website domain', 'certificate', 'ssl'],
-      ['change', 'rule', 'expired', 'record', 'down', 'open', 'port', 'renew', 'update', 'broken'],
+      ['change', 'rule', 'expired', 'record', 'down', 'open', 'port', 'renew', 'update', 'broken', 'blocking', 'blocked', 'block', 'allow'],
     ),
     s(1, ['backup', 'backups'], ['failing', 'failed', 'restore', 'not running', 'missing', 'error', 'stopped']),
     s(
