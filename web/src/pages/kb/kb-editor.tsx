@@ -314,8 +314,9 @@ export function KbEditPage() {
           busy={fetching}
           cancelTo={`/kb/${doc.id}`}
           onSave={async (v) => {
-            // The stored body is Markdown whatever the original was, so an edit is Markdown.
-            const r = await update({ id: doc.id, title: v.title.trim(), body: v.body, format: 'MARKDOWN', category: v.category || null });
+            // The stored body is Markdown whatever the original was; sent without a format, the API
+            // reads it as Markdown and the article keeps the format it was written in. "" clears the category.
+            const r = await update({ id: doc.id, title: v.title.trim(), body: v.body, category: v.category });
             return { result: r.data?.updateKbDocument, error: r.error };
           }}
         />
