@@ -125,6 +125,17 @@ describe.runIf(run)('knowledge base in Chromium', () => {
             expect(await page.getByLabel('Title').count()).toBe(0);
           }
           expectNoConsoleErrors(s);
+
+          // A viewer has no menu entry and is turned away from the knowledge base itself.
+          const viewer = await spa.t.factory.user(l1.accountId, 'viewer');
+          const v = await signIn(viewer.email, { viewport, password: TEST_PASSWORD });
+          expect(await v.page.getByRole('link', { name: 'Knowledge base' }).count()).toBe(0);
+          await v.page.goto(`/kb/${id}`);
+          await v.page.waitForURL(/\/welcome\?denied=kb$/);
+          await expect
+            .poll(() => v.page.getByTestId('no-access').textContent(), SLOW)
+            .toContain('You don’t have access to the knowledge base');
+          expect(await v.page.getByText('Check the ribbon').count()).toBe(0);
           await closeSessions();
         }),
       120_000,
