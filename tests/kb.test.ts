@@ -263,6 +263,25 @@ describe('articles', () => {
     expect(doc.chunks.map((c) => c.headingPath)).toEqual([["VPN won't connect"], ["VPN won't connect", 'Escalate']]);
   });
 
+  it('cleans Markdown too: raw HTML is sanitised and links to anything but the web or mail keep only their text', async () => {
+    const { token } = await team();
+    const doc = await created(token, {
+      title: 'Links',
+      body: '# Links\n\n[portal](https://portal.example/help) [x](javascript:alert(1)) [y](java&#x09;script&#58;alert(1)) ![i](data:text/html,x) [z](&#99999999;) <img src=x onerror=alert(1)><b>bold</b>\n\n<div onclick="x()">\n<script>alert(2)</script>\nKept\n</div>',
+    });
+    expect(doc.body).toBe('# Links\n\n[portal](https://portal.example/help) x y i [z](&#99999999;) bold\n\nKept');
+  });
+
+  it('keeps an HTML table as a Markdown table', async () => {
+    const { token } = await team();
+    const doc = await created(token, {
+      title: 'Ports',
+      body: '<h2>Ports</h2><table><tr><th>Service</th><th>Port</th></tr><tr><td>VPN</td><td>443</td></tr><tr><td onclick="x()">RDP</td><td>3389</td></tr></table>',
+      format: 'HTML',
+    });
+    expect(doc.body).toBe('## Ports\n\n| Service | Port |\n| --- | --- |\n| VPN | 443 |\n| RDP | 3389 |');
+  });
+
   it('turns plain text into paragraphs, and short standalone lines into headings', async () => {
     const { token } = await team();
     const doc = await created(token, {

@@ -7,6 +7,7 @@ import { bootstrapRoles } from '../src/db/bootstrap.ts';
 import { MIGRATIONS_DIR, migrate, readMigrations } from '../src/db/migrate.ts';
 import { validateGraph } from '../src/services/flows/graph.ts';
 import { OUTLOOK_FLOW, DEMO_USERS, seedDemo } from '../src/services/demo/seed.ts';
+import { DEMO_KB_ARTICLES } from '../src/services/demo/kb-seed.ts';
 import { getDatamodel } from '../src/generated/pothos-types.ts';
 import { inject } from 'vitest';
 import { ensureDatabase } from '../src/db/bootstrap.ts';
@@ -125,5 +126,12 @@ describe('demo data', () => {
     expect(validateGraph(flow.rows[0].nodes, flow.rows[0].root_node_id)).toEqual([]);
     expect(new Set(OUTLOOK_FLOW.nodes.map((n) => n.kind))).toEqual(new Set(['question', 'instruction', 'resolution', 'escalation']));
     expect(OUTLOOK_FLOW.nodes.length).toBeGreaterThanOrEqual(6);
+    // The demo knowledge base: every article stored, chunked, in the demo account only.
+    const kb = await c.query<{ name: string; docs: number; chunkless: number }>(
+      `SELECT a.name, count(d.id)::int AS docs,
+         count(d.id) FILTER (WHERE NOT EXISTS (SELECT 1 FROM kb_chunks k WHERE k.document_id = d.id))::int AS chunkless
+       FROM kb_documents d JOIN accounts a ON a.id = d.account_id GROUP BY a.name`,
+    );
+    expect(kb.rows).toEqual([{ name: 'Demo MSP', docs: DEMO_KB_ARTICLES.length, chunkless: 0 }]);
   });
 });

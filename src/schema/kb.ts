@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { KbDocument } from '../generated/prisma/client.ts';
 import { category } from '../services/categories/catalogue.ts';
 import { DuplicateKbDocumentError, NotFoundError, ValidationError } from '../services/errors.ts';
 import * as documents from '../services/kb/documents.ts';
@@ -62,7 +63,12 @@ export const KbChunkRef = builder.prismaObject('KbChunk', {
     ordinal: t.exposeInt('ordinal'),
     headingPath: t.exposeStringList('headingPath', { description: 'Headings above the section, outermost first.' }),
     text: t.exposeString('text'),
-    document: t.relation('document'),
+    // A search hit's chunk carries its document; elsewhere Prisma batches the lookups of one tick.
+    document: t.field({
+      type: KbDocumentRef,
+      resolve: (c, _a, ctx) =>
+        (c as { document?: KbDocument }).document ?? ctx.deps.prisma.kbDocument.findUniqueOrThrow({ where: { id: c.documentId } }),
+    }),
   }),
 });
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { marked, type Token } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import TurndownService from 'turndown';
+import { strikethrough, tables } from '@joplin/turndown-plugin-gfm';
 
 /**
  * Turning what people give us (a Markdown file, an HTML page saved from a wiki, a text file, a
@@ -97,7 +98,22 @@ const SANITIZE: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
 };
 
+/** Link targets kept in Markdown: the web, mail, and links within the page or site. */
+const SAFE_HREF = /^(https?:|mailto:|#|\/(?!\/)|\.{0,2}\/|[^:]*$)/i;
+
+/** Entities decoded and the characters browsers skip in a scheme removed ("java&#9;script:"). */
+function hrefAsBrowsersReadIt(href: string): string {
+  const char = (n: number) => (n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : ' ');
+  return href
+    .replace(/&#x([0-9a-f]+);?/gi, (_, h: string) => char(parseInt(h, 16)))
+    .replace(/&#([0-9]+);?/g, (_, d: string) => char(Number(d)))
+    .replace(/&(colon|tab|newline);?/gi, (_, n: string) => (n.toLowerCase() === 'colon' ? ':' : ''))
+    .replace(/\p{Cc}|\s/gu, '');
+}
+
 const turndown = new TurndownService({ headingStyle: 'atx', bulletListMarker: '-', codeBlockStyle: 'fenced', emDelimiter: '*' });
+// Runbooks keep port lists and settings in tables: GitHub-flavoured Markdown tables keep them too.
+turndown.use([tables, strikethrough]);
 
 /** Sanitised HTML as Markdown. */
 function htmlToMarkdown(html: string): string {
@@ -109,23 +125,35 @@ function htmlToMarkdown(html: string): string {
  * as in a web page): each HTML token is sanitised and converted like an HTML document.
  */
 function cleanMarkdown(md: string): string {
-  const html: string[] = [];
+  // What to replace, in document order: raw HTML (sanitised) and links to anything but the web or
+  // mail (a `javascript:` link is kept as its text).
+  const edits: Array<{ raw: string; replaced: () => string }> = [];
   marked.walkTokens(marked.lexer(md), (t: Token) => {
-    if (t.type === 'html') html.push(t.raw);
+    if (t.type === 'html') {
+      const raw = t.raw;
+      // A block keeps its own paragraph; inline HTML stays inline.
+      const block = raw.includes('\n') || /^\s*<(div|p|table|ul|ol|h\d|pre|blockquote|section)/i.test(raw);
+      edits.push({
+        raw,
+        replaced: () =>
+          block
+            ? `${htmlToMarkdown(raw)}${raw.endsWith('\n') ? '\n' : ''}`
+            : sanitizeHtml(raw, { allowedTags: [], allowedAttributes: {}, nonTextTags: SANITIZE.nonTextTags }),
+      });
+    } else if ((t.type === 'link' || t.type === 'image') && !SAFE_HREF.test(hrefAsBrowsersReadIt((t as { href: string }).href))) {
+      edits.push({ raw: t.raw, replaced: () => (t as { text: string }).text });
+    }
   });
-  if (!html.length) return md;
+  if (!edits.length) return md;
   let out = '';
   let at = 0;
-  for (const raw of html) {
-    const i = md.indexOf(raw, at);
-    if (i < 0) continue;
-    // A block keeps its own paragraph; inline HTML stays inline.
-    const block = raw.includes('\n') || /^\s*<(div|p|table|ul|ol|h\d|pre|blockquote|section)/i.test(raw);
-    const replaced = block
-      ? `${htmlToMarkdown(raw)}${raw.endsWith('\n') ? '\n' : ''}`
-      : sanitizeHtml(raw, { allowedTags: [], allowedAttributes: {}, nonTextTags: SANITIZE.nonTextTags });
-    out += md.slice(at, i) + replaced;
-    at = i + raw.length;
+  for (const e of edits) {
+    const i = md.indexOf(e.raw, at);
+    // Never leave anything in place unsanitised: if the lexer's text cannot be found as written,
+    // render the whole article and convert it back instead.
+    if (i < 0) return htmlToMarkdown(marked.parse(md, { async: false }));
+    out += md.slice(at, i) + e.replaced();
+    at = i + e.raw.length;
   }
   return out + md.slice(at);
 }

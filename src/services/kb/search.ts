@@ -26,7 +26,17 @@ export interface KbSearchRow {
   chunkId: string;
   score: number;
   snippet: string;
-  chunk: { id: string; accountId: string; documentId: string; ordinal: number; documentTitle: string; headingPath: string[]; text: string };
+  chunk: {
+    id: string;
+    accountId: string;
+    documentId: string;
+    ordinal: number;
+    documentTitle: string;
+    headingPath: string[];
+    text: string;
+    /** Set on hits, so `chunk { document }` needs no query of its own. */
+    document?: KbSearchRow['document'];
+  };
   document: {
     id: string;
     accountId: string;
@@ -85,7 +95,14 @@ function toHit(r: RawRow): KbSearchRow {
       .filter(([k]) => k.startsWith('d_'))
       .map(([k, v]) => [k.slice(2), v]),
   ) as KbSearchRow['document'];
-  return { chunkId: r.chunk.id, score: Math.max(0, Math.min(1, Number(r.score))), snippet: r.snippet, chunk: r.chunk, document };
+  // The chunk carries its document, so `chunk { document }` reads it without another query.
+  return {
+    chunkId: r.chunk.id,
+    score: Math.max(0, Math.min(1, Number(r.score))),
+    snippet: r.snippet,
+    chunk: { ...r.chunk, document },
+    document,
+  };
 }
 
 /** $1 the query, $2 how many. Exported for the EXPLAIN test (tests/kb-scale.test.ts). */
@@ -95,9 +112,10 @@ export const SEARCH_SQL = `WITH q AS MATERIALIZED (
        SELECT m.* FROM q, l1_kb.matching_chunks(q.tsq, ${CANDIDATES * 2}) m
      ), typos AS MATERIALIZED (
        -- Words of the query that no chunk contains: only these go to the (costlier) title trigrams.
+       -- When the query matched anything, every word it needs is in some chunk: no typos to look for.
        SELECT coalesce(string_agg(w, ' '), '') AS words FROM (
          SELECT DISTINCT w FROM regexp_split_to_table(lower(l1_unaccent($1)), '[^[:alnum:]]+') AS w
-         WHERE length(w) >= 3 AND to_tsvector('english', w) <> ''::tsvector
+         WHERE NOT EXISTS (SELECT 1 FROM matched) AND length(w) >= 3 AND to_tsvector('english', w) <> ''::tsvector
            AND l1_kb.term_frequency(plainto_tsquery('english', w), 1) = 0
        ) x
      ), fts AS (
@@ -204,6 +222,26 @@ export const RELEVANT_SQL = `WITH terms AS MATERIALIZED (
  * Chunks relevant to a problem statement, best first, with a score in [0, 1] comparable across
  * statements; only those at or above `floor`.
  */
+/**
+ * Hits for chunks found earlier (the knowledge a BUILD walk listed at intake), with the score they
+ * had then and a snippet marking the statement's words: the same shape kbSearch answers. Chunks
+ * no longer readable (another account's, or deleted) are left out; archived ones stay, since the
+ * walk cited them.
+ */
+export async function hitsFor(statement: string, found: Array<{ chunkId: string; score: number }>): Promise<KbSearchRow[]> {
+  if (!found.length) return [];
+  const q = queryText(filterText(statement, 2000) ?? '');
+  const { rows } = await sql<RawRow & { ord: number }>(
+    `WITH f AS (SELECT * FROM unnest($1::uuid[], $2::float8[]) WITH ORDINALITY AS f(id, score, ord)),
+       q AS (SELECT replace(plainto_tsquery('l1_english', $3)::text, ' & ', ' | ')::tsquery AS hq)
+     SELECT f.score, f.ord, ts_headline('l1_english', ${SNIPPET_TEXT}, q.hq, ${HEADLINE}) AS snippet, ${ROW_COLUMNS}
+     FROM f JOIN kb_chunks c ON c.id = f.id JOIN kb_documents d ON d.id = c.document_id, q
+     ORDER BY f.ord`,
+    [found.map((h) => h.chunkId), found.map((h) => h.score), q],
+  );
+  return rows.map(toHit);
+}
+
 export async function relevant(statement: string, limit: number, floor: number): Promise<KbSearchRow[]> {
   const raw = filterText(statement, 2000);
   if (!raw) return [];
