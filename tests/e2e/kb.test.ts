@@ -201,7 +201,7 @@ describe.runIf(run)('knowledge base in Chromium', () => {
 
           // Import: a new file, a copy of the pasted article, and one too big to send.
           await page.goto('/kb/import');
-          const fresh = `# Docking station shows no screens\n\nUnplug the dock's power for ten seconds, then reconnect the laptop.\n\n${'Check each cable in turn. '.repeat(4000)}`;
+          const fresh = `# Docking station shows no screens\n\nUnplug the dock's power for ten seconds, then reconnect the laptop.\n\n${'Check each cable in turn. '.repeat(12000)}`;
           await page.getByLabel('Files').setInputFiles([
             { name: 'docking-station.md', mimeType: 'text/markdown', buffer: Buffer.from(fresh) },
             { name: 'blank-labels.md', mimeType: 'text/markdown', buffer: Buffer.from(ARTICLE) },
@@ -211,10 +211,35 @@ describe.runIf(run)('knowledge base in Chromium', () => {
           await expect.poll(() => chosen.textContent(), SLOW).toContain('huge.txt');
           expect(await chosen.textContent()).toContain('Too big: at most 5 MB per file. It will not be sent.');
           await fitsWidth(page, viewport.width);
+          // A slow uplink (Chromium's network emulation), so the upload takes long enough to be seen
+          // in steps; every value the bar shows is recorded.
+          const cdp = await s.context.newCDPSession(page);
+          await cdp.send('Network.enable');
+          await cdp.send('Network.emulateNetworkConditions', {
+            offline: false,
+            latency: 0,
+            downloadThroughput: -1,
+            uploadThroughput: 256 * 1024,
+          });
+          await page.evaluate(() => {
+            const seen: number[] = [];
+            (window as { __progress?: number[] }).__progress = seen;
+            new MutationObserver(() => {
+              const bar = document.querySelector('[data-testid="kb-progress"]');
+              if (bar) seen.push(Number(bar.getAttribute('value')));
+            }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['value'] });
+          });
           await page.getByRole('button', { name: 'Import 2 files' }).click();
           const results = page.getByTestId('kb-results');
           await expect.poll(() => results.locator('li').count(), SLOW).toBe(3);
           expect(await page.getByTestId('kb-progress').getAttribute('value')).toBe('100');
+          const seen = (await page.evaluate(() => (window as { __progress?: number[] }).__progress)) ?? [];
+          expect(
+            seen.some((p) => p > 0 && p < 100),
+            `progress seen: ${seen.join(', ')}`,
+          ).toBe(true);
+          expect(seen).toEqual([...seen].sort((a, b) => a - b));
+          await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
           const row = (name: string) => results.locator('li', { hasText: name });
           expect(await row('docking-station.md').getAttribute('data-status')).toBe('IMPORTED');
           expect(await row('docking-station.md').getByRole('link').count()).toBe(1);
