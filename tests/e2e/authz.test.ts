@@ -27,7 +27,7 @@ describe.runIf(run)('the L1 desk as in the seed', () => {
           const problem = `Printer on floor 3 jams (${width})`;
           await page.getByLabel('Problem').fill(problem);
           await shot(page, `authz-intake-problem-only-${width}`);
-          await page.getByRole('button', { name: 'Start', exact: true }).click();
+          await page.getByRole('button', { name: 'Take notes', exact: true }).click();
           await page.waitForURL(/\/l1\/walk\/[0-9a-f-]{36}$/);
           await expect.poll(() => page.locator('.page-subtitle').textContent(), SLOW).toContain('No customer given');
           const ticket = page.locator('.details');
@@ -107,7 +107,7 @@ describe.runIf(run)('the L1 desk as in the seed', () => {
         // The owner still has the coverage board.
         expect(await owner.page.getByRole('link', { name: 'Coverage board' }).count()).toBe(1);
         await owner.page.getByLabel('Problem').fill('Owner takes a call');
-        await owner.page.getByRole('button', { name: 'Start', exact: true }).click();
+        await owner.page.getByRole('button', { name: 'Take notes', exact: true }).click();
         await owner.page.waitForURL(/\/l1\/walk\/[0-9a-f-]{36}$/);
         await expect.poll(() => owner.page.locator('.page-subtitle').textContent(), SLOW).toContain('No customer given');
         expect(await owner.page.getByTestId('coverage-banner').count()).toBe(0);

@@ -141,7 +141,7 @@ describe.runIf(run)('coverage and escalations in Chromium', () => {
           await p.getByLabel('Customer').fill(`Stark ${width}`);
           await p.getByLabel('Contact').fill('+1 555 0199');
           await p.getByLabel('Problem').fill(`Teams camera is black (${width})`);
-          await p.getByRole('button', { name: 'Start', exact: true }).click();
+          await p.getByRole('button', { name: 'Take notes', exact: true }).click();
           await p.waitForURL(/\/l1\/walk\/[0-9a-f-]{36}$/);
           const walkId = p.url().split('/').pop()!;
 

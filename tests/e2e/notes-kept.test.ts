@@ -18,7 +18,7 @@ describe.runIf(run)('notes kept in the browser', () => {
         const { page } = l1;
         await page.goto('/l1');
         await page.getByLabel('Problem').fill('Shared drive letters vanish after every reboot');
-        await page.getByRole('button', { name: 'Start', exact: true }).click();
+        await page.getByRole('button', { name: 'Take notes', exact: true }).click();
         await page.waitForURL(/\/l1\/walk\/[0-9a-f-]{36}$/);
         const walkId = page.url().split('/').pop()!;
         await page.getByLabel('New note').waitFor();

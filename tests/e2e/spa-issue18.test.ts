@@ -32,7 +32,7 @@ async function startAdhoc(page: Page, customer: string, problem: string): Promis
   await page.getByLabel('Customer').fill(customer);
   await page.getByLabel('Contact').fill('front.desk@example.test');
   await page.getByLabel('Problem').fill(problem);
-  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await page.getByRole('button', { name: 'Take notes', exact: true }).click();
   await page.waitForURL(/\/l1\/walk\/[0-9a-f-]{36}$/);
   await page.getByLabel('New note').waitFor();
   return page.url().split('/').pop()!;

@@ -256,7 +256,7 @@ describe.runIf(run)('SPA in Chromium', () => {
         await page.getByLabel('Customer').fill('Umbrella Corp');
         await page.getByLabel('Contact').fill('+1 555 0100');
         await page.getByLabel('Problem').fill('VPN drops every few minutes');
-        await page.getByRole('button', { name: 'Start', exact: true }).click();
+        await page.getByRole('button', { name: 'Take notes', exact: true }).click();
         await page.waitForURL(/\/l1\/walk\//);
         await page.getByLabel('New note').fill('Drops on Wi-Fi only, wired is fine');
         await page.getByRole('button', { name: 'Add note' }).click();

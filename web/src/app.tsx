@@ -7,7 +7,7 @@ import { AppClientContext } from './components/resync.tsx';
 import { SessionNotice } from './components/session-notice.tsx';
 import { ErrorState, Loading } from './components/ui.tsx';
 import { type AuthState, getAuthState, subscribeAuth, useAuth } from './lib/auth.ts';
-import { canUseL1Desk, homePath, isAccountManager, isEngineer, type Principal, usesCoverageBoard } from './lib/roles.ts';
+import { canReadKb, canUseL1Desk, homePath, isAccountManager, isEngineer, type Principal, usesCoverageBoard } from './lib/roles.ts';
 import { type AppClient, createAppClient } from './lib/urql.ts';
 import { AcceptInvitePage } from './pages/accept-invite.tsx';
 import { CoveragePage } from './pages/coverage.tsx';
@@ -22,6 +22,8 @@ import { WelcomePage } from './pages/welcome.tsx';
 // Engineer and admin screens are separate chunks: most sessions are L1 techs who never load them.
 const EngineerRoutes = lazy(() => import('./pages/engineer/index.tsx'));
 const AdminRoutes = lazy(() => import('./pages/admin/index.tsx'));
+// The knowledge base renders Markdown: its renderer loads with the first article, not with the desk.
+const KbRoutes = lazy(() => import('./pages/kb/index.tsx'));
 
 /*
  * One urql client per signed-in session (its cache and socket belong to that user). Kept outside
@@ -189,6 +191,14 @@ function AppRoutes({ me }: { me: Me }) {
             element={
               <Guard allow={isEngineer} me={me} denied="engineer">
                 <EngineerRoutes />
+              </Guard>
+            }
+          />
+          <Route
+            path="/kb/*"
+            element={
+              <Guard allow={canReadKb} me={me} denied="kb">
+                <KbRoutes />
               </Guard>
             }
           />

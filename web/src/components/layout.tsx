@@ -65,6 +65,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 </Item>
                 <Item to="/l1/tickets">Tickets</Item>
                 <Item to="/l1/drafts">My drafts</Item>
+                <Item to="/kb">Knowledge base</Item>
                 {usesCoverageBoard(me) && <Item to="/coverage">Coverage board</Item>}
               </div>
             )}
@@ -74,6 +75,8 @@ export function Layout({ children }: { children: ReactNode }) {
                 <Item to="/engineer/escalations">Escalations</Item>
                 <Item to="/engineer/flows">Flow library</Item>
                 <Item to="/engineer/proposals">Proposal review</Item>
+                {/* Once in the menu: under Desk for those who work it, here for the others. */}
+                {!canUseL1Desk(me) && <Item to="/kb">Knowledge base</Item>}
               </div>
             )}
             {isAccountManager(me) && (

@@ -279,6 +279,8 @@ export async function acceptInvite(inviteToken: string, name: string, password: 
 function forgetKeptNotes(): void {
   try {
     for (const k of Object.keys(localStorage)) if (k.startsWith('l1.walk-notes.')) localStorage.removeItem(k);
+    // The new-call form's unsent details (pages/l1/intake-card.tsx) too.
+    for (const k of Object.keys(sessionStorage)) if (k.startsWith('l1.intake-draft.')) sessionStorage.removeItem(k);
   } catch {
     // Storage disabled: nothing was kept.
   }

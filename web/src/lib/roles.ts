@@ -36,6 +36,11 @@ export function isEngineer(p: Principal): boolean {
   return p.isSuperAdmin || p.role === 'ENGINEER' || p.role === 'ADMIN' || p.role === 'OWNER';
 }
 
+/** The knowledge base, to read (`l1OrAbove`): everyone but viewers. */
+export function canReadKb(p: Principal): boolean {
+  return !!p.isSuperAdmin || p.role !== 'VIEWER';
+}
+
 /** Users, invites, seats, API tokens, audit (`accountManager`). */
 export function isAccountManager(p: Principal): boolean {
   return p.isSuperAdmin || p.role === 'OWNER' || p.role === 'ADMIN';

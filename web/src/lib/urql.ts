@@ -19,19 +19,28 @@ const UnreadCountDoc = graphql(`
 /** Types without an id of their own are stored inside their parent. */
 const EMBEDDED = [
   'ActiveWalkEvent',
+  'ArchiveKbDocumentPayload',
   'AuditSubject',
   'ConflictError',
   'CreateInvitesPayload',
+  'CreateKbDocumentPayload',
   'CreatedApiToken',
   'CreatedInvite',
   'DroppedL1Category',
+  'DuplicateKbDocumentError',
   'EscalationEvent',
   'EscalationPayload',
   // A node id is unique only inside its own tree.
   'FlowNode',
+  'FlowSuggestion',
   'Handoff',
   'HandoffStep',
+  'ImportKbFilesPayload',
   'IntakePayload',
+  'KbDocumentConnection',
+  'KbFileResult',
+  // A hit is a chunk's score and snippet for one query, not an entity of its own.
+  'KbSearchHit',
   'L1Categories',
   'L1Category',
   'InvitePreview',
@@ -53,6 +62,7 @@ const EMBEDDED = [
   'SetL1CategoriesPayload',
   'SignedInUser',
   'TicketPage',
+  'UpdateKbDocumentPayload',
   'ValidationError',
   'ValidationIssue',
   'WalkNote',
@@ -111,6 +121,9 @@ const updates: UpdatesConfig = {
     revokeApiToken: onSuccess('revokeApiToken', ['ApiToken'], 'apiTokens', 'auditLog'),
     updateSessionPolicy: onSuccess('updateSessionPolicy', ['Account'], 'auditLog'),
     setL1Categories: onSuccess('setL1Categories', ['SetL1CategoriesPayload'], 'l1Categories', 'auditLog'),
+    createKbDocument: onSuccess('createKbDocument', ['CreateKbDocumentPayload'], 'kbDocuments', 'kbSearch', 'onboarding'),
+    updateKbDocument: onSuccess('updateKbDocument', ['UpdateKbDocumentPayload'], 'kbDocuments', 'kbSearch'),
+    archiveKbDocument: onSuccess('archiveKbDocument', ['ArchiveKbDocumentPayload'], 'kbDocuments', 'kbSearch', 'onboarding'),
     markNotificationsRead(result, _args, cache) {
       const v = result.markNotificationsRead as { __typename?: string; unreadCount?: number } | null;
       if (v?.__typename !== 'MarkNotificationsReadPayload' || typeof v.unreadCount !== 'number') return;

@@ -11,6 +11,8 @@ const AREAS: Record<string, string> = {
   coverage: 'the coverage board',
   engineer: 'the engineering screens',
   admin: 'the admin screens',
+  kb: 'the knowledge base',
+  'kb-edit': 'adding or changing knowledge-base articles',
 };
 
 /** Who each refused area is for, so the refusal says why and whom to ask. */
@@ -19,11 +21,14 @@ const AREA_FOR: Record<string, string> = {
   coverage: 'owners, admins and engineers who cover the desk',
   engineer: 'engineers, admins and owners',
   admin: 'owners and admins',
+  kb: 'L1 technicians, engineers, admins and owners',
+  'kb-edit': 'engineers, admins and owners',
 };
 
 /** What to do instead, where that helps the person decide what to do next. */
 const WHY: Record<string, string> = {
   coverage: 'To pick up a colleague’s call, open it from Tickets once they hand it off.',
+  'kb-edit': 'You can still read and search every article in the knowledge base.',
 };
 
 /** Home for people without a desk (viewers), and where a refused route lands. */

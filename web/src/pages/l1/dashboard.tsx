@@ -79,13 +79,18 @@ function SetupCard() {
         {manager ? (
           <>
             <p>
-              Calls can still be taken as ad-hoc notes, but L1 techs work faster with a guided flow. Publish a first flow, or escalate calls
-              straight to engineers while the knowledge base is being built.
+              Calls can still be taken as notes, but L1 techs work faster with a guided flow or the team’s articles. Publish a first flow,
+              add articles to the knowledge base, or escalate calls straight to engineers meanwhile.
             </p>
             <div className="setup-actions">
               {isEngineer(me) && (
                 <Link to="/engineer/flows?new=1" className="btn btn-primary">
                   Create a flow
+                </Link>
+              )}
+              {isEngineer(me) && (
+                <Link to="/kb/import" className="btn btn-secondary">
+                  Import articles
                 </Link>
               )}
               <button type="button" className="btn btn-secondary" onClick={() => setEscalating(true)}>
@@ -98,9 +103,9 @@ function SetupCard() {
             <p>There is no published flow or knowledge base to guide calls yet. Ask your admin to:</p>
             <ul className="checklist">
               <li>publish a first troubleshooting flow (engineers author them in the flow library),</li>
-              <li>or connect the company knowledge base.</li>
+              <li>or add the team’s troubleshooting articles to the knowledge base.</li>
             </ul>
-            <p className="muted">Until then, start calls without a flow to take timestamped notes, and escalate what you can’t solve.</p>
+            <p className="muted">Until then, use Take notes to write timestamped notes on a call, and escalate what you can’t solve.</p>
             <div className="setup-actions">
               <button type="button" className="btn btn-secondary" onClick={() => setEscalating(true)}>
                 Escalate without a walk

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useMutation } from 'urql';
+import type { EscalationReason } from '../../gql/graphql.ts';
 import { CharLimit, LIMITS, overBy } from '../../components/char-limit.tsx';
 import { useToast } from '../../components/toasts.tsx';
 import { Dialog, Field } from '../../components/ui.tsx';
@@ -44,10 +45,12 @@ const EscalateNoWalkDoc = graphql(`
   }
 `);
 
-interface CallDetails {
+export interface CallDetails {
   problem: string;
   customerName: string;
   customerContact: string;
+  /** The reason to start from: what intake found (out of scope, nothing to walk). */
+  category?: EscalationReason;
 }
 const NO_DETAILS: CallDetails = { problem: '', customerName: '', customerContact: '' };
 
@@ -59,15 +62,17 @@ export function EscalateWithoutWalkDialog({
   open,
   onClose,
   initial = NO_DETAILS,
+  onEscalated,
 }: {
   open: boolean;
   onClose: () => void;
   initial?: CallDetails;
+  onEscalated?: () => void;
 }) {
   const [customerName, setCustomerName] = useState(initial.customerName);
   const [customerContact, setCustomerContact] = useState(initial.customerContact);
   const [problem, setProblem] = useState(initial.problem);
-  const [esc, setEsc] = useState<EscalateValues>({ category: 'NO_KB_AVAILABLE', reason: '' });
+  const [esc, setEsc] = useState<EscalateValues>({ category: initial.category ?? 'NO_KB_AVAILABLE', reason: '' });
   const [tried, setTried] = useState(false);
   const [{ fetching }, escalate] = useMutation(EscalateNoWalkDoc);
   const toast = useToast();
@@ -87,6 +92,7 @@ export function EscalateWithoutWalkDialog({
     if (!p) return;
     if (p.warning) toast.info('Escalated', p.warning);
     else toast.success('Escalated to engineers', `${pluralize(p.notifiedCount, 'person', 'people')} notified.`);
+    onEscalated?.();
     onClose();
     if (p.session) navigate(`/l1/walk/${p.session.id}`);
   };

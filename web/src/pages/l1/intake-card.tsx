@@ -1,23 +1,17 @@
-import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
-import { useMutation, useQuery } from 'urql';
+import { useMutation } from 'urql';
 import { CharLimit, LIMITS, overBy } from '../../components/char-limit.tsx';
+import { useMe } from '../../components/me.tsx';
 import { useToast } from '../../components/toasts.tsx';
-import { Badge, Card, Field } from '../../components/ui.tsx';
+import { Card, Field } from '../../components/ui.tsx';
 import { graphql } from '../../gql/index.ts';
+import type { Dashboard_IntakeMutation, EscalationReason } from '../../gql/graphql.ts';
 import { unwrap } from '../../lib/errors.ts';
-import { useDebounced } from '../../lib/hooks.ts';
-import { EscalateWithoutWalkDialog } from './escalate-without-walk.tsx';
-
-const FlowsDoc = graphql(`
-  query Dashboard_Flows($search: String) {
-    flows(search: $search, status: PUBLISHED) {
-      id
-      title
-      description
-    }
-  }
-`);
+import { type CallDetails, EscalateWithoutWalkDialog } from './escalate-without-walk.tsx';
+import { FlowPicker, type Target } from './flow-picker.tsx';
+import { IntakeOutcomePanel, type Outcome, type StartChoice } from './intake-outcome.tsx';
+import type { IntakeNotice } from './walk/intake-notice.tsx';
 
 const IntakeDoc = graphql(`
   mutation Dashboard_Intake(
@@ -39,11 +33,30 @@ const IntakeDoc = graphql(`
       __typename
       ... on IntakePayload {
         outcome
+        reason
         session {
           id
         }
         ticket {
           id
+        }
+        matchedFlow {
+          id
+          title
+        }
+        suggestions {
+          score
+          reason
+          flow {
+            id
+            title
+            description
+          }
+        }
+        category {
+          key
+          label
+          description
         }
       }
       ... on Error {
@@ -54,187 +67,174 @@ const IntakeDoc = graphql(`
   }
 `);
 
-type Target = { kind: 'flow' | 'proposal'; id: string; title: string };
+type Payload = Extract<Dashboard_IntakeMutation['intake'], { __typename: 'IntakePayload' }>;
 
-function FlowPicker({ value, onChange }: { value: Target | null; onChange: (t: Target | null) => void }) {
-  const [search, setSearch] = useState('');
-  const [open, setOpen] = useState(false);
-  const [active, setActive] = useState(0);
-  const debounced = useDebounced(search.trim(), 200);
-  const [res] = useQuery({ query: FlowsDoc, variables: { search: debounced || null }, pause: !open });
-  const listId = useId();
-  const flows = res.data?.flows ?? [];
+// What the L1 typed survives a reload and every outcome screen until a walk starts or the call is
+// escalated; per user (an idle sign-out keeps it for them) and forgotten at sign-out (lib/auth.ts).
+const draftKey = (userId: string) => `l1.intake-draft.${userId}`;
 
-  if (value) {
-    return (
-      <div className="picked">
-        <Badge tone={value.kind === 'flow' ? 'green' : 'violet'}>{value.kind === 'flow' ? 'Flow' : 'Draft'}</Badge>
-        <span className="picked-title">{value.title}</span>
-        <button type="button" className="btn btn-ghost btn-sm" onClick={() => onChange(null)} aria-label={`Remove ${value.title}`}>
-          Change
-        </button>
-      </div>
-    );
+interface Draft {
+  customerName: string;
+  customerContact: string;
+  problem: string;
+}
+
+function readDraft(key: string): Draft {
+  try {
+    const d = JSON.parse(sessionStorage.getItem(key) ?? 'null') as Partial<Draft> | null;
+    return { customerName: d?.customerName ?? '', customerContact: d?.customerContact ?? '', problem: d?.problem ?? '' };
+  } catch {
+    return { customerName: '', customerContact: '', problem: '' };
   }
-
-  const choose = (i: number) => {
-    const f = flows[i];
-    if (!f) return;
-    onChange({ kind: 'flow', id: f.id, title: f.title });
-    setOpen(false);
-    setSearch('');
-  };
-  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'ArrowDown') {
-      e.preventDefault();
-      setOpen(true);
-      setActive((a) => Math.min(a + 1, flows.length - 1));
-    } else if (e.key === 'ArrowUp') {
-      e.preventDefault();
-      setActive((a) => Math.max(a - 1, 0));
-    } else if (e.key === 'Enter' && open && flows.length) {
-      e.preventDefault();
-      choose(active);
-    } else if (e.key === 'Escape') {
-      setOpen(false);
-    }
-  };
-
-  return (
-    <div className="combobox">
-      <input
-        id="flow-search"
-        role="combobox"
-        aria-expanded={open}
-        aria-controls={listId}
-        aria-autocomplete="list"
-        aria-activedescendant={open && flows[active] ? `${listId}-${active}` : undefined}
-        placeholder="Search published flows…"
-        value={search}
-        onChange={(e) => {
-          setSearch(e.target.value);
-          setOpen(true);
-          setActive(0);
-        }}
-        onFocus={() => setOpen(true)}
-        onBlur={() => setTimeout(() => setOpen(false), 150)}
-        onKeyDown={onKey}
-        autoComplete="off"
-      />
-      {open && (
-        <ul className="combobox-list" id={listId} role="listbox" aria-label="Published flows">
-          {res.fetching && !res.data ? (
-            <li className="combobox-empty">Searching…</li>
-          ) : flows.length === 0 ? (
-            <li className="combobox-empty">{debounced ? `No published flow matches “${debounced}”` : 'No published flows yet'}</li>
-          ) : (
-            flows.map((f, i) => (
-              <li
-                key={f.id}
-                id={`${listId}-${i}`}
-                role="option"
-                aria-selected={i === active}
-                className={`combobox-option ${i === active ? 'combobox-option-active' : ''}`}
-                onMouseDown={(e) => {
-                  e.preventDefault();
-                  choose(i);
-                }}
-                onMouseEnter={() => setActive(i)}
-              >
-                <span className="combobox-title">{f.title}</span>
-                {f.description && <span className="combobox-desc">{f.description}</span>}
-              </li>
-            ))
-          )}
-        </ul>
-      )}
-    </div>
-  );
 }
 
 export function IntakeCard() {
   const location = useLocation();
   const preset = (location.state as { proposal?: { id: string; title: string } } | null)?.proposal;
-  const [customerName, setCustomerName] = useState('');
-  const [customerContact, setCustomerContact] = useState('');
-  const [problem, setProblem] = useState('');
+  const key = draftKey(useMe().id);
+  const [draft, setDraft] = useState<Draft>(() => readDraft(key));
+  const { customerName, customerContact, problem } = draft;
   const [target, setTarget] = useState<Target | null>(preset ? { kind: 'proposal', id: preset.id, title: preset.title } : null);
-  const [escalating, setEscalating] = useState(0);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [escalating, setEscalating] = useState<{ n: number; category?: EscalationReason }>({ n: 0 });
   const [{ fetching }, intake] = useMutation(IntakeDoc);
   const toast = useToast();
   const navigate = useNavigate();
+  const tooLong = overBy(problem, LIMITS.problemStatement) > 0;
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  useEffect(() => {
+    try {
+      if (draft.problem || draft.customerName || draft.customerContact) sessionStorage.setItem(key, JSON.stringify(draft));
+      else sessionStorage.removeItem(key);
+    } catch {
+      // Storage disabled or full: the form still holds it while the page is open.
+    }
+  }, [draft, key]);
+
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const clearDraft = () => {
+    try {
+      sessionStorage.removeItem(key);
+    } catch {
+      // Nothing was kept.
+    }
+  };
+
+  /** Intake with the typed details: matching (no choice), or straight to a flow, a draft or notes. */
+  const start = async (choice: StartChoice) => {
     const r = await intake({
       problemStatement: problem.trim(),
       customerName: customerName.trim() || null,
       customerContact: customerContact.trim() || null,
-      flowId: target?.kind === 'flow' ? target.id : null,
-      proposalId: target?.kind === 'proposal' ? target.id : null,
-      // Without a flow or a draft the L1 takes notes; matching the problem to a flow is the SPA helper's screen.
-      adhoc: !target,
+      flowId: choice.kind === 'flow' ? choice.id : null,
+      proposalId: choice.kind === 'proposal' ? choice.id : null,
+      adhoc: choice.kind === 'notes' || null,
     });
-    const p = unwrap(r.data?.intake, r.error, 'IntakePayload', toast.failure);
-    if (p?.session) navigate(`/l1/walk/${p.session.id}`);
+    const p: Payload | null = unwrap(r.data?.intake, r.error, 'IntakePayload', toast.failure);
+    if (!p) return;
+    if (!p.session) {
+      setOutcome(p);
+      return;
+    }
+    clearDraft();
+    const notice: IntakeNotice = {
+      outcome: p.outcome,
+      reason: p.reason,
+      flowTitle: p.matchedFlow?.title ?? null,
+      articlesFor: choice.kind === 'notes' && choice.withArticles ? problem.trim() : null,
+    };
+    navigate(`/l1/walk/${p.session.id}`, { state: { intake: notice } });
   };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void start(target ? { kind: target.kind, id: target.id } : { kind: 'match' });
+  };
+
+  const details: CallDetails = { problem, customerName, customerContact };
+  const escalate = (category?: EscalationReason) => setEscalating((s) => ({ n: s.n + 1, category }));
 
   return (
     <Card title="New call" className="intake-card">
-      <form className="intake-form" onSubmit={submit}>
-        <div className="grid-2">
-          {/* Only the problem is needed to start: with a caller on the line, who they are can come later. */}
-          <Field label="Customer (optional)" htmlFor="customer-name">
-            <input
-              id="customer-name"
-              maxLength={200}
-              value={customerName}
-              onChange={(e) => setCustomerName(e.target.value)}
-              placeholder="Name or company"
+      {outcome ? (
+        <IntakeOutcomePanel
+          outcome={outcome}
+          details={details}
+          busy={fetching}
+          onStart={(c) => void start(c)}
+          onEscalate={escalate}
+          onBack={() => {
+            setOutcome(null);
+            // Back where the details are typed, with the problem ready to change.
+            requestAnimationFrame(() => document.getElementById('problem')?.focus());
+          }}
+        />
+      ) : (
+        <form className="intake-form" onSubmit={submit}>
+          <div className="grid-2">
+            {/* Only the problem is needed to start: with a caller on the line, who they are can come later. */}
+            <Field label="Customer (optional)" htmlFor="customer-name">
+              <input
+                id="customer-name"
+                maxLength={200}
+                value={customerName}
+                onChange={(e) => set({ customerName: e.target.value })}
+                placeholder="Name or company"
+              />
+            </Field>
+            <Field label="Contact (optional)" htmlFor="customer-contact">
+              <input
+                id="customer-contact"
+                maxLength={320}
+                value={customerContact}
+                onChange={(e) => set({ customerContact: e.target.value })}
+                placeholder="Email or phone"
+              />
+            </Field>
+          </div>
+          <Field label="Problem" htmlFor="problem">
+            <textarea
+              id="problem"
+              required
+              rows={3}
+              value={problem}
+              aria-describedby="problem-count"
+              aria-invalid={tooLong || undefined}
+              onChange={(e) => set({ problem: e.target.value })}
+              placeholder="What is the customer reporting?"
             />
+            <CharLimit id="problem-count" value={problem} max={LIMITS.problemStatement} showFrom={LIMITS.problemStatement * 0.8} />
           </Field>
-          <Field label="Contact (optional)" htmlFor="customer-contact">
-            <input
-              id="customer-contact"
-              maxLength={320}
-              value={customerContact}
-              onChange={(e) => setCustomerContact(e.target.value)}
-              placeholder="Email or phone"
-            />
-          </Field>
-        </div>
-        <Field label="Problem" htmlFor="problem">
-          <textarea
-            id="problem"
-            required
-            rows={3}
-            value={problem}
-            aria-describedby="problem-count"
-            aria-invalid={overBy(problem, LIMITS.problemStatement) > 0 || undefined}
-            onChange={(e) => setProblem(e.target.value)}
-            placeholder="What is the customer reporting?"
-          />
-          <CharLimit id="problem-count" value={problem} max={LIMITS.problemStatement} showFrom={LIMITS.problemStatement * 0.8} />
-        </Field>
-        <div className="field">
-          <label htmlFor="flow-search">Flow (optional)</label>
-          <FlowPicker value={target} onChange={setTarget} />
-          <div className="field-hint">Without a flow you take timestamped notes (ad hoc).</div>
-        </div>
-        <div className="form-actions">
-          <button type="button" className="btn btn-secondary" onClick={() => setEscalating((n) => n + 1)}>
-            Escalate without a walk…
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={fetching || overBy(problem, LIMITS.problemStatement) > 0}>
-            {fetching ? 'Starting…' : 'Start'}
-          </button>
-        </div>
-      </form>
+          <div className="field">
+            <label htmlFor="flow-search">Flow (optional)</label>
+            <FlowPicker value={target} onChange={setTarget} />
+            <div className="field-hint">Leave it empty and Start finds the flow or articles that fit what the caller said.</div>
+          </div>
+          <div className="form-actions intake-actions">
+            <button type="button" className="btn btn-secondary" onClick={() => escalate()}>
+              Escalate without a walk…
+            </button>
+            <span className="spacer" />
+            <button
+              type="button"
+              className="btn btn-secondary"
+              disabled={fetching || tooLong}
+              onClick={() => void start({ kind: 'notes' })}
+            >
+              Take notes
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={fetching || tooLong}>
+              {fetching ? 'Starting…' : 'Start'}
+            </button>
+          </div>
+        </form>
+      )}
       <EscalateWithoutWalkDialog
-        key={escalating}
-        open={escalating > 0}
-        onClose={() => setEscalating(0)}
-        initial={{ problem, customerName, customerContact }}
+        key={escalating.n}
+        open={escalating.n > 0}
+        onClose={() => setEscalating((s) => ({ n: 0, category: s.category }))}
+        onEscalated={clearDraft}
+        initial={{ ...details, category: escalating.category }}
       />
     </Card>
   );

@@ -9,6 +9,7 @@ import { useDocumentTitle } from '../../../lib/hooks.ts';
 import type { EscalateValues } from '../escalate-form.tsx';
 import { EscalateDialog } from './escalate-dialog.tsx';
 import { HandoverBanners } from './handover.tsx';
+import { IntakeBanner, KnowledgeCard, useIntakeNotice } from './intake-notice.tsx';
 import { Outcome } from './outcome.tsx';
 import { ResolveDialog } from './resolve-dialog.tsx';
 import { LiveDoc, WalkDoc } from './session.ts';
@@ -30,6 +31,7 @@ export function WalkPage() {
   const [res, refetch] = useQuery({ query: WalkDoc, variables: { id } });
   const [live] = useSubscription({ query: LiveDoc, variables: { id } });
   const [dialog, setDialog] = useState<WalkDialog>(null);
+  const notice = useIntakeNotice();
 
   const result = res.data?.walkSession;
   const walk = result?.__typename === 'WalkSession' ? result : null;
@@ -97,6 +99,7 @@ export function WalkPage() {
       </header>
 
       <HandoverBanners walk={walk} refetch={refetch} />
+      {active && isHandler && <IntakeBanner notice={notice} />}
       {active && isHandler && walk.actingAs === 'l1_coverage' && (
         <div className="banner banner-coverage" role="note" data-testid="coverage-banner">
           <strong>You are covering the L1 desk.</strong> Your steps on this call are recorded as coverage.
@@ -135,6 +138,7 @@ export function WalkPage() {
         </div>
         <aside className="stack-lg">
           <TicketCard walk={walk} meId={me.id} />
+          <KnowledgeCard walk={walk} articlesFor={notice?.articlesFor ?? null} />
           {active && (
             <FinishCard walk={walk} isHandler={isHandler} readOnly={readOnly} readOnlyReason={readOnlyReason} setDialog={setDialog} />
           )}
