@@ -1,7 +1,7 @@
 import { category } from '../services/categories/catalogue.ts';
 import { NotFoundError, ValidationError } from '../services/errors.ts';
 import * as intake from '../services/intake/intake.ts';
-import { knowledgeHits } from '../services/intake/knowledge.ts';
+import { hitsFor } from '../services/kb/search.ts';
 import { loaders } from '../services/loaders.ts';
 import { builder } from './builder.ts';
 import { KbSearchHitRef } from './kb.ts';
@@ -83,7 +83,7 @@ const IntakePayload = builder.objectRef<intake.IntakeResult>('IntakePayload').im
     knowledge: t.field({
       type: [KbSearchHitRef],
       description: 'BUILD: the knowledge-base chunks retrieved and listed on the walk, best first; empty otherwise.',
-      resolve: (p) => knowledgeHits(p.knowledge, p.problemStatement),
+      resolve: (p) => hitsFor(p.problemStatement, p.knowledge),
     }),
   }),
 });

@@ -9,7 +9,7 @@ import { type StepRow, WALK_KINDS, WALK_STATUSES } from '../services/walks/rows.
 import * as walks from '../services/walks/index.ts';
 import { builder } from './builder.ts';
 import { enumValuesOf } from './enums.ts';
-import { knowledgeHits } from '../services/intake/knowledge.ts';
+import { hitsFor } from '../services/kb/search.ts';
 import { FlowNodeRef } from './flow.ts';
 import { KbSearchHitRef } from './kb.ts';
 import { HandoffRef, WalkNoteRef } from './ticket.ts';
@@ -130,9 +130,9 @@ export const WalkSessionRef = builder.objectRef<WalkView>('WalkSession').impleme
         const ids = w.kbChunkIds ?? [];
         if (!ids.length || !w.internalTicketId) return [];
         const ticket = await loaders(ctx).ticket.load(w.internalTicketId);
-        return knowledgeHits(
-          ids.map((chunkId, i) => ({ chunkId, score: w.kbChunkScores?.[i] ?? 0 })),
+        return hitsFor(
           ticket?.problemStatement ?? '',
+          ids.map((chunkId, i) => ({ chunkId, score: w.kbChunkScores?.[i] ?? 0 })),
         );
       },
     }),

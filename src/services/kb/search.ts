@@ -224,10 +224,6 @@ export const RELEVANT_SQL = `WITH terms AS MATERIALIZED (
      ORDER BY b.score DESC, c.id`;
 
 /**
- * Chunks relevant to a problem statement, best first, with a score in [0, 1] comparable across
- * statements; only those at or above `floor`.
- */
-/**
  * Hits for chunks found earlier (the knowledge a BUILD walk listed at intake), with the score they
  * had then and a snippet marking the statement's words: the same shape kbSearch answers. Chunks
  * no longer readable (another account's, or deleted) are left out; archived ones stay, since the
@@ -247,6 +243,10 @@ export async function hitsFor(statement: string, found: Array<{ chunkId: string;
   return rows.map(toHit);
 }
 
+/**
+ * Chunks relevant to a problem statement, best first, with a score in [0, 1] comparable across
+ * statements; only those at or above `floor`.
+ */
 export async function relevant(statement: string, limit: number, floor: number): Promise<KbSearchRow[]> {
   const raw = filterText(statement, 2000);
   if (!raw) return [];
