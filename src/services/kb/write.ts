@@ -24,7 +24,8 @@ export interface NewDocument {
   fileName?: string;
 }
 
-function chunkArrays(body: string, title: string) {
+/** An article's chunks as the parallel arrays CHUNKS_FROM unnests. */
+export function chunkArrays(body: string, title: string) {
   const chunks = chunkMarkdown(body, title);
   return {
     count: chunks.length,
@@ -35,7 +36,8 @@ function chunkArrays(body: string, title: string) {
   };
 }
 
-const CHUNKS_FROM = `SELECT d.account_id, d.id, c.ordinal, d.title,
+/** The chunk rows of document `d`, from the arrays at placeholders $A $B $C (see chunkArrays). */
+export const CHUNKS_FROM = `SELECT d.account_id, d.id, c.ordinal, d.title,
          ARRAY(SELECT jsonb_array_elements_text(c.path::jsonb)), c.text
        FROM d, unnest($A::int[], $B::text[], $C::text[]) AS c(ordinal, path, text)`;
 
